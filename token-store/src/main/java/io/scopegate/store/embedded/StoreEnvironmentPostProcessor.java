@@ -1,0 +1,60 @@
+package io.scopegate.store.embedded;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Points both services at their store before any bean exists. With {@code spring.r2dbc.url} set, the
+ * store is that external PostgreSQL and Flyway's JDBC URL is derived from it (so one variable,
+ * {@code SPRING_R2DBC_URL}, is enough). Without it, an embedded PostgreSQL is started, unless
+ * {@code scopegate.store.embedded.enabled=false}.
+ */
+public class StoreEnvironmentPostProcessor implements EnvironmentPostProcessor {
+
+    static final String SOURCE_NAME = "scopegate-store";
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        Map<String, Object> derived = new HashMap<>();
+        String r2dbcUrl = environment.getProperty("spring.r2dbc.url");
+        if (r2dbcUrl == null || r2dbcUrl.isBlank()) {
+            if (!environment.getProperty("scopegate.store.embedded.enabled", Boolean.class, true)) {
+                return;
+            }
+            String dataDir = environment.getProperty("scopegate.store.embedded.data-dir", "");
+            int port = environment.getProperty("scopegate.store.embedded.port", Integer.class, 0);
+            EmbeddedStore store = EmbeddedStore.obtain(dataDir.isBlank() ? null : Path.of(dataDir), port);
+            derived.put("spring.r2dbc.url", store.r2dbcUrl());
+            derived.put("spring.r2dbc.username", "postgres");
+            derived.put("spring.r2dbc.password", "postgres");
+            derived.put("spring.flyway.url", store.jdbcUrl());
+            derived.put("spring.flyway.user", "postgres");
+            derived.put("spring.flyway.password", "postgres");
+            derived.put("scopegate.store.embedded.running-port", store.port());
+        } else {
+            derived.put("spring.flyway.url", jdbcUrlOf(r2dbcUrl));
+            derived.put("spring.flyway.user", "${spring.r2dbc.username:}");
+            derived.put("spring.flyway.password", "${spring.r2dbc.password:}");
+        }
+        // Last: anything the operator configured explicitly (spring.flyway.url included) still wins.
+        environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, derived));
+    }
+
+    /** {@code r2dbc:[pool:]postgresql://host/db?opts} to {@code jdbc:postgresql://host/db?opts}. */
+    static String jdbcUrlOf(String r2dbcUrl) {
+        String rest = r2dbcUrl.trim();
+        if (!rest.startsWith("r2dbc:")) {
+            throw new IllegalStateException("spring.r2dbc.url must start with r2dbc:");
+        }
+        rest = rest.substring("r2dbc:".length());
+        if (rest.startsWith("pool:")) {
+            rest = rest.substring("pool:".length());
+        }
+        return "jdbc:" + rest;
+    }
+}
