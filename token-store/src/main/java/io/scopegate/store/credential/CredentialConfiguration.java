@@ -21,6 +21,11 @@ public class CredentialConfiguration {
     }
 
     @Bean
+    Sids sids(SecureRandom secureRandom) {
+        return new Sids(secureRandom);
+    }
+
+    @Bean
     KeyedHasher keyedHasher(CredentialProperties properties) {
         return new KeyedHasher(properties.hmacKeyBytes());
     }

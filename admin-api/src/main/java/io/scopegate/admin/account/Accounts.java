@@ -1,0 +1,81 @@
+package io.scopegate.admin.account;
+
+import io.scopegate.admin.error.ApiProblem;
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Mono;
+
+/** The accounts table, and the per-account lock that keeps the active-token limit exact. */
+@Repository
+public class Accounts {
+
+    private static final String COLUMNS = "select sid, name, legacy_enabled, created_at from accounts where sid = :sid";
+
+    private final DatabaseClient db;
+
+    Accounts(DatabaseClient db) {
+        this.db = db;
+    }
+
+    public Mono<Account> find(String sid) {
+        return db.sql(COLUMNS)
+                .bind("sid", sid)
+                .map(Accounts::account)
+                .one();
+    }
+
+    public Mono<Account> require(String sid) {
+        return find(sid).switchIfEmpty(Mono.defer(() -> Mono.error(ApiProblem.notFound("No account " + sid))));
+    }
+
+    public Mono<Void> requireExists(String sid) {
+        return require(sid).then();
+    }
+
+    /**
+     * Locks the account row until the surrounding transaction ends. Every operation that can raise
+     * the number of enabled tokens takes this lock first, so concurrent creates, duplicates and
+     * enables are counted one after another and the limit cannot be overshot.
+     */
+    public Mono<Account> lock(String sid) {
+        return db.sql(COLUMNS + " for update")
+                .bind("sid", sid)
+                .map(Accounts::account)
+                .one()
+                .switchIfEmpty(Mono.defer(() -> Mono.error(ApiProblem.notFound("No account " + sid))));
+    }
+
+    private static Account account(Readable row) {
+        return new Account(row.get("sid", String.class), row.get("name", String.class),
+                Boolean.TRUE.equals(row.get("legacy_enabled", Boolean.class)), row.get("created_at", Instant.class));
+    }
+
+    public Mono<Long> countEnabledTokens(String sid) {
+        return db.sql("select count(*) from tokens where account_sid = :sid and state = 'ENABLED'")
+                .bind("sid", sid)
+                .map((row, meta) -> row.get(0, Long.class))
+                .one();
+    }
+
+    public Mono<Void> markLegacyEnabled(String sid, Instant now) {
+        return db.sql("update accounts set legacy_enabled = true, updated_at = :now where sid = :sid")
+                .bind("sid", sid)
+                .bind("now", now)
+                .then();
+    }
+
+    Mono<Boolean> insert(String sid, String name, Instant now) {
+        return db.sql("""
+                insert into accounts (sid, name, created_at, updated_at) values (:sid, :name, :now, :now)
+                on conflict (sid) do nothing
+                """)
+                .bind("sid", sid)
+                .bind("name", name)
+                .bind("now", now)
+                .fetch()
+                .rowsUpdated()
+                .map(count -> count == 1);
+    }
+}

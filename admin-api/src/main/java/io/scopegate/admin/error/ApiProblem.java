@@ -1,0 +1,100 @@
+package io.scopegate.admin.error;
+
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Every expected failure of the admin API, as the problem+json it becomes. Details never quote a
+ * secret; they name the field or the resource that is wrong.
+ */
+public final class ApiProblem extends ErrorResponseException {
+
+    private ApiProblem(HttpStatus status, String slug, String title, String detail) {
+        super(status, problem(status, slug, title, detail), null);
+    }
+
+    static ProblemDetail problem(HttpStatus status, String slug, String title, String detail) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+        body.setType(type(slug));
+        body.setTitle(title);
+        return body;
+    }
+
+    static URI type(String slug) {
+        return URI.create("urn:scopegate:problem:" + slug);
+    }
+
+    public static ApiProblem notFound(String detail) {
+        return new ApiProblem(HttpStatus.NOT_FOUND, "not-found", "Not Found", detail);
+    }
+
+    public static ApiProblem forbidden() {
+        return new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+                "Your role does not allow this operation");
+    }
+
+    public static ApiProblem conflict(String title, String detail) {
+        return new ApiProblem(HttpStatus.CONFLICT, "conflict", title, detail);
+    }
+
+    public static ApiProblem tokenLimitReached(int limit) {
+        return new ApiProblem(HttpStatus.CONFLICT, "active-token-limit", "Active token limit reached",
+                "The account already has " + limit + " enabled scoped tokens; disable or delete one first");
+    }
+
+    public static ApiProblem gone(String detail) {
+        return new ApiProblem(HttpStatus.GONE, "gone", "Gone", detail);
+    }
+
+    public static ApiProblem invalid(String field, String message) {
+        return invalid(List.of(new FieldProblem(field, message)));
+    }
+
+    public static ApiProblem invalid(List<FieldProblem> errors) {
+        ApiProblem problem = new ApiProblem(HttpStatus.BAD_REQUEST, "validation", "Invalid request",
+                describe(errors));
+        problem.getBody().setProperty("errors", List.copyOf(errors));
+        return problem;
+    }
+
+    /** A body that is not valid JSON, or valid JSON of the wrong shape, named by its JSON path. */
+    public static ApiProblem invalidJson(JacksonException json) {
+        return invalid(fieldOf(json), messageOf(json));
+    }
+
+    private static String fieldOf(JacksonException json) {
+        StringBuilder field = new StringBuilder();
+        for (JacksonException.Reference ref : json.getPath()) {
+            if (ref.getPropertyName() != null) {
+                field.append(field.isEmpty() ? "" : ".").append(ref.getPropertyName());
+            } else if (ref.getIndex() >= 0) {
+                field.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return field.isEmpty() ? "body" : field.toString();
+    }
+
+    private static String messageOf(JacksonException json) {
+        if (json instanceof UnrecognizedPropertyException) {
+            return "is not a known field";
+        }
+        if (json instanceof StreamReadException) {
+            return "is not valid JSON";
+        }
+        return "has the wrong type or format";
+    }
+
+    static String describe(List<FieldProblem> errors) {
+        StringBuilder detail = new StringBuilder();
+        for (FieldProblem error : errors) {
+            detail.append(detail.isEmpty() ? "" : "; ").append(error.field()).append(": ").append(error.message());
+        }
+        return detail.toString();
+    }
+}

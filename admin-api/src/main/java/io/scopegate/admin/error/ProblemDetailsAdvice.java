@@ -1,0 +1,70 @@
+package io.scopegate.admin.error;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+
+/** The one place where admin-api failures become {@code application/problem+json}. */
+@RestControllerAdvice
+class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+    @Override
+    protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(WebExchangeBindException ex,
+            HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+        List<FieldProblem> errors = new ArrayList<>();
+        ex.getFieldErrors().forEach(e -> errors.add(new FieldProblem(e.getField(), e.getDefaultMessage())));
+        ex.getGlobalErrors().forEach(e -> errors.add(new FieldProblem(e.getObjectName(), e.getDefaultMessage())));
+        return problem(ApiProblem.invalid(errors), exchange);
+    }
+
+    @Override
+    protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
+            HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+        Throwable cause = ex.getCause() instanceof DecodingException decoding ? decoding.getCause() : ex.getCause();
+        if (cause instanceof JacksonException json) {
+            return problem(ApiProblem.invalidJson(json), exchange);
+        }
+        if (ex.getCause() instanceof DecodingException) {
+            return problem(ApiProblem.invalid("body", "is not valid JSON"), exchange);
+        }
+        return super.handleServerWebInputException(ex, headers, status, exchange);
+    }
+
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    Mono<ResponseEntity<Object>> integrityViolation(DataIntegrityViolationException ex, ServerWebExchange exchange) {
+        // Two requests raced for the same unique key; the loser is told, nothing was written.
+        log.info("integrity violation on {} {}: {}", exchange.getRequest().getMethod(),
+                exchange.getRequest().getPath(), ex.getMostSpecificCause().getClass().getSimpleName());
+        return problem(ApiProblem.conflict("Conflict", "The resource was changed concurrently; retry"), exchange);
+    }
+
+    @ExceptionHandler(Exception.class)
+    Mono<ResponseEntity<Object>> unexpected(Exception ex, ServerWebExchange exchange) {
+        log.error("unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
+        ProblemDetail body = ApiProblem.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal Server Error",
+                "The request failed; it has been logged");
+        return createResponseEntity(body, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, exchange);
+    }
+
+    private Mono<ResponseEntity<Object>> problem(ApiProblem problem, ServerWebExchange exchange) {
+        return createResponseEntity(problem.getBody(), new HttpHeaders(), problem.getStatusCode(), exchange);
+    }
+}

@@ -1,0 +1,43 @@
+package io.scopegate.admin.token;
+
+import io.scopegate.admin.error.ApiProblem;
+import java.time.Duration;
+import java.time.Instant;
+
+/** The list filters: name substring (case-insensitive), creation window, state. */
+record TokenFilter(String name, CreatedOn createdOn, String state) {
+
+    enum CreatedOn {
+        LAST_7_DAYS,
+        LAST_30_DAYS,
+        MORE_THAN_30_DAYS;
+
+        Instant createdAfter(Instant now) {
+            return switch (this) {
+                case LAST_7_DAYS -> now.minus(Duration.ofDays(7));
+                case LAST_30_DAYS -> now.minus(Duration.ofDays(30));
+                case MORE_THAN_30_DAYS -> null;
+            };
+        }
+
+        Instant createdBefore(Instant now) {
+            return this == MORE_THAN_30_DAYS ? now.minus(Duration.ofDays(30)) : null;
+        }
+    }
+
+    static TokenFilter of(String name, String createdOn, String state) {
+        CreatedOn window = null;
+        if (createdOn != null && !createdOn.isBlank()) {
+            try {
+                window = CreatedOn.valueOf(createdOn);
+            } catch (IllegalArgumentException e) {
+                throw ApiProblem.invalid("createdOn", "must be LAST_7_DAYS, LAST_30_DAYS or MORE_THAN_30_DAYS");
+            }
+        }
+        if (state != null && !state.isBlank() && !TokenRecord.ENABLED.equals(state) && !TokenRecord.DISABLED.equals(state)) {
+            throw ApiProblem.invalid("state", "must be ENABLED or DISABLED");
+        }
+        return new TokenFilter(name == null || name.isBlank() ? null : name,
+                window, state == null || state.isBlank() ? null : state);
+    }
+}

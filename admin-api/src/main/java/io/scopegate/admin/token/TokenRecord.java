@@ -1,0 +1,40 @@
+package io.scopegate.admin.token;
+
+import io.scopegate.store.scope.Scope;
+import java.time.Instant;
+import java.util.List;
+
+/** A scoped token as stored, minus its secret. Serialised as the contract's token JSON. */
+record TokenRecord(String sid, String accountSid, String name, String description, String primaryContact,
+                   List<String> developerEmails, int apiVersion, String state, List<Scope> scopes,
+                   Instant createdAt, Instant updatedAt, Instant credentialsRotatedAt, Instant lastUsedAt,
+                   Instant expiresAt, List<String> allowedIps, RateLimit rateLimit) {
+
+    static final String ENABLED = "ENABLED";
+    static final String DISABLED = "DISABLED";
+
+    TokenRecord withScopes(List<Scope> newScopes) {
+        return new TokenRecord(sid, accountSid, name, description, primaryContact, developerEmails, apiVersion, state,
+                newScopes, createdAt, updatedAt, credentialsRotatedAt, lastUsedAt, expiresAt, allowedIps, rateLimit);
+    }
+
+    TokenRecord withState(String newState, Instant now) {
+        return new TokenRecord(sid, accountSid, name, description, primaryContact, developerEmails, apiVersion, newState,
+                scopes, createdAt, now, credentialsRotatedAt, lastUsedAt, expiresAt, allowedIps, rateLimit);
+    }
+
+    TokenRecord withApiVersion(int version, Instant now) {
+        return new TokenRecord(sid, accountSid, name, description, primaryContact, developerEmails, version, state,
+                scopes, createdAt, now, credentialsRotatedAt, lastUsedAt, expiresAt, allowedIps, rateLimit);
+    }
+
+    /** A copy under a new SID and name, as {@code duplicate} makes it: enabled, never used, fresh timestamps. */
+    TokenRecord copyAs(String newSid, String newName, Instant now) {
+        return new TokenRecord(newSid, accountSid, newName, description, primaryContact, developerEmails, apiVersion,
+                ENABLED, scopes, now, now, now, null, expiresAt, allowedIps, rateLimit);
+    }
+
+    boolean enabled() {
+        return ENABLED.equals(state);
+    }
+}

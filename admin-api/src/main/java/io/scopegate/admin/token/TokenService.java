@@ -1,0 +1,253 @@
+package io.scopegate.admin.token;
+
+import io.scopegate.admin.account.Accounts;
+import io.scopegate.admin.audit.AuditAction;
+import io.scopegate.admin.audit.ChangeLog;
+import io.scopegate.admin.catalog.ApiCatalog;
+import io.scopegate.admin.credential.Credentials;
+import io.scopegate.admin.credential.IssuedSecret;
+import io.scopegate.admin.error.ApiProblem;
+import io.scopegate.admin.error.FieldProblem;
+import io.scopegate.admin.security.Actor;
+import io.scopegate.store.credential.CredentialFormat;
+import io.scopegate.store.credential.Secret;
+import io.scopegate.store.credential.Sids;
+import io.scopegate.store.scope.Scope;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/**
+ * The scoped-token lifecycle. Each change runs in one transaction with its audit row and gateway
+ * event; anything that can raise the number of enabled tokens first locks the account row.
+ */
+@Service
+class TokenService {
+
+    private final TokenRepository tokens;
+    private final Accounts accounts;
+    private final ApiCatalog catalog;
+    private final ScopeResolver scopes;
+    private final Credentials credentials;
+    private final ChangeLog changes;
+    private final TransactionalOperator tx;
+    private final Sids sids;
+    private final Clock clock;
+    private final TokenProperties limits;
+
+    TokenService(TokenRepository tokens, Accounts accounts, ApiCatalog catalog, ScopeResolver scopes,
+            Credentials credentials, ChangeLog changes, TransactionalOperator tx, Sids sids, Clock clock,
+            TokenProperties limits) {
+        this.tokens = tokens;
+        this.accounts = accounts;
+        this.catalog = catalog;
+        this.scopes = scopes;
+        this.credentials = credentials;
+        this.changes = changes;
+        this.tx = tx;
+        this.sids = sids;
+        this.clock = clock;
+        this.limits = limits;
+    }
+
+    Mono<List<TokenView>> list(String account, TokenFilter filter) {
+        return accounts.requireExists(account)
+                .then(catalog.latestVersion())
+                .flatMap(latest -> tokens.list(account, filter, clock.instant())
+                        .map(token -> new TokenView(token, latest, null))
+                        .collectList());
+    }
+
+    Mono<TokenView> get(String account, String sid) {
+        return accounts.requireExists(account)
+                .then(existing(account, sid, false))
+                .flatMap(token -> view(token, null));
+    }
+
+    Mono<TokenView> create(Actor actor, String account, TokenFields fields) {
+        Instant now = clock.instant();
+        return accounts.requireExists(account)
+                .then(scopes.resolve(fields.scopes()))
+                .zipWith(catalog.latestVersion())
+                .map(resolved -> newToken(account, fields, resolved.getT1(), resolved.getT2(), now))
+                .flatMap(token -> tx.transactional(accounts.lock(account)
+                        .then(ensureBelowLimit(account))
+                        .then(Mono.defer(() -> insert(actor, token, AuditAction.TOKEN_CREATED,
+                                Map.of("name", token.name(), "scopes", scopeNames(token.scopes())))))));
+    }
+
+    Mono<TokenView> update(Actor actor, String account, String sid, TokenPatch patch) {
+        Instant now = clock.instant();
+        FieldProblem expiry = patch.has("expiresAt") ? expiryProblem(patch.fields().expiresAt(), now) : null;
+        if (expiry != null) {
+            return Mono.error(ApiProblem.invalid(List.of(expiry)));
+        }
+        Mono<Optional<List<Scope>>> newScopes = patch.has("scopes")
+                ? scopes.resolve(patch.fields().scopes()).map(Optional::of)
+                : Mono.just(Optional.empty());
+        return accounts.requireExists(account)
+                .then(newScopes)
+                .flatMap(resolved -> tx.transactional(existing(account, sid, true)
+                        .flatMap(token -> {
+                            TokenRecord updated = patch.applyTo(token, resolved.orElse(null), now);
+                            Mono<Void> scopeWrite = resolved.isPresent() ? tokens.replaceScopes(sid, updated.scopes()) : Mono.empty();
+                            return tokens.update(updated)
+                                    .then(scopeWrite)
+                                    .then(changes.record(actor, AuditAction.TOKEN_UPDATED, account, sid, updateDetails(patch, updated)));
+                        })
+                        .then(reread(account, sid))));
+    }
+
+    Mono<TokenView> duplicate(Actor actor, String account, String sid, String requestedName) {
+        Instant now = clock.instant();
+        return tx.transactional(accounts.lock(account)
+                .then(existing(account, sid, false))
+                .flatMap(source -> ensureBelowLimit(account)
+                        .then(Mono.defer(() -> {
+                            TokenRecord copy = source.copyAs(sids.newTokenSid(), copyName(source, requestedName), now);
+                            return insert(actor, copy, AuditAction.TOKEN_DUPLICATED, Map.of("sourceSid", source.sid(), "name", copy.name()));
+                        }))));
+    }
+
+    Mono<TokenView> reset(Actor actor, String account, String sid, Integer graceSeconds) {
+        Instant now = clock.instant();
+        return accounts.requireExists(account)
+                .then(tx.transactional(existing(account, sid, true)
+                        .then(tokens.secretHash(sid))
+                        .map(current -> credentials.rotate(current, graceSeconds, now, CredentialFormat.Kind.SCOPED, sid))
+                        .flatMap(rotation -> tokens.replaceSecret(sid, rotation, now)
+                                .then(changes.record(actor, AuditAction.TOKEN_RESET, account, sid,
+                                        Map.of("graceSeconds", graceSeconds == null ? 0 : graceSeconds)))
+                                .then(tokens.find(account, sid))
+                                .flatMap(token -> view(token, rotation.issued().secret().value())))));
+    }
+
+    Mono<TokenView> upgradeVersion(Actor actor, String account, String sid) {
+        Instant now = clock.instant();
+        return accounts.requireExists(account)
+                .then(tx.transactional(existing(account, sid, true)
+                        .zipWith(catalog.latestVersion())
+                        .flatMap(pair -> pair.getT1().apiVersion() >= pair.getT2() ? Mono.<Void>empty()
+                                : tokens.update(pair.getT1().withApiVersion(pair.getT2(), now))
+                                        .then(changes.record(actor, AuditAction.TOKEN_VERSION_UPGRADED, account, sid,
+                                                Map.of("from", pair.getT1().apiVersion(), "to", pair.getT2()))))
+                        .then(reread(account, sid))));
+    }
+
+    Mono<TokenView> disable(Actor actor, String account, String sid) {
+        Instant now = clock.instant();
+        return accounts.requireExists(account)
+                .then(tx.transactional(existing(account, sid, true)
+                        .filter(TokenRecord::enabled)
+                        .flatMap(token -> tokens.update(token.withState(TokenRecord.DISABLED, now))
+                                .then(changes.record(actor, AuditAction.TOKEN_DISABLED, account, sid, Map.of())))
+                        .then(reread(account, sid))));
+    }
+
+    Mono<TokenView> enable(Actor actor, String account, String sid) {
+        Instant now = clock.instant();
+        return tx.transactional(accounts.lock(account)
+                .then(existing(account, sid, true))
+                .filter(token -> !token.enabled())
+                .flatMap(token -> ensureBelowLimit(account)
+                        .then(tokens.update(token.withState(TokenRecord.ENABLED, now)))
+                        .then(changes.record(actor, AuditAction.TOKEN_ENABLED, account, sid, Map.of())))
+                .then(reread(account, sid)));
+    }
+
+    Mono<Void> delete(Actor actor, String account, String sid) {
+        return accounts.requireExists(account)
+                .then(tx.transactional(existing(account, sid, true)
+                        .flatMap(token -> tokens.delete(sid)
+                                .then(changes.record(actor, AuditAction.TOKEN_DELETED, account, sid, Map.of("name", token.name()))))));
+    }
+
+    /** Decrypts the stored secret; the read is audited in the same transaction, or not served. */
+    Mono<Secret> credentials(Actor actor, String account, String sid) {
+        return accounts.requireExists(account)
+                .then(tx.transactional(existing(account, sid, false)
+                        .then(tokens.secretCiphertext(sid))
+                        .map(ciphertext -> credentials.reveal(ciphertext.orElse(null), sid))
+                        .flatMap(secret -> changes.record(actor, AuditAction.CREDENTIALS_READ, account, sid, Map.of())
+                                .thenReturn(secret))));
+    }
+
+    private Mono<TokenRecord> existing(String account, String sid, boolean lock) {
+        Mono<TokenRecord> token = lock ? tokens.lock(account, sid) : tokens.find(account, sid);
+        return token.switchIfEmpty(Mono.defer(() -> Mono.error(ApiProblem.notFound("No token " + sid + " in account " + account))));
+    }
+
+    private Mono<TokenView> reread(String account, String sid) {
+        return existing(account, sid, false).flatMap(token -> view(token, null));
+    }
+
+    private Mono<TokenView> view(TokenRecord token, String authToken) {
+        return catalog.latestVersion().map(latest -> new TokenView(token, latest, authToken));
+    }
+
+    private Mono<Void> ensureBelowLimit(String account) {
+        return accounts.countEnabledTokens(account)
+                .flatMap(active -> active >= limits.maxActivePerAccount()
+                        ? Mono.error(ApiProblem.tokenLimitReached(limits.maxActivePerAccount()))
+                        : Mono.empty());
+    }
+
+    private Mono<TokenView> insert(Actor actor, TokenRecord token, AuditAction action, Map<String, ?> details) {
+        IssuedSecret secret = credentials.issue(CredentialFormat.Kind.SCOPED, token.sid());
+        return tokens.insert(token, secret)
+                .then(changes.record(actor, action, token.accountSid(), token.sid(), details))
+                .then(tokens.find(token.accountSid(), token.sid()))
+                .flatMap(stored -> view(stored, secret.secret().value()));
+    }
+
+    private TokenRecord newToken(String account, TokenFields fields, List<Scope> resolvedScopes, int latest, Instant now) {
+        List<FieldProblem> errors = new ArrayList<>();
+        FieldProblem expiry = expiryProblem(fields.expiresAt(), now);
+        if (expiry != null) {
+            errors.add(expiry);
+        }
+        if (fields.apiVersion() != null && fields.apiVersion() > latest) {
+            errors.add(new FieldProblem("apiVersion", "must be at most " + latest + ", the latest API version"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid(errors);
+        }
+        return new TokenRecord(sids.newTokenSid(), account, fields.name().strip(), fields.description(),
+                fields.primaryContact(), fields.developerEmails() == null ? List.of() : List.copyOf(fields.developerEmails()),
+                fields.apiVersion() == null ? latest : fields.apiVersion(), TokenRecord.ENABLED, resolvedScopes,
+                now, now, now, null, fields.expiresAt(), TokenPatch.emptyToNull(fields.allowedIps()), fields.rateLimit());
+    }
+
+    private static FieldProblem expiryProblem(Instant expiresAt, Instant now) {
+        return expiresAt != null && !expiresAt.isAfter(now) ? new FieldProblem("expiresAt", "must be in the future") : null;
+    }
+
+    private static String copyName(TokenRecord source, String requested) {
+        if (requested != null) {
+            String name = requested.strip();
+            if (name.isEmpty() || name.length() > 100) {
+                throw ApiProblem.invalid("name", "must be 1 to 100 characters");
+            }
+            return name;
+        }
+        String name = "Copy of " + source.name();
+        return name.length() > 100 ? name.substring(0, 100) : name;
+    }
+
+    private static Map<String, Object> updateDetails(TokenPatch patch, TokenRecord updated) {
+        return patch.has("scopes")
+                ? Map.of("fields", patch.present().stream().sorted().toList(), "scopes", scopeNames(updated.scopes()))
+                : Map.of("fields", patch.present().stream().sorted().toList());
+    }
+
+    /** {@code campaigns:GET} style names, for audit details. */
+    private static List<String> scopeNames(List<Scope> scopes) {
+        return scopes.stream().flatMap(s -> s.methods().stream().map(m -> s.api() + ":" + m)).toList();
+    }
+}
