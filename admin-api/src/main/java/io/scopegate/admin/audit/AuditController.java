@@ -41,7 +41,6 @@ class AuditController {
     @GetMapping("/v1/accounts/{account}/audit-events")
     Mono<AuditEvents> list(Actor actor, @PathVariable String account, @RequestParam(required = false) String sid,
             @RequestParam(defaultValue = "100") int limit) {
-        actor.requireAccount(account);
         if (limit < 1 || limit > MAX_LIMIT) {
             return Mono.error(ApiProblem.invalid("limit", "must be between 1 and " + MAX_LIMIT));
         }

@@ -61,8 +61,7 @@ class LegacyTokenController {
     }
 
     @GetMapping
-    Mono<LegacyTokenList> list(Actor actor, @PathVariable String account) {
-        actor.requireAccount(account);
+    Mono<LegacyTokenList> list(@PathVariable String account) {
         return accounts.require(account)
                 .flatMap(found -> legacy.list(account).collectList()
                         .map(tokens -> new LegacyTokenList(found.legacyEnabled(), tokens)));
@@ -70,7 +69,6 @@ class LegacyTokenController {
 
     @PostMapping("/enable")
     Mono<ResponseEntity<LegacyTokenList>> enable(Actor actor, @PathVariable String account) {
-        actor.requireAccount(account);
         Instant now = clock.instant();
         Mono<LegacyTokenList> enabled = accounts.lock(account)
                 .flatMap(found -> found.legacyEnabled()
@@ -95,7 +93,6 @@ class LegacyTokenController {
     @PostMapping("/{kind}/reset")
     Mono<LegacyToken> reset(Actor actor, @PathVariable String account, @PathVariable("kind") String segment,
             @RequestBody(required = false) ResetRequest request) {
-        actor.requireAccount(account);
         LegacyKind kind = LegacyKind.fromPathSegment(segment);
         if (kind == null) {
             return Mono.error(ApiProblem.notFound("No legacy token kind '" + segment + "'; use read-write or read-only"));

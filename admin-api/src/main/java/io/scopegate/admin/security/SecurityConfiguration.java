@@ -3,6 +3,7 @@ package io.scopegate.admin.security;
 import io.scopegate.admin.error.ProblemWriter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
@@ -17,8 +18,9 @@ import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
 
 /**
- * Stateless HTTP Basic for admin users. Route-level rules only say "authenticated"; which account
- * an admin may touch is decided per request by {@link Actor}, next to the data it protects.
+ * Stateless HTTP Basic for admin users, and every access rule of the admin API in one list: the
+ * platform's operations need OPERATOR, an account's paths need that account (see {@link AccountAccess}).
+ * The rules run before any request body is read.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -46,8 +48,13 @@ class SecurityConfiguration {
                         .accessDeniedHandler(denied))
                 .authorizeExchange(rules -> rules
                         .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus", "/actuator/info").permitAll()
-                        .pathMatchers("/v1/**").authenticated()
-                        // Deny by default: nothing outside /v1 is served to anyone.
+                        .pathMatchers(HttpMethod.GET, "/v1/apis", "/v1/apis/*").authenticated()
+                        .pathMatchers(HttpMethod.PUT, "/v1/apis/*").hasRole(AdminRole.OPERATOR.name())
+                        .pathMatchers(HttpMethod.DELETE, "/v1/apis/*").hasRole(AdminRole.OPERATOR.name())
+                        .pathMatchers(HttpMethod.POST, "/v1/accounts").hasRole(AdminRole.OPERATOR.name())
+                        .pathMatchers(HttpMethod.PUT, "/v1/users/*").hasRole(AdminRole.OPERATOR.name())
+                        .pathMatchers("/v1/accounts/{account}", "/v1/accounts/{account}/**").access(new AccountAccess())
+                        // Deny by default: a path without a rule above is served to no one.
                         .anyExchange().denyAll())
                 .build();
     }

@@ -53,72 +53,61 @@ class TokenController {
     }
 
     @GetMapping
-    Mono<TokenList> list(Actor actor, @PathVariable String account, @RequestParam(required = false) String name,
+    Mono<TokenList> list(@PathVariable String account, @RequestParam(required = false) String name,
             @RequestParam(required = false) String createdOn, @RequestParam(required = false) String state) {
-        actor.requireAccount(account);
         return tokens.list(account, TokenFilter.of(name, createdOn, state)).map(TokenList::new);
     }
 
     @PostMapping
     Mono<ResponseEntity<TokenView>> create(Actor actor, @PathVariable String account,
             @Validated({Default.class, TokenFields.Create.class}) @RequestBody TokenFields request) {
-        actor.requireAccount(account);
         return tokens.create(actor, account, request).map(TokenController::created);
     }
 
     @GetMapping("/{sid}")
-    Mono<TokenView> read(Actor actor, @PathVariable String account, @PathVariable String sid) {
-        actor.requireAccount(account);
+    Mono<TokenView> read(@PathVariable String account, @PathVariable String sid) {
         return tokens.get(account, sid);
     }
 
     @PatchMapping("/{sid}")
     Mono<TokenView> update(Actor actor, @PathVariable String account, @PathVariable String sid, @RequestBody ObjectNode body) {
-        actor.requireAccount(account);
         return tokens.update(actor, account, sid, TokenPatch.parse(body, json, validator));
     }
 
     @PostMapping("/{sid}/duplicate")
     Mono<ResponseEntity<TokenView>> duplicate(Actor actor, @PathVariable String account, @PathVariable String sid,
             @RequestBody(required = false) DuplicateRequest request) {
-        actor.requireAccount(account);
         return tokens.duplicate(actor, account, sid, request == null ? null : request.name()).map(TokenController::created);
     }
 
     @PostMapping("/{sid}/reset")
     Mono<TokenView> reset(Actor actor, @PathVariable String account, @PathVariable String sid,
             @RequestBody(required = false) ResetRequest request) {
-        actor.requireAccount(account);
         return tokens.reset(actor, account, sid, request == null ? null : request.graceSeconds());
     }
 
     @PostMapping("/{sid}/upgrade-version")
     Mono<TokenView> upgradeVersion(Actor actor, @PathVariable String account, @PathVariable String sid) {
-        actor.requireAccount(account);
         return tokens.upgradeVersion(actor, account, sid);
     }
 
     @PostMapping("/{sid}/disable")
     Mono<TokenView> disable(Actor actor, @PathVariable String account, @PathVariable String sid) {
-        actor.requireAccount(account);
         return tokens.disable(actor, account, sid);
     }
 
     @PostMapping("/{sid}/enable")
     Mono<TokenView> enable(Actor actor, @PathVariable String account, @PathVariable String sid) {
-        actor.requireAccount(account);
         return tokens.enable(actor, account, sid);
     }
 
     @DeleteMapping("/{sid}")
     Mono<ResponseEntity<Void>> delete(Actor actor, @PathVariable String account, @PathVariable String sid) {
-        actor.requireAccount(account);
         return tokens.delete(actor, account, sid).thenReturn(ResponseEntity.status(HttpStatus.NO_CONTENT).build());
     }
 
     @GetMapping("/{sid}/credentials")
     Mono<CredentialsView> credentials(Actor actor, @PathVariable String account, @PathVariable String sid) {
-        actor.requireAccount(account);
         return tokens.credentials(actor, account, sid).map(secret -> new CredentialsView(sid, secret.value()));
     }
 
