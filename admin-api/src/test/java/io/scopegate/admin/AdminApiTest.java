@@ -136,13 +136,12 @@ public abstract class AdminApiTest {
 
     /** Does the stored credential of this token accept this secret right now (as the gateway will ask)? */
     protected boolean storeAccepts(String sid, String secret) {
-        return storedCredential("tokens", "sid", sid).accepts(hasher, secret, clock.instant());
+        return storedCredential("tokens", "sid = :sid", Map.of("sid", sid)).accepts(hasher, secret, clock.instant());
     }
 
-    protected StoredCredential storedCredential(String table, String keyColumn, String key) {
-        return db.sql("select secret_hash, previous_secret_hash, previous_secret_valid_until from " + table
-                        + " where " + keyColumn + " = :key")
-                .bind("key", key)
+    protected StoredCredential storedCredential(String table, String where, Map<String, ?> bindings) {
+        return db.sql("select secret_hash, previous_secret_hash, previous_secret_valid_until from " + table + " where " + where)
+                .bindValues(bindings)
                 .map((row, meta) -> new StoredCredential(row.get(0, byte[].class), row.get(1, byte[].class),
                         row.get(2, Instant.class)))
                 .one()
