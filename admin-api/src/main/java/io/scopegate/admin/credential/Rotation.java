@@ -7,6 +7,6 @@ public record Rotation(IssuedSecret issued, byte[] previousHash, Instant previou
 
     @Override
     public String toString() {
-        return "Rotation[previousValidUntil=" + previousValidUntil + "]";
+        return "Rotation[secret=redacted, previousValidUntil=" + previousValidUntil + "]";
     }
 }
