@@ -3,6 +3,7 @@ package io.scopegate.admin.legacy;
 import io.r2dbc.spi.Readable;
 import io.scopegate.admin.credential.IssuedSecret;
 import io.scopegate.admin.credential.Rotation;
+import io.scopegate.admin.credential.SecretColumns;
 import io.scopegate.store.scope.LegacyKind;
 import java.time.Instant;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -59,19 +60,10 @@ class LegacyTokens {
     }
 
     Mono<Void> replaceSecret(String account, LegacyKind kind, Rotation rotation, Instant now) {
-        return db.sql("""
-                update legacy_tokens set secret_hash = :hash, secret_ciphertext = :ciphertext,
-                       previous_secret_hash = :previous, previous_secret_valid_until = :until,
-                       credentials_rotated_at = :now, updated_at = :now
-                where account_sid = :account and kind = :kind
-                """)
-                .bind("account", account)
-                .bind("kind", kind.name())
-                .bind("hash", rotation.issued().hash())
-                .bind("ciphertext", Parameter.fromOrEmpty(rotation.issued().ciphertext(), byte[].class))
-                .bind("previous", Parameter.fromOrEmpty(rotation.previousHash(), byte[].class))
-                .bind("until", Parameter.fromOrEmpty(rotation.previousValidUntil(), Instant.class))
-                .bind("now", now)
+        return SecretColumns.bindRotation(db.sql("update legacy_tokens set " + SecretColumns.ROTATION_ASSIGNMENTS
+                        + " where account_sid = :account and kind = :kind")
+                        .bind("account", account)
+                        .bind("kind", kind.name()), rotation, now)
                 .then();
     }
 

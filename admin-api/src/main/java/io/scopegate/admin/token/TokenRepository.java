@@ -3,6 +3,7 @@ package io.scopegate.admin.token;
 import io.r2dbc.spi.Readable;
 import io.scopegate.admin.credential.IssuedSecret;
 import io.scopegate.admin.credential.Rotation;
+import io.scopegate.admin.credential.SecretColumns;
 import io.scopegate.store.scope.Scope;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -148,18 +149,8 @@ class TokenRepository {
     }
 
     Mono<Void> replaceSecret(String sid, Rotation rotation, Instant now) {
-        return db.sql("""
-                update tokens set secret_hash = :hash, secret_ciphertext = :ciphertext,
-                                  previous_secret_hash = :previous, previous_secret_valid_until = :until,
-                                  credentials_rotated_at = :now, updated_at = :now
-                where sid = :sid
-                """)
-                .bind("sid", sid)
-                .bind("hash", rotation.issued().hash())
-                .bind("ciphertext", Parameter.fromOrEmpty(rotation.issued().ciphertext(), byte[].class))
-                .bind("previous", Parameter.fromOrEmpty(rotation.previousHash(), byte[].class))
-                .bind("until", Parameter.fromOrEmpty(rotation.previousValidUntil(), Instant.class))
-                .bind("now", now)
+        return SecretColumns.bindRotation(db.sql("update tokens set " + SecretColumns.ROTATION_ASSIGNMENTS + " where sid = :sid")
+                        .bind("sid", sid), rotation, now)
                 .then();
     }
 

@@ -1,0 +1,54 @@
+package io.scopegate.store.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
+import org.springframework.mock.env.MockEnvironment;
+
+class StoreEnvironmentPostProcessorTest {
+
+    private final StoreEnvironmentPostProcessor processor = new StoreEnvironmentPostProcessor();
+
+    @Test
+    void anExternalStoreNeedsOnlyTheR2dbcUrl() {
+        MockEnvironment environment = new MockEnvironment()
+                .withProperty("spring.r2dbc.url", "r2dbc:pool:postgresql://db.internal:5432/scopegate?sslMode=require")
+                .withProperty("spring.r2dbc.username", "scopegate")
+                .withProperty("spring.r2dbc.password", "pw");
+
+        processor.postProcessEnvironment(environment, new SpringApplication());
+
+        assertThat(environment.getProperty("spring.flyway.url")).isEqualTo("jdbc:postgresql://db.internal:5432/scopegate?sslMode=require");
+        assertThat(environment.getProperty("spring.flyway.user")).isEqualTo("scopegate");
+        assertThat(environment.getProperty("spring.flyway.password")).isEqualTo("pw");
+        assertThat(environment.containsProperty("scopegate.store.embedded.running-port")).isFalse();
+    }
+
+    @Test
+    void anExplicitFlywayUrlWins() {
+        MockEnvironment environment = new MockEnvironment()
+                .withProperty("spring.r2dbc.url", "r2dbc:postgresql://db/app")
+                .withProperty("spring.flyway.url", "jdbc:postgresql://db-admin/app");
+
+        processor.postProcessEnvironment(environment, new SpringApplication());
+
+        assertThat(environment.getProperty("spring.flyway.url")).isEqualTo("jdbc:postgresql://db-admin/app");
+    }
+
+    @Test
+    void nothingIsStartedWhenTheEmbeddedStoreIsTurnedOff() {
+        MockEnvironment environment = new MockEnvironment().withProperty("scopegate.store.embedded.enabled", "false");
+
+        processor.postProcessEnvironment(environment, new SpringApplication());
+
+        assertThat(environment.containsProperty("spring.r2dbc.url")).isFalse();
+    }
+
+    @Test
+    void aUrlThatIsNotR2dbcIsRefused() {
+        assertThatThrownBy(() -> StoreEnvironmentPostProcessor.jdbcUrlOf("jdbc:postgresql://db/app"))
+                .hasMessageContaining("r2dbc:");
+    }
+}
