@@ -35,7 +35,7 @@ if [ ! -f "$secrets" ]; then
 fi
 set -a; . "$secrets"; set +a
 
-jar="$root/admin-api/target/admin-api-0.1.0-SNAPSHOT.jar"
+jar="$root/admin-api/target/admin-api-0.1.0-SNAPSHOT-exec.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$root/admin-api/src" "$root/token-store/src" -newer "$jar" -type f | head -n 1)" ]; then
   echo "run.sh: building (mvn -DskipTests package)..."
   (cd "$root" && mvn -B -q -DskipTests package) || die "build failed"

@@ -1,0 +1,102 @@
+package io.scopegate.gateway.auth;
+
+import io.scopegate.gateway.observability.Outcome;
+import io.scopegate.gateway.revocation.StoreSync;
+import io.scopegate.gateway.token.CachedToken;
+import io.scopegate.gateway.token.TokenCache;
+import io.scopegate.store.credential.CredentialFormat;
+import io.scopegate.store.credential.KeyedHasher;
+import java.time.Clock;
+import java.time.Instant;
+import org.springframework.security.web.util.matcher.IpAddressMatcher;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Decides who a request is. The secret's checksum is checked before any lookup; the keyed hash is
+ * compared in constant time; an unknown username costs one hash too, so timing does not tell known
+ * SIDs from unknown ones.
+ */
+@Component
+class Authenticator {
+
+    private final TokenCache cache;
+    private final StoreSync sync;
+    private final KeyedHasher hasher;
+    private final Clock clock;
+
+    Authenticator(TokenCache cache, StoreSync sync, KeyedHasher hasher, Clock clock) {
+        this.cache = cache;
+        this.sync = sync;
+        this.hasher = hasher;
+        this.clock = clock;
+    }
+
+    Mono<AuthDecision> authenticate(BasicCredentials credentials, String clientAddress) {
+        if (credentials == null || !CredentialFormat.isWellFormed(credentials.secret())) {
+            return Mono.just(new AuthDecision.Denied(Outcome.UNAUTHENTICATED));
+        }
+        if (!sync.isWarm()) {
+            // Fail closed but honestly: we cannot tell yet, so 503 rather than a 403 that may be wrong.
+            return Mono.just(new AuthDecision.Unavailable());
+        }
+        return cache.get(credentials.username())
+                .map(token -> decide(token, credentials, clientAddress, clock.instant()))
+                // The store did not answer within its timeout: an unknown token gets 503, never 403.
+                .onErrorResume(error -> Mono.just(new AuthDecision.Unavailable()));
+    }
+
+    private AuthDecision decide(CachedToken token, BasicCredentials credentials, String clientAddress, Instant now) {
+        AuthDecision decision;
+        if (token instanceof CachedToken.Scoped scoped) {
+            decision = decideScoped(scoped, credentials.secret(), clientAddress, now);
+        } else if (token instanceof CachedToken.Legacy legacy) {
+            decision = decideLegacy(legacy, credentials.secret(), now);
+        } else {
+            hasher.hash(credentials.secret());
+            decision = new AuthDecision.Denied(Outcome.UNAUTHENTICATED);
+        }
+        // Fail open only within outage-grace: past it a revocation may have been missed, so a cached
+        // "yes" is no longer trusted (503). A cached "no" stays a no.
+        if (decision instanceof AuthDecision.Allowed && !sync.isCacheTrusted(now)) {
+            return new AuthDecision.Unavailable();
+        }
+        return decision;
+    }
+
+    private AuthDecision decideScoped(CachedToken.Scoped token, String secret, String clientAddress, Instant now) {
+        if (!token.credential().accepts(hasher, secret, now)) {
+            return new AuthDecision.Denied(Outcome.UNAUTHENTICATED);
+        }
+        if (!token.enabled()) {
+            return new AuthDecision.Denied(Outcome.DISABLED);
+        }
+        if (token.expiresAt() != null && !now.isBefore(token.expiresAt())) {
+            return new AuthDecision.Denied(Outcome.EXPIRED);
+        }
+        if (token.allowedIps() != null && !anyMatches(token.allowedIps(), clientAddress)) {
+            return new AuthDecision.Denied(Outcome.IP_NOT_ALLOWED);
+        }
+        return new AuthDecision.Allowed(Caller.scoped(token));
+    }
+
+    private AuthDecision decideLegacy(CachedToken.Legacy legacy, String secret, Instant now) {
+        CachedToken.LegacyCredential matched = null;
+        for (CachedToken.LegacyCredential credential : legacy.credentials().values()) {
+            if (credential.credential().accepts(hasher, secret, now)) {
+                matched = credential;
+            }
+        }
+        return matched == null ? new AuthDecision.Denied(Outcome.UNAUTHENTICATED)
+                : new AuthDecision.Allowed(Caller.legacy(legacy.accountSid(), matched));
+    }
+
+    private static boolean anyMatches(Iterable<IpAddressMatcher> allowed, String address) {
+        for (IpAddressMatcher matcher : allowed) {
+            if (matcher.matches(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,31 @@
+package io.scopegate.gateway.auth;
+
+import io.scopegate.gateway.token.CachedToken;
+import io.scopegate.store.scope.LegacyKind;
+import io.scopegate.store.scope.Scope;
+import java.util.List;
+
+/**
+ * An authenticated caller: whose it is, which API version it speaks and what it may do. For legacy
+ * tokens the token id is {@code <accountSid>:READ_WRITE} or {@code <accountSid>:READ_ONLY}.
+ */
+public record Caller(String accountSid, String tokenId, int apiVersion, List<Scope> scopes, LegacyKind legacyKind,
+                     CachedToken.RateLimit rateLimit) {
+
+    /** The exchange attribute under which the authenticated caller travels to later filters. */
+    public static final String ATTRIBUTE = Caller.class.getName();
+
+    static Caller scoped(CachedToken.Scoped token) {
+        return new Caller(token.accountSid(), token.sid(), token.apiVersion(), token.scopes(), null, token.rateLimit());
+    }
+
+    static Caller legacy(String accountSid, CachedToken.LegacyCredential credential) {
+        return new Caller(accountSid, accountSid + ":" + credential.kind().name(), credential.apiVersion(), List.of(),
+                credential.kind(), null);
+    }
+
+    /** Deny by default: a scope must name this API and method (HEAD follows GET). */
+    public boolean permits(String api, String method) {
+        return legacyKind != null ? legacyKind.permits(method) : Scope.anyPermits(scopes, api, method);
+    }
+}

@@ -1,0 +1,71 @@
+package io.scopegate.gateway.catalog;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The gateway's routes, built from the API catalog in the store rather than from YAML. Reloaded
+ * when the store says the catalog changed; Spring Cloud Gateway is then told to refresh its routes.
+ */
+@Component
+public class ApiCatalog implements RouteLocator {
+
+    /** Route metadata keys the filters read. */
+    public static final String API_ID = "scopegate.api";
+    public static final String API_METHODS = "scopegate.methods";
+
+    private final DatabaseClient db;
+    private final ApplicationEventPublisher events;
+    private volatile List<ApiRoute> routes = List.of();
+
+    ApiCatalog(DatabaseClient db, ApplicationEventPublisher events) {
+        this.db = db;
+        this.events = events;
+    }
+
+    public Mono<Void> reload(Duration timeout) {
+        return db.sql("select id, paths, methods, upstream_url, latest_version from apis")
+                .map(row -> ApiRoute.of(row.get("id", String.class), Arrays.asList(row.get("paths", String[].class)),
+                        Arrays.asList(row.get("methods", String[].class)), row.get("upstream_url", String.class),
+                        row.get("latest_version", Integer.class)))
+                .all()
+                .sort(ApiRoute.MOST_SPECIFIC_FIRST)
+                .collectList()
+                .timeout(timeout)
+                .doOnNext(loaded -> {
+                    routes = List.copyOf(loaded);
+                    events.publishEvent(new RefreshRoutesEvent(this));
+                })
+                .then();
+    }
+
+    public int size() {
+        return routes.size();
+    }
+
+    @Override
+    public Flux<Route> getRoutes() {
+        List<ApiRoute> current = routes;
+        return Flux.range(0, current.size()).map(order -> route(current.get(order), order));
+    }
+
+    private static Route route(ApiRoute api, int order) {
+        return Route.async()
+                .id(api.id())
+                .uri(api.upstream())
+                .order(order)
+                .predicate(exchange -> api.matches(exchange.getRequest().getPath().pathWithinApplication()))
+                .metadata(API_ID, api.id())
+                .metadata(API_METHODS, api.methods())
+                .build();
+    }
+}

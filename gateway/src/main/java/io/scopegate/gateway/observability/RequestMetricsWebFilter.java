@@ -1,0 +1,81 @@
+package io.scopegate.gateway.observability;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.scopegate.gateway.auth.Caller;
+import io.scopegate.gateway.catalog.ApiCatalog;
+import io.scopegate.gateway.http.Failures;
+import io.scopegate.store.scope.Scope;
+import java.time.Duration;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.core.Ordered;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+
+/**
+ * Counts every request by (account, token, API, method, outcome) and times it by (API, outcome),
+ * upstream time included. It wraps everything, refusals and unroutable paths too. Tag values come
+ * from the store (SIDs, API ids) or fixed lists (methods, outcomes), never from raw client input.
+ */
+@Component
+class RequestMetricsWebFilter implements WebFilter, Ordered {
+
+    static final String NONE = "none";
+
+    private final MeterRegistry registry;
+
+    RequestMetricsWebFilter(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        long start = System.nanoTime();
+        return chain.filter(exchange)
+                .doOnError(error -> {
+                    if (Outcome.of(exchange) == null) {
+                        Outcome.set(exchange, Failures.outcome(error));
+                    }
+                })
+                .doFinally(signal -> record(exchange, signal, System.nanoTime() - start));
+    }
+
+    private void record(ServerWebExchange exchange, SignalType signal, long nanos) {
+        String outcome = Outcome.of(exchange);
+        if (outcome == null) {
+            outcome = signal == SignalType.CANCEL ? Outcome.CANCELLED : Outcome.ERROR;
+        }
+        Caller caller = exchange.getAttribute(Caller.ATTRIBUTE);
+        Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+        String api = route == null ? NONE : (String) route.getMetadata().getOrDefault(ApiCatalog.API_ID, NONE);
+        String method = exchange.getRequest().getMethod().name();
+        Counter.builder("scopegate.requests")
+                .description("Requests through the gateway by token, API, method and outcome")
+                .tag("account", caller == null ? NONE : caller.accountSid())
+                .tag("token", caller == null ? NONE : caller.tokenId())
+                .tag("api", api)
+                .tag("method", Scope.KNOWN_METHODS.contains(method) ? method : "OTHER")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+        Timer.builder("scopegate.request.duration")
+                .description("Time in the gateway, upstream included")
+                .tag("api", api)
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry)
+                .record(Duration.ofNanos(nanos));
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
+}

@@ -1,0 +1,172 @@
+package io.scopegate.gateway.revocation;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.scopegate.gateway.GatewaySettings;
+import io.scopegate.gateway.catalog.ApiCatalog;
+import io.scopegate.gateway.token.TokenCache;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Keeps the gateway's memory in step with the store. {@code token_events} is the source of truth,
+ * read from a cursor (the last id applied) so nothing is missed across a lost connection or an outage;
+ * the poll runs every {@code poll-interval} and at once on each NOTIFY. Each event drops the cache
+ * entry it names (or reloads the catalog); the next request loads the new state.
+ */
+@Component
+public class StoreSync implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(StoreSync.class);
+    private static final int BATCH = 500;
+
+    record TokenEvent(long id, Instant at, String kind, String accountSid, String tokenSid, String apiId) {
+    }
+
+    private final DatabaseClient db;
+    private final TokenCache cache;
+    private final ApiCatalog catalog;
+    private final ChangeNotifications notifications;
+    private final GatewaySettings settings;
+    private final Clock clock;
+    private final Timer lag;
+    private final AtomicLong cursor = new AtomicLong(-1);
+    private volatile Instant lastSuccessfulSync;
+    private volatile Disposable loop;
+
+    StoreSync(DatabaseClient db, TokenCache cache, ApiCatalog catalog, ChangeNotifications notifications,
+            GatewaySettings settings, Clock clock, MeterRegistry registry) {
+        this.db = db;
+        this.cache = cache;
+        this.catalog = catalog;
+        this.notifications = notifications;
+        this.settings = settings;
+        this.clock = clock;
+        this.lag = Timer.builder("scopegate.invalidation.lag")
+                .description("From a change's commit in the store to this gateway applying it")
+                .publishPercentileHistogram()
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+    }
+
+    @Override
+    public void start() {
+        Flux<Object> triggers = Flux.merge(Flux.interval(Duration.ZERO, settings.pollInterval()), notifications.notifications());
+        loop = triggers
+                .onBackpressureLatest()
+                .concatMap(trigger -> syncOnce()
+                        .onErrorResume(error -> {
+                            // Fail closed on what we do not know (unknown tokens get 503), open only on
+                            // what we verified before, and only for outage-grace: see isCacheTrusted.
+                            log.warn("store sync failed: {}", error.toString());
+                            return Mono.empty();
+                        }), 1)
+                .subscribe();
+    }
+
+    Mono<Void> syncOnce() {
+        long from = cursor.get();
+        Mono<Void> work = from < 0 ? initialise() : catchUp(from);
+        return work.timeout(settings.storeTimeout())
+                .doOnSuccess(done -> lastSuccessfulSync = clock.instant());
+    }
+
+    /** Cursor first, then the catalog: a change made in between is still seen as an event. */
+    private Mono<Void> initialise() {
+        return db.sql("select coalesce(max(id), 0) from token_events")
+                .map(row -> row.get(0, Long.class))
+                .one()
+                .flatMap(max -> catalog.reload(settings.storeTimeout())
+                        .doOnSuccess(done -> {
+                            cache.invalidateAll();
+                            cursor.set(max);
+                            log.info("store sync ready at event {} with {} APIs", max, catalog.size());
+                        }));
+    }
+
+    private Mono<Void> catchUp(long from) {
+        return db.sql("select id, at, kind, account_sid, token_sid, api_id from token_events where id > :from order by id limit " + BATCH)
+                .bind("from", from)
+                .map(row -> new TokenEvent(row.get("id", Long.class), row.get("at", Instant.class), row.get("kind", String.class),
+                        row.get("account_sid", String.class), row.get("token_sid", String.class), row.get("api_id", String.class)))
+                .all()
+                .collectList()
+                .flatMap(this::apply);
+    }
+
+    private Mono<Void> apply(List<TokenEvent> events) {
+        if (events.isEmpty()) {
+            return Mono.empty();
+        }
+        boolean catalogChanged = false;
+        Instant now = clock.instant();
+        for (TokenEvent event : events) {
+            switch (event.kind()) {
+                case "TOKEN" -> cache.invalidate(event.tokenSid());
+                case "LEGACY_TOKEN" -> cache.invalidate(event.accountSid());
+                case "API" -> catalogChanged = true;
+                default -> {
+                    log.warn("unknown event kind {} (id {}); dropping the whole cache to be safe", event.kind(), event.id());
+                    cache.invalidateAll();
+                }
+            }
+            lag.record(Duration.between(event.at(), now).isNegative() ? Duration.ZERO : Duration.between(event.at(), now));
+        }
+        long last = events.get(events.size() - 1).id();
+        Mono<Void> reload = catalogChanged ? catalog.reload(settings.storeTimeout()) : Mono.empty();
+        return reload.doOnSuccess(done -> cursor.set(last))
+                // A full batch means more may be waiting: keep going now rather than at the next tick.
+                .then(events.size() == BATCH ? Mono.defer(() -> catchUp(last)) : Mono.empty());
+    }
+
+    /** Ready once the catalog is loaded and the cursor set: before that every answer would be a guess. */
+    public boolean isWarm() {
+        return cursor.get() >= 0;
+    }
+
+    /**
+     * Whether cached credentials may still be trusted: the last successful sync is at most
+     * {@code outage-grace} old. After that, revocations could have been missed.
+     */
+    public boolean isCacheTrusted(Instant now) {
+        Instant last = lastSuccessfulSync;
+        return last != null && Duration.between(last, now).compareTo(settings.outageGrace()) <= 0;
+    }
+
+    public Instant lastSuccessfulSync() {
+        return lastSuccessfulSync;
+    }
+
+    public long cursor() {
+        return cursor.get();
+    }
+
+    public boolean listening() {
+        return notifications.listening();
+    }
+
+    @Override
+    public void stop() {
+        Disposable running = loop;
+        if (running != null) {
+            running.dispose();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        Disposable running = loop;
+        return running != null && !running.isDisposed();
+    }
+}

@@ -1,0 +1,52 @@
+package io.scopegate.gateway.token;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.scopegate.gateway.GatewaySettings;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Credentials by Basic username, in memory. A miss loads once from the store and concurrent misses
+ * for one name share that load (Caffeine's async cache keeps the in-flight future). Entries do not
+ * expire by time: they are dropped when the store says they changed (see revocation). Invalidating
+ * a name while its load is in flight removes that future, so a load that read the old row can
+ * never put it back into the cache.
+ */
+@Component
+public class TokenCache {
+
+    private final AsyncLoadingCache<String, CachedToken> cache;
+
+    TokenCache(TokenStoreReader reader, GatewaySettings settings, MeterRegistry registry) {
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(settings.cacheMaximumSize())
+                .recordStats()
+                .buildAsync((username, executor) -> reader.load(username).timeout(settings.storeTimeout()).toFuture());
+        Gauge.builder("scopegate.token.cache.size", cache, c -> c.synchronous().estimatedSize())
+                .description("Credentials held in the gateway's memory").register(registry);
+        FunctionCounter.builder("scopegate.token.cache.hits", cache, c -> c.synchronous().stats().hitCount()).register(registry);
+        FunctionCounter.builder("scopegate.token.cache.misses", cache, c -> c.synchronous().stats().missCount()).register(registry);
+        FunctionCounter.builder("scopegate.token.cache.evictions", cache, c -> c.synchronous().stats().evictionCount()).register(registry);
+    }
+
+    /** The cached credential, or one load from the store; errors when the store cannot answer. */
+    public Mono<CachedToken> get(String username) {
+        return Mono.fromFuture(() -> cache.get(username), true);
+    }
+
+    public void invalidate(String username) {
+        cache.synchronous().invalidate(username);
+    }
+
+    public void invalidateAll() {
+        cache.synchronous().invalidateAll();
+    }
+
+    public long size() {
+        return cache.synchronous().estimatedSize();
+    }
+}
