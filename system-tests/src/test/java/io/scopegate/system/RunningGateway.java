@@ -1,0 +1,30 @@
+package io.scopegate.system;
+
+import java.time.Duration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** One gateway replica started by a test, with clients for its proxy and management ports. */
+record RunningGateway(ConfigurableApplicationContext context) implements AutoCloseable {
+
+    int port() {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    int managementPort() {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
+    }
+
+    WebTestClient client() {
+        return WebTestClient.bindToServer().baseUrl("http://localhost:" + port()).responseTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    WebTestClient management() {
+        return WebTestClient.bindToServer().baseUrl("http://localhost:" + managementPort()).responseTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}

@@ -1,0 +1,98 @@
+package io.scopegate.system;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.scopegate.admin.AdminApiApplication;
+import io.scopegate.gateway.GatewayApplication;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import reactor.blockhound.BlockHound;
+
+/**
+ * The whole system in this JVM, started once: the admin API (which starts the embedded PostgreSQL
+ * and migrates it), two gateway replicas on that same store, and a WireMock upstream. Tests that
+ * need a gateway with other settings start their own with {@link #startGateway}.
+ * BlockHound is installed first: any blocking call on an event loop fails the request it happens in.
+ */
+final class Scopegate {
+
+    static final String OPERATOR_PASSWORD = "system-test-operator-password";
+    static final String HMAC_KEY = "c3lzdGVtLXRlc3QtaG1hYy1rZXktMzItYnl0ZXMhISE=";
+    static final String ENCRYPTION_KEY = "c3lzdGVtLXRlc3QtYWVzLWtleS0zMi1ieXRlcyEhISE=";
+
+    private static Scopegate instance;
+
+    final ConfigurableApplicationContext admin;
+    final WireMockServer upstream;
+    final List<RunningGateway> gateways;
+    private final String r2dbcUrl;
+
+    private Scopegate() {
+        BlockHound.install(builder -> builder
+                // SecureRandom reads /dev/urandom, which never blocks; BlockHound sees a file read.
+                .allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes")
+                .allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "ensureBufferValid")
+                // Console logging in tests takes the appender's lock.
+                .allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes"));
+        upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort().containerThreads(20));
+        upstream.start();
+        admin = run(AdminApiApplication.class, Map.of(
+                        "server.port", "0",
+                        "management.server.port", "0",
+                        "spring.main.banner-mode", "off",
+                        "spring.cloud.gateway.server.webflux.enabled", "false",
+                        "scopegate.credentials.hmac-key", HMAC_KEY,
+                        "scopegate.credentials.encryption-key", ENCRYPTION_KEY,
+                        "scopegate.bootstrap.admin.password", OPERATOR_PASSWORD));
+        r2dbcUrl = admin.getEnvironment().getProperty("spring.r2dbc.url");
+        gateways = List.of(startGateway(Map.of()), startGateway(Map.of()));
+    }
+
+    static synchronized Scopegate get() {
+        if (instance == null) {
+            instance = new Scopegate();
+        }
+        return instance;
+    }
+
+    int adminPort() {
+        return Integer.parseInt(admin.getEnvironment().getProperty("local.server.port"));
+    }
+
+    String r2dbcUrl() {
+        return r2dbcUrl;
+    }
+
+    /** A gateway replica on the shared store; {@code overrides} win over the test defaults. */
+    RunningGateway startGateway(Map<String, String> overrides) {
+        Map<String, Object> properties = new HashMap<>(Map.of(
+                "server.port", "0",
+                "management.server.port", "0",
+                "spring.main.banner-mode", "off",
+                "spring.r2dbc.url", r2dbcUrl,
+                "spring.r2dbc.username", "postgres",
+                "spring.r2dbc.password", "postgres",
+                "spring.flyway.enabled", "false",
+                "scopegate.credentials.hmac-key", HMAC_KEY,
+                // The shared replicas serve many tests from one address: the throttle has tests of its own.
+                "scopegate.gateway.auth-failures-per-minute", "0"));
+        properties.put("spring.cloud.gateway.server.webflux.httpclient.response-timeout", "2s");
+        // admin-api's Spring Security is on this test classpath; the gateway never uses its filter chain.
+        properties.put("spring.autoconfigure.exclude", String.join(",",
+                "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+                "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
+                "org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
+                "org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration"));
+        properties.putAll(overrides);
+        return new RunningGateway(run(GatewayApplication.class, properties));
+    }
+
+    /** Properties as command-line arguments, so they win over each application's application.yaml. */
+    private static ConfigurableApplicationContext run(Class<?> application, Map<String, ?> properties) {
+        String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        return new SpringApplicationBuilder(application).run(args);
+    }
+}
