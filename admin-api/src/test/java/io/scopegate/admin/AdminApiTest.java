@@ -26,7 +26,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * PostgreSQL, with a clock the test moves. Each test makes its own accounts, so tests share one
  * context and one database without seeing each other's tokens.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "spring.config.name=" + AdminApiApplication.CONFIG_NAME)
 @AutoConfigureWebTestClient
 @ActiveProfiles("test")
 @Import(AdminApiTest.TestClock.class)

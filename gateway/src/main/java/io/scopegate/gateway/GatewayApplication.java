@@ -2,8 +2,8 @@ package io.scopegate.gateway;
 
 import io.scopegate.store.credential.CredentialConfiguration;
 import java.time.Clock;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -16,8 +16,15 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @Import(CredentialConfiguration.class)
 public class GatewayApplication {
 
+    /** Its settings file is gateway.yaml, so it never reads admin-api's when both share a classpath. */
+    public static final String CONFIG_NAME = "gateway";
+
     public static void main(String[] args) {
-        SpringApplication.run(GatewayApplication.class, args);
+        application().run(args);
+    }
+
+    public static SpringApplicationBuilder application() {
+        return new SpringApplicationBuilder(GatewayApplication.class).properties("spring.config.name=" + CONFIG_NAME);
     }
 
     @Bean

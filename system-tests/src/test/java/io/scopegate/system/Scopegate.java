@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
 import reactor.blockhound.BlockHound;
 
 /**
@@ -39,7 +41,7 @@ final class Scopegate {
                 .allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes"));
         upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort().containerThreads(20));
         upstream.start();
-        admin = run(AdminApiApplication.class, Map.of(
+        admin = run(AdminApiApplication.application(), Map.of(
                         "server.port", "0",
                         "management.server.port", "0",
                         "spring.main.banner-mode", "off",
@@ -87,12 +89,22 @@ final class Scopegate {
                 "org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
                 "org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration"));
         properties.putAll(overrides);
-        return new RunningGateway(run(GatewayApplication.class, properties));
+        return new RunningGateway(run(GatewayApplication.application(), properties));
     }
 
-    /** Properties as command-line arguments, so they win over each application's application.yaml. */
-    private static ConfigurableApplicationContext run(Class<?> application, Map<String, ?> properties) {
+    /**
+     * Properties as command-line arguments, so they win over each application's own settings file.
+     * Each application gets Reactor Netty resources of its own: with the default global ones, closing
+     * one gateway would shut down the event loops of every server in this JVM.
+     */
+    private static ConfigurableApplicationContext run(SpringApplicationBuilder application, Map<String, ?> properties) {
         String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        return new SpringApplicationBuilder(application).run(args);
+        return application
+                .initializers(context -> ((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class, () -> {
+                    ReactorResourceFactory resources = new ReactorResourceFactory();
+                    resources.setUseGlobalResources(false);
+                    return resources;
+                }))
+                .run(args);
     }
 }

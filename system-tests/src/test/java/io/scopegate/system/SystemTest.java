@@ -75,6 +75,12 @@ abstract class SystemTest {
         }
     }
 
+    /** Readiness (catalog loaded, cursor set), asked on the management port so no request is counted. */
+    static void awaitReady(RunningGateway gateway) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.management().get().uri("/actuator/health/readiness")
+                .exchange().returnResult(String.class).getStatus().value() == 200);
+    }
+
     Map<String, Object> createToken(String account, Map<String, ?> body) {
         return admin().post().uri("/v1/accounts/{a}/tokens", account).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body)

@@ -1,0 +1,50 @@
+package io.scopegate.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The management port exports the contract's scopegate_* series with per-token values. */
+class GatewayMetricsTest extends SystemTest {
+
+    @Test
+    void prometheusShowsPerTokenRequestsByOutcomeAndTheCacheAndInvalidationSeries() {
+        String account = newAccount();
+        String api = newApi("GET", "POST");
+        Map<String, Object> token = createToken(account, api, "GET");
+        String sid = (String) token.get("sid");
+        String auth = basic(sid, (String) token.get("authToken"));
+        for (int i = 0; i < 3; i++) {
+            assertThat(status(gatewayA, "GET", "/" + api + "/x", auth)).isEqualTo(200);
+        }
+        assertThat(status(gatewayA, "POST", "/" + api + "/x", auth)).isEqualTo(403);
+        tokenAction(account, sid, "disable");
+
+        String scrape = gatewayA.management().get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(value(scrape, "scopegate_requests_total", "account=\"" + account + "\"", "api=\"" + api + "\"",
+                "method=\"GET\"", "outcome=\"allowed\"", "token=\"" + sid + "\"")).isEqualTo(3.0);
+        assertThat(value(scrape, "scopegate_requests_total", "account=\"" + account + "\"", "api=\"" + api + "\"",
+                "method=\"POST\"", "outcome=\"out_of_scope\"", "token=\"" + sid + "\"")).isEqualTo(1.0);
+        assertThat(scrape).contains("scopegate_request_duration_seconds_bucket{api=\"" + api + "\",outcome=\"allowed\"");
+        assertThat(scrape).contains("scopegate_token_cache_size", "scopegate_token_cache_hits_total",
+                "scopegate_token_cache_misses_total", "scopegate_token_cache_evictions_total",
+                "scopegate_invalidation_lag_seconds_count");
+        gatewayA.management().get().uri("/actuator/health").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.components.storeSync.status").isEqualTo("UP")
+                .jsonPath("$.components.storeSync.details.cache").isEqualTo("warm");
+    }
+
+    /** The value of the one series with exactly these labels (in Prometheus' sorted order). */
+    private static double value(String scrape, String name, String... labels) {
+        Matcher matcher = Pattern.compile("^" + name + "\\{" + Pattern.quote(String.join(",", labels)) + ",?\\} (\\S+)$", Pattern.MULTILINE)
+                .matcher(scrape);
+        assertThat(matcher.find()).as(name + " " + String.join(",", labels) + " in\n" + scrape.lines()
+                .filter(l -> l.startsWith(name)).toList()).isTrue();
+        return Double.parseDouble(matcher.group(1));
+    }
+}

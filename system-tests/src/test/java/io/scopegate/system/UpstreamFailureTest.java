@@ -1,0 +1,46 @@
+package io.scopegate.system;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+
+import java.net.ServerSocket;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+
+/** Upstream down: 502; upstream too slow: 504 (the tests run the gateway with a 2 s response timeout). */
+class UpstreamFailureTest extends SystemTest {
+
+    @Test
+    void unreachableUpstreamIs502() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String account = newAccount();
+        String api = unique("api-");
+        putApi(api, "http://127.0.0.1:" + closedPort, "GET");
+        awaitRouted(api, gatewayA);
+        Map<String, Object> token = createToken(account, api, "GET");
+
+        gatewayA.client().get().uri("/" + api + "/x").header("Authorization", basic((String) token.get("sid"), (String) token.get("authToken")))
+                .exchange()
+                .expectStatus().isEqualTo(502)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.title").isEqualTo("Bad Gateway");
+    }
+
+    @Test
+    void slowUpstreamIs504() {
+        String account = newAccount();
+        String api = newApi("GET");
+        upstream.stubFor(get(urlPathEqualTo("/" + api + "/slow")).willReturn(aResponse().withStatus(200).withFixedDelay(5_000)));
+        Map<String, Object> token = createToken(account, api, "GET");
+
+        gatewayA.client().get().uri("/" + api + "/slow").header("Authorization", basic((String) token.get("sid"), (String) token.get("authToken")))
+                .exchange()
+                .expectStatus().isEqualTo(504)
+                .expectBody().jsonPath("$.title").isEqualTo("Gateway Timeout");
+    }
+}
