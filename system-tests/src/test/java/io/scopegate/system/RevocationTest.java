@@ -58,6 +58,19 @@ class RevocationTest extends SystemTest {
     }
 
     @Test
+    void resetWithGraceKeepsTheOldSecretWorkingOnBothReplicas() {
+        String newSecret = (String) admin().post().uri("/v1/accounts/{a}/tokens/{s}/reset", account, sid)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("graceSeconds", 3600))
+                .exchange().expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody().get("authToken");
+        await().atMost(WITHIN).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+            assertThat(status(gatewayA, "GET", "/" + api + "/x", basic(sid, newSecret))).isEqualTo(200);
+            assertThat(status(gatewayB, "GET", "/" + api + "/x", basic(sid, newSecret))).isEqualTo(200);
+        });
+        assertThat(status(gatewayA, "GET", "/" + api + "/x", auth)).isEqualTo(200);
+        assertThat(status(gatewayB, "GET", "/" + api + "/x", auth)).isEqualTo(200);
+    }
+
+    @Test
     void deletedTokenIsRefusedOnBothReplicas() {
         admin().delete().uri("/v1/accounts/{a}/tokens/{s}", account, sid).exchange().expectStatus().isNoContent();
         refusedOnBothWithinASecond("GET");
