@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** A scoped token as stored, minus its secret. Serialised as the contract's token JSON. */
-record TokenRecord(String sid, String accountSid, String name, String description, String primaryContact,
+public record TokenRecord(String sid, String accountSid, String name, String description, String primaryContact,
                    List<String> developerEmails, int apiVersion, String state, List<Scope> scopes,
                    Instant createdAt, Instant updatedAt, Instant credentialsRotatedAt, Instant lastUsedAt,
                    Instant expiresAt, List<String> allowedIps, RateLimit rateLimit) {

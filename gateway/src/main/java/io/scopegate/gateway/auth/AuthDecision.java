@@ -6,8 +6,17 @@ sealed interface AuthDecision {
     record Allowed(Caller caller) implements AuthDecision {
     }
 
-    /** Refused with 403; {@code reason} is the metric outcome and never reaches the client. */
-    record Denied(String reason) implements AuthDecision {
+    /**
+     * Refused with 403; {@code reason} is the metric outcome and never reaches the client.
+     * {@code identified} is the token when its secret was right but it may not be used (disabled,
+     * expired, address not allowed), so the refusal is counted against it; null otherwise, as an
+     * unverified username proves nothing.
+     */
+    record Denied(String reason, Caller identified) implements AuthDecision {
+
+        Denied(String reason) {
+            this(reason, null);
+        }
     }
 
     /** The store could not answer and the cache cannot vouch: 503. */

@@ -1,6 +1,7 @@
 package io.scopegate.gateway.auth;
 
 import io.scopegate.gateway.http.Rejections;
+import io.scopegate.gateway.observability.Outcome;
 import java.time.Duration;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -31,7 +32,7 @@ class AuthenticationGlobalFilter implements GlobalFilter, Ordered {
         String client = clientAddress.resolve(exchange.getRequest());
         Duration wait = throttle.retryAfter(client);
         if (wait != null) {
-            return Rejections.tooManyRequests(exchange, io.scopegate.gateway.observability.Outcome.THROTTLED, wait);
+            return Rejections.tooManyRequests(exchange, Outcome.THROTTLED, wait);
         }
         BasicCredentials credentials = BasicCredentials.parse(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
         return authenticator.authenticate(credentials, client)
@@ -44,6 +45,10 @@ class AuthenticationGlobalFilter implements GlobalFilter, Ordered {
             return chain.filter(exchange);
         }
         if (decision instanceof AuthDecision.Denied denied) {
+            if (denied.identified() != null) {
+                // Known token, refused: metrics and usage count the refusal against it.
+                exchange.getAttributes().put(Caller.ATTRIBUTE, denied.identified());
+            }
             throttle.recordFailure(client);
             return Rejections.accessDenied(exchange, denied.reason());
         }

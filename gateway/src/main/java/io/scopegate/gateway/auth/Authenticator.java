@@ -68,16 +68,17 @@ class Authenticator {
         if (!token.credential().accepts(hasher, secret, now)) {
             return new AuthDecision.Denied(Outcome.UNAUTHENTICATED);
         }
+        Caller caller = Caller.scoped(token);
         if (!token.enabled()) {
-            return new AuthDecision.Denied(Outcome.DISABLED);
+            return new AuthDecision.Denied(Outcome.DISABLED, caller);
         }
         if (token.expiresAt() != null && !now.isBefore(token.expiresAt())) {
-            return new AuthDecision.Denied(Outcome.EXPIRED);
+            return new AuthDecision.Denied(Outcome.EXPIRED, caller);
         }
         if (token.allowedIps() != null && !anyMatches(token.allowedIps(), clientAddress)) {
-            return new AuthDecision.Denied(Outcome.IP_NOT_ALLOWED);
+            return new AuthDecision.Denied(Outcome.IP_NOT_ALLOWED, caller);
         }
-        return new AuthDecision.Allowed(Caller.scoped(token));
+        return new AuthDecision.Allowed(caller);
     }
 
     private AuthDecision decideLegacy(CachedToken.Legacy legacy, String secret, Instant now) {

@@ -6,13 +6,14 @@ import io.scopegate.store.scope.Scope;
 import java.util.List;
 
 /**
- * An authenticated caller: whose it is, which API version it speaks and what it may do. For legacy
+ * A caller whose secret was verified: whose token it is, which API version it speaks and what it may
+ * do. Whether the request was let through is its outcome, not this. For legacy
  * tokens the token id is {@code <accountSid>:READ_WRITE} or {@code <accountSid>:READ_ONLY}.
  */
 public record Caller(String accountSid, String tokenId, int apiVersion, List<Scope> scopes, LegacyKind legacyKind,
                      CachedToken.RateLimit rateLimit) {
 
-    /** The exchange attribute under which the authenticated caller travels to later filters. */
+    /** The exchange attribute under which the identified caller travels to later filters and metrics. */
     public static final String ATTRIBUTE = Caller.class.getName();
 
     static Caller scoped(CachedToken.Scoped token) {

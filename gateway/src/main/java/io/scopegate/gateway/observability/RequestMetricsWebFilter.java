@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.scopegate.gateway.auth.Caller;
 import io.scopegate.gateway.catalog.ApiCatalog;
 import io.scopegate.gateway.http.Failures;
+import io.scopegate.gateway.usage.UsageRecorder;
 import io.scopegate.store.scope.Scope;
 import java.time.Duration;
 import org.springframework.cloud.gateway.route.Route;
@@ -20,7 +21,7 @@ import reactor.core.publisher.SignalType;
 
 /**
  * Counts every request by (account, token, API, method, outcome) and times it by (API, outcome),
- * upstream time included. It wraps everything, refusals and unroutable paths too. Tag values come
+ * upstream time included; hands requests of identified tokens to the usage recorder. It wraps everything, refusals and unroutable paths too. Tag values come
  * from the store (SIDs, API ids) or fixed lists (methods, outcomes), never from raw client input.
  */
 @Component
@@ -29,9 +30,13 @@ class RequestMetricsWebFilter implements WebFilter, Ordered {
     static final String NONE = "none";
 
     private final MeterRegistry registry;
+    private final TokenSeriesLimit seriesLimit;
+    private final UsageRecorder usage;
 
-    RequestMetricsWebFilter(MeterRegistry registry) {
+    RequestMetricsWebFilter(MeterRegistry registry, TokenSeriesLimit seriesLimit, UsageRecorder usage) {
         this.registry = registry;
+        this.seriesLimit = seriesLimit;
+        this.usage = usage;
     }
 
     @Override
@@ -54,13 +59,18 @@ class RequestMetricsWebFilter implements WebFilter, Ordered {
         Caller caller = exchange.getAttribute(Caller.ATTRIBUTE);
         Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
         String api = route == null ? NONE : (String) route.getMetadata().getOrDefault(ApiCatalog.API_ID, NONE);
-        String method = exchange.getRequest().getMethod().name();
+        String requestMethod = exchange.getRequest().getMethod().name();
+        String method = Scope.KNOWN_METHODS.contains(requestMethod) ? requestMethod : "OTHER";
+        String token = caller == null ? NONE : seriesLimit.tokenTag(caller);
+        if (caller != null) {
+            usage.record(caller, api, method, outcome);
+        }
         Counter.builder("scopegate.requests")
                 .description("Requests through the gateway by token, API, method and outcome")
-                .tag("account", caller == null ? NONE : caller.accountSid())
-                .tag("token", caller == null ? NONE : caller.tokenId())
+                .tag("account", caller == null ? NONE : seriesLimit.accountTag(caller, token))
+                .tag("token", token)
                 .tag("api", api)
-                .tag("method", Scope.KNOWN_METHODS.contains(method) ? method : "OTHER")
+                .tag("method", method)
                 .tag("outcome", outcome)
                 .register(registry)
                 .increment();

@@ -1,0 +1,71 @@
+package io.scopegate.admin.usage;
+
+import io.scopegate.admin.token.TokenRecord;
+import io.scopegate.store.scope.Scope;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One token's use over a window, compared with what it was granted: per granted scope how often it
+ * was used, which granted scopes were never used, and what was refused and why (so an integration
+ * developer sees "campaigns:POST, out_of_scope" rather than guessing).
+ */
+record TokenUsage(String sid, int days, long requests, long denied, Instant lastUsedAt, List<ScopeUse> scopes,
+                  List<ScopeRef> unusedScopes, List<Denial> denials) {
+
+    static final String ALLOWED = "allowed";
+
+    record ScopeRef(String api, String method) {
+
+        String name() {
+            return api + ":" + method;
+        }
+    }
+
+    record ScopeUse(String api, String method, long requests, Instant lastUsedAt) {
+    }
+
+    record Denial(String api, String method, String outcome, long requests) {
+    }
+
+    static TokenUsage of(TokenRecord token, List<UsageRows.Row> rows, int days) {
+        long requests = 0;
+        long denied = 0;
+        List<Denial> denials = new ArrayList<>();
+        for (UsageRows.Row row : rows) {
+            requests += row.requests();
+            if (!ALLOWED.equals(row.outcome())) {
+                denied += row.requests();
+                denials.add(new Denial(row.api(), row.method(), row.outcome(), row.requests()));
+            }
+        }
+        List<ScopeUse> scopes = new ArrayList<>();
+        List<ScopeRef> unused = new ArrayList<>();
+        for (Scope scope : token.scopes()) {
+            for (String method : scope.methods()) {
+                ScopeUse use = use(scope.api(), method, rows);
+                scopes.add(use);
+                if (use.requests() == 0) {
+                    unused.add(new ScopeRef(scope.api(), method));
+                }
+            }
+        }
+        denials.sort(java.util.Comparator.comparing(Denial::requests).reversed());
+        return new TokenUsage(token.sid(), days, requests, denied, token.lastUsedAt(), scopes, unused, denials);
+    }
+
+    /** Allowed requests a granted (API, method) served; a HEAD is a use of the GET scope that allowed it. */
+    private static ScopeUse use(String api, String method, List<UsageRows.Row> rows) {
+        long requests = 0;
+        Instant last = null;
+        for (UsageRows.Row row : rows) {
+            boolean sameMethod = method.equals(row.method()) || ("GET".equals(method) && "HEAD".equals(row.method()));
+            if (ALLOWED.equals(row.outcome()) && api.equals(row.api()) && sameMethod) {
+                requests += row.requests();
+                last = last == null || row.lastUsedAt().isAfter(last) ? row.lastUsedAt() : last;
+            }
+        }
+        return new ScopeUse(api, method, requests, last);
+    }
+}

@@ -1,0 +1,39 @@
+package io.scopegate.admin.usage;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+
+/** Reads the daily usage rows the gateways write. */
+@Repository
+class UsageRows {
+
+    /** Requests of one token on one (API, method, outcome) over the window. */
+    record Row(String tokenSid, String api, String method, String outcome, long requests, Instant lastUsedAt) {
+    }
+
+    private final DatabaseClient db;
+
+    UsageRows(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /** Every token of the account (or the one named), days from {@code since} on (UTC). */
+    Flux<Row> since(String account, String tokenSid, LocalDate since) {
+        return db.sql("""
+                select token_sid, api_id, method, outcome, sum(requests) as requests, max(last_used_at) as last_used_at
+                from token_usage_daily
+                where account_sid = :account and day >= :since and (cast(:sid as varchar) is null or token_sid = :sid)
+                group by token_sid, api_id, method, outcome
+                """)
+                .bind("account", account)
+                .bind("since", since)
+                .bind("sid", org.springframework.r2dbc.core.Parameter.fromOrEmpty(tokenSid, String.class))
+                .map(row -> new Row(row.get("token_sid", String.class), row.get("api_id", String.class),
+                        row.get("method", String.class), row.get("outcome", String.class),
+                        row.get("requests", Number.class).longValue(), row.get("last_used_at", Instant.class)))
+                .all();
+    }
+}

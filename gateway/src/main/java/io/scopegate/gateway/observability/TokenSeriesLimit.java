@@ -1,0 +1,49 @@
+package io.scopegate.gateway.observability;
+
+import io.scopegate.gateway.auth.Caller;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.stereotype.Component;
+
+/**
+ * Bounds the per-token series: the first {@code scopegate.metrics.max-token-series} tokens seen get
+ * series of their own; requests of any token beyond that are counted under {@code token="_overflow"},
+ * {@code account="_overflow"}, so nothing goes uncounted and Prometheus stays bounded. Micrometer's
+ * {@code MeterFilter.maximumAllowableTags} can only deny meters past the cap, not fold them into one.
+ * Cost: about (APIs used × methods × outcomes) series per token; see the README.
+ */
+@Component
+class TokenSeriesLimit {
+
+    static final String OVERFLOW = "_overflow";
+
+    @ConfigurationProperties("scopegate.metrics")
+    record Settings(@DefaultValue("10000") int maxTokenSeries) {
+    }
+
+    private final int max;
+    private final Set<String> admitted = ConcurrentHashMap.newKeySet();
+
+    TokenSeriesLimit(Settings settings) {
+        this.max = settings.maxTokenSeries();
+    }
+
+    /** The token's own id while there is room, else the overflow value. */
+    String tokenTag(Caller caller) {
+        String token = caller.tokenId();
+        if (admitted.contains(token)) {
+            return token;
+        }
+        if (admitted.size() < max) {
+            admitted.add(token);
+            return token;
+        }
+        return OVERFLOW;
+    }
+
+    String accountTag(Caller caller, String tokenTag) {
+        return OVERFLOW.equals(tokenTag) ? OVERFLOW : caller.accountSid();
+    }
+}

@@ -1,0 +1,157 @@
+package io.scopegate.gateway.usage;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.scopegate.gateway.auth.Caller;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Counts requests per (token, UTC day, API, method, outcome) in memory and writes the sums to the
+ * store in one batch every {@code flush-interval}, off the request path. A failed write is kept and
+ * retried; what exceeds {@code max-pending-entries} is dropped and counted in
+ * {@code scopegate_usage_dropped_total}, never lost silently. Stopping the gateway flushes what is left.
+ */
+@Component
+public class UsageRecorder implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
+
+    /** One usage row. */
+    record Key(String tokenId, String accountSid, LocalDate day, String api, String method, String outcome) {
+    }
+
+    /** Requests and the latest of them, for one key. */
+    record Totals(long requests, Instant lastAt) {
+        Totals plus(Totals other) {
+            return new Totals(requests + other.requests, lastAt.isAfter(other.lastAt) ? lastAt : other.lastAt);
+        }
+    }
+
+    private final ConcurrentHashMap<Key, Totals> counting = new ConcurrentHashMap<>();
+    /** Drained but not yet written; only the flush loop touches it. */
+    private final Map<Key, Totals> unsent = new HashMap<>();
+    private final UsageStore store;
+    private final UsageSettings settings;
+    private final Clock clock;
+    private final Counter dropped;
+    private final Counter written;
+    private final Counter failures;
+    private volatile Disposable loop;
+
+    UsageRecorder(UsageStore store, UsageSettings settings, Clock clock, MeterRegistry registry) {
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+        this.dropped = Counter.builder("scopegate.usage.dropped")
+                .description("Requests left out of usage because too much was waiting for the store").register(registry);
+        this.written = Counter.builder("scopegate.usage.written").description("Requests written to the usage table").register(registry);
+        this.failures = Counter.builder("scopegate.usage.flush.failures").description("Usage writes that failed and will be retried")
+                .register(registry);
+        Gauge.builder("scopegate.usage.pending", this, recorder -> recorder.counting.size() + recorder.unsentSize())
+                .description("Usage rows waiting to be written").register(registry);
+    }
+
+    /** Called once per request that a token was identified for; cheap, never blocks. */
+    public void record(Caller caller, String api, String method, String outcome) {
+        Instant now = clock.instant();
+        Key key = new Key(caller.tokenId(), caller.accountSid(), LocalDate.ofInstant(now, ZoneOffset.UTC), api, method, outcome);
+        if (counting.size() >= settings.maxPendingEntries() && !counting.containsKey(key)) {
+            dropped.increment();
+            return;
+        }
+        // compute() holds the key's bin, so a flush draining this key cannot lose this increment.
+        counting.compute(key, (k, totals) -> totals == null ? new Totals(1, now) : totals.plus(new Totals(1, now)));
+    }
+
+    /** Drains what was counted and writes it with whatever an earlier failed flush left. */
+    synchronized Mono<Void> flush() {
+        for (Key key : counting.keySet()) {
+            counting.computeIfPresent(key, (k, totals) -> {
+                unsent.merge(k, totals, Totals::plus);
+                return null;
+            });
+        }
+        trimUnsent();
+        if (unsent.isEmpty()) {
+            return Mono.empty();
+        }
+        Map<Key, Totals> batch = Map.copyOf(unsent);
+        return store.write(batch)
+                .timeout(settings.flushTimeout())
+                .doOnSuccess(done -> {
+                    synchronized (this) {
+                        batch.forEach((key, totals) -> unsent.computeIfPresent(key, (k, now) ->
+                                now.requests() == totals.requests() ? null : new Totals(now.requests() - totals.requests(), now.lastAt())));
+                    }
+                    written.increment(batch.values().stream().mapToLong(Totals::requests).sum());
+                })
+                .doOnError(error -> {
+                    failures.increment();
+                    log.warn("usage flush of {} rows failed, will retry: {}", batch.size(), error.toString());
+                });
+    }
+
+    private void trimUnsent() {
+        var keys = unsent.keySet().iterator();
+        while (unsent.size() > settings.maxPendingEntries() && keys.hasNext()) {
+            Key key = keys.next();
+            dropped.increment(unsent.get(key).requests());
+            keys.remove();
+        }
+    }
+
+    private synchronized int unsentSize() {
+        return unsent.size();
+    }
+
+    @Override
+    public void start() {
+        loop = Flux.interval(settings.flushInterval(), settings.flushInterval())
+                .onBackpressureDrop()
+                .concatMap(tick -> Mono.defer(this::flush).onErrorResume(error -> Mono.empty()), 1)
+                .subscribe();
+    }
+
+    /** Runs after the web server stopped taking requests (lower phase stops later): the last flush. */
+    @Override
+    public void stop(Runnable callback) {
+        Disposable running = loop;
+        if (running != null) {
+            running.dispose();
+        }
+        Mono.defer(this::flush)
+                .onErrorResume(error -> Mono.empty())
+                .doFinally(signal -> callback.run())
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        stop(() -> { });
+    }
+
+    @Override
+    public boolean isRunning() {
+        Disposable running = loop;
+        return running != null && !running.isDisposed();
+    }
+
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 4096;
+    }
+}

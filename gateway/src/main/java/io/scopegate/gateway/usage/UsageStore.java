@@ -1,0 +1,87 @@
+package io.scopegate.gateway.usage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Writes a batch of usage in two statements: the daily rows (added to what other replicas wrote)
+ * and each token's {@code last_used_at} from its allowed requests. Arrays travel as text and bigint
+ * and are cast in SQL, which every driver version binds the same way.
+ */
+@Component
+class UsageStore {
+
+    private final DatabaseClient db;
+
+    UsageStore(DatabaseClient db) {
+        this.db = db;
+    }
+
+    Mono<Void> write(Map<UsageRecorder.Key, UsageRecorder.Totals> batch) {
+        List<String> tokens = new ArrayList<>();
+        List<String> accounts = new ArrayList<>();
+        List<String> days = new ArrayList<>();
+        List<String> apis = new ArrayList<>();
+        List<String> methods = new ArrayList<>();
+        List<String> outcomes = new ArrayList<>();
+        List<Long> counts = new ArrayList<>();
+        List<Long> lasts = new ArrayList<>();
+        List<String> usedTokens = new ArrayList<>();
+        List<Long> usedAt = new ArrayList<>();
+        batch.forEach((key, totals) -> {
+            tokens.add(key.tokenId());
+            accounts.add(key.accountSid());
+            days.add(key.day().toString());
+            apis.add(key.api());
+            methods.add(key.method());
+            outcomes.add(key.outcome());
+            counts.add(totals.requests());
+            lasts.add(totals.lastAt().toEpochMilli());
+            if ("allowed".equals(key.outcome())) {
+                usedTokens.add(key.tokenId());
+                usedAt.add(totals.lastAt().toEpochMilli());
+            }
+        });
+        Mono<Void> rows = db.sql("""
+                insert into token_usage_daily (token_sid, account_sid, day, api_id, method, outcome, requests, last_used_at)
+                select t, a, cast(d as date), api, m, o, n, to_timestamp(ms / 1000.0)
+                from unnest(cast(:tokens as text[]), cast(:accounts as text[]), cast(:days as text[]), cast(:apis as text[]),
+                            cast(:methods as text[]), cast(:outcomes as text[]), cast(:counts as bigint[]), cast(:lasts as bigint[]))
+                     as u(t, a, d, api, m, o, n, ms)
+                on conflict (token_sid, day, api_id, method, outcome) do update
+                   set requests = token_usage_daily.requests + excluded.requests,
+                       last_used_at = greatest(token_usage_daily.last_used_at, excluded.last_used_at)
+                """)
+                .bind("tokens", tokens.toArray(String[]::new))
+                .bind("accounts", accounts.toArray(String[]::new))
+                .bind("days", days.toArray(String[]::new))
+                .bind("apis", apis.toArray(String[]::new))
+                .bind("methods", methods.toArray(String[]::new))
+                .bind("outcomes", outcomes.toArray(String[]::new))
+                .bind("counts", counts.toArray(Long[]::new))
+                .bind("lasts", lasts.toArray(Long[]::new))
+                .then();
+        if (usedTokens.isEmpty()) {
+            return rows;
+        }
+        String[] used = usedTokens.toArray(String[]::new);
+        Long[] at = usedAt.toArray(Long[]::new);
+        return rows
+                .then(db.sql("""
+                        update tokens t set last_used_at = greatest(t.last_used_at, u.at)
+                        from (select sid, to_timestamp(max(ms) / 1000.0) as at
+                              from unnest(cast(:sids as text[]), cast(:lasts as bigint[])) as x(sid, ms) group by sid) u
+                        where t.sid = u.sid
+                        """).bind("sids", used).bind("lasts", at).then())
+                .then(db.sql("""
+                        update legacy_tokens l set last_used_at = greatest(l.last_used_at, u.at)
+                        from (select sid, to_timestamp(max(ms) / 1000.0) as at
+                              from unnest(cast(:sids as text[]), cast(:lasts as bigint[])) as x(sid, ms) group by sid) u
+                        where l.account_sid || ':' || l.kind = u.sid
+                        """).bind("sids", used).bind("lasts", at).then());
+    }
+}
