@@ -82,6 +82,8 @@ final class Scopegate {
                 // The shared replicas serve many tests from one address: the throttle has tests of its own.
                 "scopegate.gateway.auth-failures-per-minute", "0"));
         properties.put("spring.cloud.gateway.server.webflux.httpclient.response-timeout", "2s");
+        // Usage reaches the store quickly, so tests read it back without long waits.
+        properties.put("scopegate.usage.flush-interval", "200ms");
         // admin-api's Spring Security is on this test classpath; the gateway never uses its filter chain.
         properties.put("spring.autoconfigure.exclude", String.join(",",
                 "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
