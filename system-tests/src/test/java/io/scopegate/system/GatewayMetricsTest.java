@@ -39,6 +39,29 @@ class GatewayMetricsTest extends SystemTest {
                 .jsonPath("$.components.storeSync.details.cache").isEqualTo("warm");
     }
 
+    @Test
+    void tokensBeyondTheSeriesCapAreCountedInOneOverflowSeries() {
+        String account = newAccount();
+        String api = newApi("GET");
+        Map<String, Object> first = createToken(account, api, "GET");
+        Map<String, Object> second = createToken(account, api, "GET");
+        Map<String, Object> third = createToken(account, api, "GET");
+        try (RunningGateway gateway = system.startGateway(Map.of("scopegate.metrics.max-token-series", "1"))) {
+            awaitReady(gateway);
+            assertThat(status(gateway, "GET", "/" + api + "/x", basic((String) first.get("sid"), (String) first.get("authToken")))).isEqualTo(200);
+            assertThat(status(gateway, "GET", "/" + api + "/x", basic((String) second.get("sid"), (String) second.get("authToken")))).isEqualTo(200);
+            assertThat(status(gateway, "GET", "/" + api + "/x", basic((String) third.get("sid"), (String) third.get("authToken")))).isEqualTo(200);
+
+            String scrape = gateway.management().get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                    .expectBody(String.class).returnResult().getResponseBody();
+            assertThat(value(scrape, "scopegate_requests_total", "account=\"" + account + "\"", "api=\"" + api + "\"",
+                    "method=\"GET\"", "outcome=\"allowed\"", "token=\"" + first.get("sid") + "\"")).isEqualTo(1.0);
+            assertThat(value(scrape, "scopegate_requests_total", "account=\"_overflow\"", "api=\"" + api + "\"",
+                    "method=\"GET\"", "outcome=\"allowed\"", "token=\"_overflow\"")).isEqualTo(2.0);
+            assertThat(scrape).doesNotContain((String) second.get("sid")).doesNotContain((String) third.get("sid"));
+        }
+    }
+
     /** The value of the one series with exactly these labels (in Prometheus' sorted order). */
     private static double value(String scrape, String name, String... labels) {
         Matcher matcher = Pattern.compile("^" + name + "\\{" + Pattern.quote(String.join(",", labels)) + ",?\\} (\\S+)$", Pattern.MULTILINE)

@@ -48,7 +48,8 @@ final class Scopegate {
                         "spring.cloud.gateway.server.webflux.enabled", "false",
                         "scopegate.credentials.hmac-key", HMAC_KEY,
                         "scopegate.credentials.encryption-key", ENCRYPTION_KEY,
-                        "scopegate.bootstrap.admin.password", OPERATOR_PASSWORD));
+                        "scopegate.bootstrap.admin.password", OPERATOR_PASSWORD,
+                        "scopegate.report.metrics-interval", "2s"));
         r2dbcUrl = admin.getEnvironment().getProperty("spring.r2dbc.url");
         gateways = List.of(startGateway(Map.of()), startGateway(Map.of()));
     }

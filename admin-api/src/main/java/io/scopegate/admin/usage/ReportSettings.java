@@ -11,5 +11,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("scopegate.report")
 public record ReportSettings(@DefaultValue("90d") Duration rotationAfter,
                              @DefaultValue("30d") Duration staleAfter,
-                             @DefaultValue("14d") Duration expiringWithin) {
+                             @DefaultValue("14d") Duration expiringWithin,
+                             @DefaultValue("5m") Duration metricsInterval) {
 }

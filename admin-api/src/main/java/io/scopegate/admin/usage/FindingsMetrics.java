@@ -1,0 +1,104 @@
+package io.scopegate.admin.usage;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.function.Tuple2;
+import reactor.util.function.Tuples;
+
+/**
+ * The token report as Prometheus series, for dashboards and alerts: {@code scopegate_token_findings
+ * {account,token,kind} 1} for each finding of each enabled token, and {@code scopegate_tokens_active
+ * {account}}. Recomputed every {@code scopegate.report.metrics-interval} with the same code as the
+ * token-report endpoint; series count is bounded by enabled tokens (20 per account) times finding kinds.
+ */
+@Component
+class FindingsMetrics implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(FindingsMetrics.class);
+    private static final int DAYS = 30;
+
+    private final TokenReports reports;
+    private final DatabaseClient db;
+    private final Clock clock;
+    private final Duration interval;
+    private final MultiGauge findings;
+    private final MultiGauge active;
+    private volatile Disposable loop;
+
+    FindingsMetrics(TokenReports reports, DatabaseClient db, Clock clock, MeterRegistry registry, ReportSettings settings) {
+        this.reports = reports;
+        this.db = db;
+        this.clock = clock;
+        this.interval = settings.metricsInterval();
+        this.findings = MultiGauge.builder("scopegate.token.findings")
+                .description("1 for each finding of each enabled token (see the token report)").register(registry);
+        this.active = MultiGauge.builder("scopegate.tokens.active").description("Enabled scoped tokens per account").register(registry);
+    }
+
+    Mono<Void> refresh() {
+        LocalDate since = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(DAYS - 1L);
+        return db.sql("select sid from accounts").map(row -> row.get(0, String.class)).all()
+                .concatMap(account -> reports.report(account, DAYS, since).map(report -> Tuples.of(account, report)))
+                .collectList()
+                .doOnNext(this::publish)
+                .then();
+    }
+
+    private void publish(List<Tuple2<String, TokenReports.TokenReport>> accountReports) {
+        List<MultiGauge.Row<?>> findingRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> activeRows = new ArrayList<>();
+        for (Tuple2<String, TokenReports.TokenReport> pair : accountReports) {
+            String account = pair.getT1();
+            TokenReports.TokenReport report = pair.getT2();
+            activeRows.add(MultiGauge.Row.of(Tags.of("account", account), report.activeTokens()));
+            report.tokens().stream()
+                    .filter(token -> "ENABLED".equals(token.state()))
+                    .forEach(token -> token.findings().forEach(finding -> findingRows.add(MultiGauge.Row.of(
+                            Tags.of("account", account, "token", token.sid(), "kind", finding.kind()), 1))));
+        }
+        findings.register(findingRows, true);
+        active.register(activeRows, true);
+    }
+
+    @Override
+    public void start() {
+        loop = Flux.interval(Duration.ofSeconds(1), interval)
+                .onBackpressureDrop()
+                .concatMap(tick -> refresh()
+                        .timeout(interval)
+                        .onErrorResume(error -> {
+                            log.warn("token findings metrics not refreshed: {}", error.toString());
+                            return Mono.empty();
+                        }), 1)
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable running = loop;
+        if (running != null) {
+            running.dispose();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        Disposable running = loop;
+        return running != null && !running.isDisposed();
+    }
+}

@@ -1,0 +1,66 @@
+package io.scopegate.admin.usage;
+
+import io.scopegate.admin.account.Accounts;
+import io.scopegate.admin.catalog.ApiCatalog;
+import io.scopegate.admin.token.TokenProperties;
+import io.scopegate.admin.token.TokenQueries;
+import io.scopegate.admin.token.TokenRecord;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/** Builds an account's token report: every token with its findings. Shared by the API and the metrics. */
+@Component
+class TokenReports {
+
+    record TokenReportEntry(String sid, String name, String state, List<Finding> findings) {
+    }
+
+    record TokenReport(long activeTokens, int limit, int days, List<TokenReportEntry> tokens) {
+    }
+
+    private final TokenQueries tokens;
+    private final UsageRows usage;
+    private final Accounts accounts;
+    private final ApiCatalog catalog;
+    private final TokenProperties limits;
+    private final ReportSettings settings;
+    private final Clock clock;
+
+    TokenReports(TokenQueries tokens, UsageRows usage, Accounts accounts, ApiCatalog catalog, TokenProperties limits,
+            ReportSettings settings, Clock clock) {
+        this.tokens = tokens;
+        this.usage = usage;
+        this.accounts = accounts;
+        this.catalog = catalog;
+        this.limits = limits;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    Mono<TokenReport> report(String account, int days, LocalDate since) {
+        Instant now = clock.instant();
+        return Mono.zip(tokens.all(account).collectList(),
+                        usage.since(account, null, since).collectList(),
+                        catalog.latestVersion(),
+                        accounts.countEnabledTokens(account))
+                .map(all -> {
+                    Map<String, List<UsageRows.Row>> rowsByToken = all.getT2().stream()
+                            .collect(Collectors.groupingBy(UsageRows.Row::tokenSid));
+                    List<TokenReportEntry> entries = all.getT1().stream()
+                            .map(token -> entry(token, rowsByToken.getOrDefault(token.sid(), List.of()), days, all.getT3(), now))
+                            .toList();
+                    return new TokenReport(all.getT4(), limits.maxActivePerAccount(), days, entries);
+                });
+    }
+
+    private TokenReportEntry entry(TokenRecord token, List<UsageRows.Row> rows, int days, int latest, Instant now) {
+        return new TokenReportEntry(token.sid(), token.name(), token.state(),
+                Finding.about(token, TokenUsage.of(token, rows, days), latest, now, settings));
+    }
+}
