@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# CI's check of the first-run experience: runs deploy/local/run.sh from scratch (fresh state dir,
+# ports of its own), runs the curl commands it prints and expects the statuses it promises, then
+# stops it and checks that nothing is left listening.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$(mktemp -d)"
+export SCOPEGATE_STATE_DIR="$work/state" SCOPEGATE_ADMIN_PORT=18090 SCOPEGATE_GATEWAY_PORT=18080 \
+       SCOPEGATE_STORE_PORT=15432 SCOPEGATE_DEMO_PORT=19000
+log="$work/run.log"
+
+fail() { echo "smoke-test: FAILED: $*" >&2; tail -n 60 "$log" >&2 || true; exit 1; }
+
+"$root/deploy/local/run.sh" >"$log" 2>&1 &
+run_pid=$!
+for _ in $(seq 1 300); do
+  grep -q "Scopegate is ready" "$log" && break
+  kill -0 "$run_pid" 2>/dev/null || fail "run.sh exited before it was ready"
+  sleep 1
+done
+grep -q "Scopegate is ready" "$log" || fail "run.sh was not ready after 5 minutes"
+
+allowed=$(grep -A1 "Allowed (200)" "$log" | tail -n 1 | sed 's/^ *//')
+refused=$(grep -A1 "Refused (403" "$log" | tail -n 1 | sed 's/^ *//')
+[ -n "$allowed" ] && [ -n "$refused" ] || fail "run.sh did not print the curl commands"
+status_of() { eval "$1 -s -o /dev/null -w '%{http_code}'"; }
+[ "$(status_of "$allowed")" = 200 ] || fail "'$allowed' did not answer 200"
+[ "$(status_of "$refused")" = 403 ] || fail "'$refused' did not answer 403"
+
+kill -TERM "$run_pid"
+wait "$run_pid" || true
+for port in 18090 18091 18080 18081 19000 15432; do
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && fail "port $port still open after stopping"
+done
+grep -q "run.sh: stopped" "$log" || fail "run.sh did not report a clean stop"
+rm -rf "$work"
+echo "smoke-test: run.sh started, the printed curl commands behaved as printed, and it stopped cleanly"
