@@ -1,0 +1,19 @@
+# Scopegate gateway image. Build from the repository root after `mvn -B -DskipTests package`:
+#   docker build -f deploy/docker/gateway.Dockerfile -t scopegate/gateway .
+# Spring Boot's layered jar: dependencies change rarely, so their layers stay cached between builds.
+FROM eclipse-temurin:17-jre AS layers
+WORKDIR /build
+COPY gateway/target/gateway-*-exec.jar app.jar
+RUN java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted
+
+FROM eclipse-temurin:17-jre
+RUN groupadd --system --gid 10001 scopegate && useradd --system --uid 10001 --gid scopegate --no-create-home scopegate
+WORKDIR /app
+COPY --from=layers /build/extracted/dependencies/ ./
+COPY --from=layers /build/extracted/spring-boot-loader/ ./
+COPY --from=layers /build/extracted/snapshot-dependencies/ ./
+COPY --from=layers /build/extracted/application/ ./
+USER 10001:10001
+EXPOSE 8080 8081
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
