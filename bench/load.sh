@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Load comparison on this machine, in one invocation and interleaved (rounds of D, S, G, G-deny):
+#   D       wrk -> nginx (the upstream, a small JSON body)
+#   S       wrk -> bare Spring Cloud Gateway (same SCG and Netty versions) -> nginx
+#   G       wrk -> Scopegate gateway, 1,000 valid tokens rotated by a Lua script -> nginx
+#   G-deny  wrk -> Scopegate gateway, well-formed secrets that do not match (403, no upstream)
+# Reports requests/s, p50/p99 latency (wrk --latency) and the proxy's CPU seconds per request (from
+# /proc/<pid>/stat, utime+stime). Needs: wrk and nginx (apt-get install wrk nginx-light), JDK 17, Maven.
+# Usage: bench/load.sh [seconds per run, default 15] [rounds, default 3] [connections, default 32]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+duration="${1:-15}"
+rounds="${2:-3}"
+connections="${3:-32}"
+work="$(mktemp -d)"
+out="$root/bench/results/load-$(date -u +%Y%m%dT%H%M%SZ).txt"
+mkdir -p "$root/bench/results"
+command -v wrk >/dev/null || { echo "load.sh: needs wrk (apt-get install wrk)"; exit 1; }
+command -v nginx >/dev/null || { echo "load.sh: needs nginx (apt-get install nginx-light)"; exit 1; }
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+echo "load.sh: building..."
+(cd "$root" && mvn -B -q -DskipTests package -pl admin-api,gateway,bench/bare-gateway -am)
+
+# --- D: nginx upstream on 18000
+mkdir -p "$work/nginx"
+cat > "$work/nginx/nginx.conf" <<NGINX
+worker_processes 1;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:18000;
+    location / { default_type application/json; return 200 '{"ok":true,"items":[1,2,3]}'; }
+  }
+}
+NGINX
+nginx -c "$work/nginx/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+
+# --- S: bare Spring Cloud Gateway on 18100
+java -jar "$root/bench/bare-gateway/target/bench-bare-gateway-0.1.0-SNAPSHOT.jar" >"$work/bare.log" 2>&1 &
+bare_pid=$!; pids+=($bare_pid)
+
+# --- G: Scopegate (admin API with its embedded store, and one gateway) on 18090 / 18080
+export SCOPEGATE_CREDENTIALS_HMAC_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
+export SCOPEGATE_CREDENTIALS_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
+export SCOPEGATE_BOOTSTRAP_ADMIN_PASSWORD=bench-operator-password
+java -jar "$root/admin-api/target/admin-api-0.1.0-SNAPSHOT-exec.jar" --server.port=18090 --management.server.port=18091 \
+  --scopegate.store.embedded.port=15433 --scopegate.store.embedded.data-dir="$work/pg" >"$work/admin.log" 2>&1 &
+pids+=($!)
+until curl -fs http://127.0.0.1:18091/actuator/health/readiness >/dev/null 2>&1; do sleep 1; done
+java -jar "$root/gateway/target/gateway-0.1.0-SNAPSHOT-exec.jar" --server.port=18080 --management.server.port=18081 \
+  --spring.r2dbc.url=r2dbc:postgresql://127.0.0.1:15433/postgres --spring.r2dbc.username=postgres --spring.r2dbc.password=postgres \
+  --scopegate.gateway.auth-failures-per-minute=0 >"$work/gateway.log" 2>&1 &
+gateway_pid=$!; pids+=($gateway_pid)
+until curl -fs http://127.0.0.1:18081/actuator/health/readiness >/dev/null 2>&1; do sleep 1; done
+until curl -fs -o /dev/null http://127.0.0.1:18100/bench/ping 2>/dev/null; do sleep 1; done
+
+admin="admin:$SCOPEGATE_BOOTSTRAP_ADMIN_PASSWORD"
+json='Content-Type: application/json'
+curl -fs -u "$admin" -X PUT http://127.0.0.1:18090/v1/apis/bench -H "$json" \
+  -d '{"name":"bench","paths":["/bench/**"],"methods":["GET"],"upstreamUrl":"http://127.0.0.1:18000","latestVersion":1}' >/dev/null
+echo "load.sh: creating 1,000 tokens (50 accounts x 20)..."
+create_account_tokens() {
+  local account="BENCH$1"
+  curl -fs -u "$admin" -X POST http://127.0.0.1:18090/v1/accounts -H "$json" -d "{\"sid\":\"$account\",\"name\":\"$account\"}" >/dev/null
+  for _ in $(seq 1 20); do
+    curl -fs -u "$admin" -X POST "http://127.0.0.1:18090/v1/accounts/$account/tokens" -H "$json" \
+      -d '{"name":"bench","scopes":[{"api":"bench","methods":["GET"]}]}' \
+      | sed -n 's/.*"sid":"\([^"]*\)".*"authToken":"\([^"]*\)".*/\1:\2/p'
+  done
+}
+export -f create_account_tokens; export admin json
+seq 1 50 | xargs -P 4 -I{} bash -c 'create_account_tokens {}' > "$work/credentials.txt"
+[ "$(wc -l < "$work/credentials.txt")" -eq 1000 ] || { echo "load.sh: expected 1000 tokens"; exit 1; }
+
+lua() { # file, credentials-transform
+  { echo "local headers = {}"
+    while IFS= read -r pair; do echo "headers[#headers + 1] = \"Basic $(printf '%s' "$pair" | base64 -w0)\""; done
+    cat <<'LUA'
+local i = 0
+request = function()
+  i = i % #headers + 1
+  return wrk.format("GET", "/bench/item", { ["Authorization"] = headers[i] })
+end
+LUA
+  } > "$1"
+}
+lua "$work/valid.lua" < "$work/credentials.txt"
+# Same SIDs, a well-formed secret of the wrong value: checksum passes, the keyed hash does not.
+sed 's/:.*/:sgt_00000000000000000000000000000007zifQ/' "$work/credentials.txt" | lua "$work/deny.lua"
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+nginx_worker() { pgrep -P "$(cat "$work/nginx/nginx.pid")" | head -n 1; }
+ticks_per_second=$(getconf CLK_TCK)
+
+run() { # name, pid, url, [lua]
+  local name=$1 pid=$2 url=$3 script=${4:-}
+  local before after result
+  before=$(cpu_ticks "$pid")
+  if [ -n "$script" ]; then
+    result=$(wrk -t1 -c"$connections" -d"${duration}s" --latency -s "$script" "$url")
+  else
+    result=$(wrk -t1 -c"$connections" -d"${duration}s" --latency "$url")
+  fi
+  after=$(cpu_ticks "$pid")
+  local rps p50 p99 requests non2xx
+  rps=$(echo "$result" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$result" | awk '$1 == "50%" {print $2}')
+  p99=$(echo "$result" | awk '$1 == "99%" {print $2}')
+  requests=$(echo "$result" | awk '/requests in/ {print $1}')
+  non2xx=$(echo "$result" | awk '/Non-2xx/ {print $4}')
+  local cpu_us
+  cpu_us=$(awk -v t=$((after - before)) -v hz="$ticks_per_second" -v n="$requests" 'BEGIN {printf "%.1f", t / hz / n * 1e6}')
+  printf '%-7s round %s  rps %10s  p50 %8s  p99 %8s  cpu/req %7s us  non-2xx %s\n' "$name" "$round" "$rps" "$p50" "$p99" "$cpu_us" "${non2xx:-0}" | tee -a "$out"
+}
+
+echo "load.sh: warming up..."
+wrk -t1 -c"$connections" -d10s http://127.0.0.1:18100/bench/item >/dev/null
+wrk -t1 -c"$connections" -d10s -s "$work/valid.lua" http://127.0.0.1:18080 >/dev/null
+wrk -t1 -c"$connections" -d5s -s "$work/deny.lua" http://127.0.0.1:18080 >/dev/null
+
+{ echo "# bench/load.sh $(date -u +%FT%TZ): ${duration}s x ${rounds} rounds, ${connections} connections, wrk -t1"
+  echo "# $(nproc) cores, $(java -version 2>&1 | head -n 1)"; } | tee "$out"
+for round in $(seq 1 "$rounds"); do
+  run D "$(nginx_worker)" http://127.0.0.1:18000/bench/item
+  run S "$bare_pid" http://127.0.0.1:18100/bench/item
+  run G "$gateway_pid" http://127.0.0.1:18080 "$work/valid.lua"
+  run G-deny "$gateway_pid" http://127.0.0.1:18080 "$work/deny.lua"
+done
+curl -fs http://127.0.0.1:18081/actuator/prometheus | grep -E '^scopegate_token_cache_(hits|misses)_total' | tee -a "$out"
+echo "load.sh: results in $out"
