@@ -72,7 +72,7 @@ create_account_tokens() {
   local account="BENCH$1"
   curl -fs -u "$admin" -X POST http://127.0.0.1:18090/v1/accounts -H "$json" -d "{\"sid\":\"$account\",\"name\":\"$account\"}" >/dev/null
   for _ in $(seq 1 20); do
-    curl -fs -u "$admin" -X POST "http://127.0.0.1:18090/v1/accounts/$account/tokens" -H "$json" \
+    curl -fs -w '\n' -u "$admin" -X POST "http://127.0.0.1:18090/v1/accounts/$account/tokens" -H "$json" \
       -d '{"name":"bench","scopes":[{"api":"bench","methods":["GET"]}]}' \
       | sed -n 's/.*"sid":"\([^"]*\)".*"authToken":"\([^"]*\)".*/\1:\2/p'
   done
@@ -122,10 +122,16 @@ run() { # name, pid, url, [lua]
   printf '%-7s round %s  rps %10s  p50 %8s  p99 %8s  cpu/req %7s us  non-2xx %s\n' "$name" "$round" "$rps" "$p50" "$p99" "$cpu_us" "${non2xx:-0}" | tee -a "$out"
 }
 
-echo "load.sh: warming up..."
-wrk -t1 -c"$connections" -d10s http://127.0.0.1:18100/bench/item >/dev/null
-wrk -t1 -c"$connections" -d10s -s "$work/valid.lua" http://127.0.0.1:18080 >/dev/null
-wrk -t1 -c"$connections" -d5s -s "$work/deny.lua" http://127.0.0.1:18080 >/dev/null
+echo "load.sh: warming up (JIT) for 3 x 20 s..."
+for _ in 1 2; do
+  wrk -t1 -c"$connections" -d10s http://127.0.0.1:18100/bench/item >/dev/null
+  wrk -t1 -c"$connections" -d10s -s "$work/valid.lua" http://127.0.0.1:18080 >/dev/null
+done
+wrk -t1 -c"$connections" -d10s -s "$work/deny.lua" http://127.0.0.1:18080 >/dev/null
+if [ -n "${PROFILE:-}" ]; then
+  # JFR method sampling of the Scopegate gateway during the measured rounds; top frames printed at the end.
+  jcmd "$gateway_pid" JFR.start name=load settings=profile filename="$work/gateway.jfr" >/dev/null
+fi
 
 { echo "# bench/load.sh $(date -u +%FT%TZ): ${duration}s x ${rounds} rounds, ${connections} connections, wrk -t1"
   echo "# $(nproc) cores, $(java -version 2>&1 | head -n 1)"; } | tee "$out"
@@ -136,4 +142,11 @@ for round in $(seq 1 "$rounds"); do
   run G-deny "$gateway_pid" http://127.0.0.1:18080 "$work/deny.lua"
 done
 curl -fs http://127.0.0.1:18081/actuator/prometheus | grep -E '^scopegate_token_cache_(hits|misses)_total' | tee -a "$out"
+if [ -n "${PROFILE:-}" ]; then
+  jcmd "$gateway_pid" JFR.stop name=load >/dev/null
+  echo "# top sampled frames in the Scopegate gateway (JFR, leaf + 3 callers)" | tee -a "$out"
+  jfr print --events jdk.ExecutionSample "$work/gateway.jfr" \
+    | awk '/stackTrace = \[/ {getline a; getline b; getline c; getline d; gsub(/^ +/, "", a); gsub(/^ +/, "", b); gsub(/^ +/, "", c); gsub(/^ +/, "", d); print a " < " b " < " c " < " d}' \
+    | sed 's/line: [0-9]*//g' | sort | uniq -c | sort -rn | head -n 40 | tee -a "$out"
+fi
 echo "load.sh: results in $out"
