@@ -1,7 +1,6 @@
 package io.scopegate.gateway.http;
 
 import io.scopegate.gateway.observability.Outcome;
-import java.util.Optional;
 import org.springframework.core.Ordered;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
@@ -16,6 +15,9 @@ import reactor.core.publisher.Mono;
  * encoded {@code /}, {@code .}, {@code %}, {@code ;}, backslash, NUL. Matching then sees exactly the
  * path the upstream will see, so a request scoped to one API cannot be steered into another.
  * Spring Security's strict firewall does the checking; no security filter chain is involved.
+ * Only its eager checks are used (method, path, host): the original exchange goes on, not the
+ * firewall's decorator, whose per-header regular expressions were the gateway's largest cost in
+ * profiling (bench/RESULTS.md). Header bytes are still validated by Netty's HTTP codec.
  */
 @Component
 class PathFirewallWebFilter implements WebFilter, Ordered {
@@ -27,10 +29,10 @@ class PathFirewallWebFilter implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         return firewall.getFirewalledExchange(exchange)
-                .map(Optional::of)
-                .onErrorResume(ServerExchangeRejectedException.class, rejected -> Mono.just(Optional.empty()))
-                .flatMap(checked -> checked.isPresent()
-                        ? chain.filter(checked.get())
+                .map(checked -> true)
+                .onErrorResume(ServerExchangeRejectedException.class, rejected -> Mono.just(false))
+                .flatMap(normal -> normal
+                        ? chain.filter(exchange)
                         : Rejections.badRequest(exchange, Outcome.BAD_PATH, "The request path is not in normal form"));
     }
 

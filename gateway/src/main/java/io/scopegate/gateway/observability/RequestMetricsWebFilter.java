@@ -9,6 +9,8 @@ import io.scopegate.gateway.http.Failures;
 import io.scopegate.gateway.usage.UsageRecorder;
 import io.scopegate.store.scope.Scope;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
@@ -29,7 +31,16 @@ class RequestMetricsWebFilter implements WebFilter, Ordered {
 
     static final String NONE = "none";
 
+    /** The tags of one requests counter; meters are looked up by it instead of rebuilt per request. */
+    private record CounterKey(String account, String token, String api, String method, String outcome) {
+    }
+
+    private record TimerKey(String api, String outcome) {
+    }
+
     private final MeterRegistry registry;
+    private final ConcurrentHashMap<CounterKey, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
     private final TokenSeriesLimit seriesLimit;
     private final UsageRecorder usage;
 
@@ -65,23 +76,30 @@ class RequestMetricsWebFilter implements WebFilter, Ordered {
         if (caller != null) {
             usage.record(caller, api, method, outcome);
         }
-        Counter.builder("scopegate.requests")
+        String account = caller == null ? NONE : seriesLimit.accountTag(caller, token);
+        counters.computeIfAbsent(new CounterKey(account, token, api, method, outcome), this::counter).increment();
+        timers.computeIfAbsent(new TimerKey(api, outcome), this::timer).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Counter counter(CounterKey key) {
+        return Counter.builder("scopegate.requests")
                 .description("Requests through the gateway by token, API, method and outcome")
-                .tag("account", caller == null ? NONE : seriesLimit.accountTag(caller, token))
-                .tag("token", token)
-                .tag("api", api)
-                .tag("method", method)
-                .tag("outcome", outcome)
-                .register(registry)
-                .increment();
-        Timer.builder("scopegate.request.duration")
+                .tag("account", key.account())
+                .tag("token", key.token())
+                .tag("api", key.api())
+                .tag("method", key.method())
+                .tag("outcome", key.outcome())
+                .register(registry);
+    }
+
+    private Timer timer(TimerKey key) {
+        return Timer.builder("scopegate.request.duration")
                 .description("Time in the gateway, upstream included")
-                .tag("api", api)
-                .tag("outcome", outcome)
+                .tag("api", key.api())
+                .tag("outcome", key.outcome())
                 .publishPercentileHistogram()
                 .maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry)
-                .record(Duration.ofNanos(nanos));
+                .register(registry);
     }
 
     @Override
