@@ -3,7 +3,6 @@ package io.scopegate.admin.audit;
 import io.r2dbc.postgresql.codec.Json;
 import io.scopegate.admin.account.Accounts;
 import io.scopegate.admin.error.ApiProblem;
-import io.scopegate.admin.security.Actor;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +38,7 @@ class AuditController {
     }
 
     @GetMapping("/v1/accounts/{account}/audit-events")
-    Mono<AuditEvents> list(Actor actor, @PathVariable String account, @RequestParam(required = false) String sid,
+    Mono<AuditEvents> list(@PathVariable String account, @RequestParam(required = false) String sid,
             @RequestParam(defaultValue = "100") int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
             return Mono.error(ApiProblem.invalid("limit", "must be between 1 and " + MAX_LIMIT));
