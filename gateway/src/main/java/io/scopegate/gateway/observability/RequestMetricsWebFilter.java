@@ -23,8 +23,9 @@ import reactor.core.publisher.SignalType;
 
 /**
  * Counts every request by (account, token, API, method, outcome) and times it by (API, outcome),
- * upstream time included; hands requests of identified tokens to the usage recorder. It wraps everything, refusals and unroutable paths too. Tag values come
- * from the store (SIDs, API ids) or fixed lists (methods, outcomes), never from raw client input.
+ * upstream time included, and hands requests of identified tokens to the usage recorder. It wraps
+ * everything, refusals and unroutable paths too. Tag values come from the store (SIDs, API ids) or
+ * fixed lists (methods, outcomes), never from raw client input.
  */
 @Component
 class RequestMetricsWebFilter implements WebFilter, Ordered {
