@@ -18,7 +18,10 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class ChangeLog {
 
-    /** The channel the gateway LISTENs on; the payload is the token_events id. */
+    /**
+     * The channel the gateway LISTENs on. The payload is {@code "<event id> <kind> <subject>"}: enough
+     * for a gateway to drop the named cache entry at once, before its poll reads the event itself.
+     */
     public static final String CHANNEL = "scopegate_events";
 
     private final DatabaseClient db;
@@ -64,9 +67,9 @@ public class ChangeLog {
                 with event as (
                     insert into token_events (at, kind, account_sid, token_sid, api_id)
                     values (:at, :kind, :account, :token, :api)
-                    returning id
+                    returning id, kind, coalesce(token_sid, api_id, '') as subject
                 )
-                select pg_notify(:channel, id::text) from event
+                select pg_notify(:channel, id::text || ' ' || kind || ' ' || subject) from event
                 """)
                 .bind("at", clock.instant())
                 .bind("kind", action.eventKind())

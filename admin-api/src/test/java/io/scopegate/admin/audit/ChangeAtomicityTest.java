@@ -64,7 +64,7 @@ class ChangeAtomicityTest extends AdminApiTest {
             long eventId = count("select max(id) from token_events where token_sid = $1", sid);
             PGNotification[] notifications = listener.unwrap(PGConnection.class).getNotifications(10_000);
             assertThat(notifications).isNotNull();
-            assertThat(notifications).extracting(PGNotification::getParameter).contains(Long.toString(eventId));
+            assertThat(notifications).extracting(PGNotification::getParameter).contains(eventId + " TOKEN " + sid);
             assertThat(count("select count(*) from token_events where id = $1 and kind = 'TOKEN' and token_sid = '" + sid + "'", eventId))
                     .isEqualTo(1);
         }

@@ -62,7 +62,8 @@ public class StoreSync implements SmartLifecycle {
 
     @Override
     public void start() {
-        Flux<Object> triggers = Flux.merge(Flux.interval(Duration.ZERO, settings.pollInterval()), notifications.notifications());
+        Flux<Object> triggers = Flux.merge(Flux.interval(Duration.ZERO, settings.pollInterval()),
+                notifications.notifications().doOnNext(this::applyHint));
         loop = triggers
                 .onBackpressureLatest()
                 .concatMap(trigger -> syncOnce()
@@ -80,6 +81,23 @@ public class StoreSync implements SmartLifecycle {
         Mono<Void> work = from < 0 ? initialise() : catchUp(from);
         return work.timeout(settings.storeTimeout())
                 .doOnSuccess(done -> lastSuccessfulSync = clock.instant());
+    }
+
+    /**
+     * A NOTIFY names what changed ({@code "<id> <kind> <subject>"}): drop that entry now rather than
+     * after the poll's query. Always safe, as PostgreSQL delivers the NOTIFY only after the commit; the
+     * poll that follows still applies the event in order and moves the cursor.
+     */
+    void applyHint(String payload) {
+        String[] parts = payload.split(" ", 3);
+        if (parts.length == 3 && isWarm()) {
+            switch (parts[1]) {
+                case "TOKEN", "LEGACY_TOKEN" -> cache.invalidate(parts[2]);
+                default -> {
+                    // Catalog changes need the catalog reloaded: the poll does that.
+                }
+            }
+        }
     }
 
     /** Cursor first, then the catalog: a change made in between is still seen as an event. */
