@@ -36,10 +36,6 @@ class Authenticator {
         if (credentials == null || !CredentialFormat.isWellFormed(credentials.secret())) {
             return Mono.just(new AuthDecision.Denied(Outcome.UNAUTHENTICATED));
         }
-        if (!sync.isWarm()) {
-            // Fail closed but honestly: we cannot tell yet, so 503 rather than a 403 that may be wrong.
-            return Mono.just(new AuthDecision.Unavailable());
-        }
         return cache.get(credentials.username())
                 .map(token -> decide(token, credentials, clientAddress, clock.instant()))
                 // The store did not answer within its timeout: an unknown token gets 503, never 403.

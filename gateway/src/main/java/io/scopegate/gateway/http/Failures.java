@@ -1,12 +1,11 @@
 package io.scopegate.gateway.http;
 
 import io.scopegate.gateway.observability.Outcome;
-import java.net.ConnectException;
+import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.web.server.ResponseStatusException;
-import reactor.netty.http.client.PrematureCloseException;
 
 /** How an error that escaped the filters is answered and counted. */
 public final class Failures {
@@ -25,8 +24,9 @@ public final class Failures {
         if (error instanceof TimeoutException) {
             return HttpStatus.GATEWAY_TIMEOUT;
         }
-        if (error instanceof ConnectException || error instanceof PrematureCloseException
-                || error instanceof java.io.IOException) {
+        // Refused or timed-out connects (ConnectException) and upstreams closing early
+        // (PrematureCloseException) are all I/O failures toward the upstream.
+        if (error instanceof IOException) {
             return HttpStatus.BAD_GATEWAY;
         }
         return HttpStatus.INTERNAL_SERVER_ERROR;

@@ -139,7 +139,8 @@ public class StoreSync implements SmartLifecycle {
                     cache.invalidateAll();
                 }
             }
-            lag.record(Duration.between(event.at(), now).isNegative() ? Duration.ZERO : Duration.between(event.at(), now));
+            Duration eventLag = Duration.between(event.at(), now);
+            lag.record(eventLag.isNegative() ? Duration.ZERO : eventLag);
         }
         long last = events.get(events.size() - 1).id();
         Mono<Void> reload = catalogChanged ? catalog.reload(settings.storeTimeout()) : Mono.empty();

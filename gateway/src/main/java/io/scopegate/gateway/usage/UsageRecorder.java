@@ -69,12 +69,18 @@ public class UsageRecorder implements SmartLifecycle {
     public void record(Caller caller, String api, String method, String outcome) {
         Instant now = clock.instant();
         Key key = new Key(caller.tokenId(), caller.accountSid(), LocalDate.ofInstant(now, ZoneOffset.UTC), api, method, outcome);
-        if (counting.size() >= settings.maxPendingEntries() && !counting.containsKey(key)) {
-            dropped.increment();
-            return;
-        }
-        // compute() holds the key's bin, so a flush draining this key cannot lose this increment.
-        counting.compute(key, (k, totals) -> totals == null ? new Totals(1, now) : totals.plus(new Totals(1, now)));
+        // compute() holds the key's bin, so a flush draining this key cannot lose this increment. The
+        // bound is checked only when a new row would be added: size() is not free on a hot path.
+        counting.compute(key, (k, totals) -> {
+            if (totals != null) {
+                return totals.plus(new Totals(1, now));
+            }
+            if (counting.size() >= settings.maxPendingEntries()) {
+                dropped.increment();
+                return null;
+            }
+            return new Totals(1, now);
+        });
     }
 
     /** Drains what was counted and writes it with whatever an earlier failed flush left. */
