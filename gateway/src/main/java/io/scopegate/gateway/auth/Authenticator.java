@@ -20,6 +20,8 @@ import reactor.core.publisher.Mono;
 @Component
 class Authenticator {
 
+    private static final AuthDecision UNAUTHENTICATED = new AuthDecision.Denied(Outcome.UNAUTHENTICATED);
+
     private final TokenCache cache;
     private final StoreSync sync;
     private final KeyedHasher hasher;
@@ -32,10 +34,20 @@ class Authenticator {
         this.clock = clock;
     }
 
-    Mono<AuthDecision> authenticate(BasicCredentials credentials, String clientAddress) {
+    /**
+     * The decision when it can be made from memory, or null when the token must first be loaded from
+     * the store (then use {@link #loadAndDecide}). Keeps the common case free of publishers.
+     */
+    AuthDecision decideFromMemory(BasicCredentials credentials, String clientAddress) {
         if (credentials == null || !CredentialFormat.isWellFormed(credentials.secret())) {
-            return Mono.just(new AuthDecision.Denied(Outcome.UNAUTHENTICATED));
+            return UNAUTHENTICATED;
         }
+        CachedToken token = cache.loaded(credentials.username());
+        return token == null ? null : decide(token, credentials, clientAddress, clock.instant());
+    }
+
+    /** The decision for well-formed credentials whose token is not in memory yet. */
+    Mono<AuthDecision> loadAndDecide(BasicCredentials credentials, String clientAddress) {
         return cache.get(credentials.username())
                 .map(token -> decide(token, credentials, clientAddress, clock.instant()))
                 // The store did not answer within its timeout: an unknown token gets 503, never 403.
@@ -50,7 +62,7 @@ class Authenticator {
             decision = decideLegacy(legacy, credentials.secret(), now);
         } else {
             hasher.hash(credentials.secret());
-            decision = new AuthDecision.Denied(Outcome.UNAUTHENTICATED);
+            decision = UNAUTHENTICATED;
         }
         // Fail open only within outage-grace: past it a revocation may have been missed, so a cached
         // "yes" is no longer trusted (503). A cached "no" stays a no.
@@ -62,7 +74,7 @@ class Authenticator {
 
     private AuthDecision decideScoped(CachedToken.Scoped token, String secret, String clientAddress, Instant now) {
         if (!token.credential().accepts(hasher, secret, now)) {
-            return new AuthDecision.Denied(Outcome.UNAUTHENTICATED);
+            return UNAUTHENTICATED;
         }
         Caller caller = Caller.scoped(token);
         if (!token.enabled()) {
@@ -84,7 +96,7 @@ class Authenticator {
                 matched = credential;
             }
         }
-        return matched == null ? new AuthDecision.Denied(Outcome.UNAUTHENTICATED)
+        return matched == null ? UNAUTHENTICATED
                 : new AuthDecision.Allowed(Caller.legacy(legacy.accountSid(), matched));
     }
 

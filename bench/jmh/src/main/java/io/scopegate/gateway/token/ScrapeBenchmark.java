@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A Prometheus scrape of a gateway whose registry holds 10,000 tokens with traffic: per token two
- * request series (allowed, out_of_scope), as RequestMetricsWebFilter registers them, plus the duration
+ * request series (allowed, out_of_scope), as RequestMetrics registers them, plus the duration
  * histogram per API. Prints the scrape's size once.
  */
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.scopegate.gateway.auth.Caller;
 import io.scopegate.gateway.catalog.ApiCatalog;
-import io.scopegate.gateway.http.Failures;
 import io.scopegate.gateway.usage.UsageRecorder;
 import io.scopegate.store.scope.Scope;
 import java.time.Duration;
@@ -13,22 +12,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
-import org.springframework.core.Ordered;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
-import org.springframework.web.server.WebFilterChain;
-import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
 /**
  * Counts every request by (account, token, API, method, outcome) and times it by (API, outcome),
- * upstream time included, and hands requests of identified tokens to the usage recorder. It wraps
- * everything, refusals and unroutable paths too. Tag values come from the store (SIDs, API ids) or
+ * upstream time included, and hands requests of identified tokens to the usage recorder. The entry
+ * filter calls it for every request, refusals and unroutable paths too. Tag values come from the store (SIDs, API ids) or
  * fixed lists (methods, outcomes), never from raw client input.
  */
 @Component
-class RequestMetricsWebFilter implements WebFilter, Ordered {
+public class RequestMetrics {
 
     static final String NONE = "none";
 
@@ -45,25 +40,14 @@ class RequestMetricsWebFilter implements WebFilter, Ordered {
     private final TokenSeriesLimit seriesLimit;
     private final UsageRecorder usage;
 
-    RequestMetricsWebFilter(MeterRegistry registry, TokenSeriesLimit seriesLimit, UsageRecorder usage) {
+    RequestMetrics(MeterRegistry registry, TokenSeriesLimit seriesLimit, UsageRecorder usage) {
         this.registry = registry;
         this.seriesLimit = seriesLimit;
         this.usage = usage;
     }
 
-    @Override
-    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        long start = System.nanoTime();
-        return chain.filter(exchange)
-                .doOnError(error -> {
-                    if (Outcome.of(exchange) == null) {
-                        Outcome.set(exchange, Failures.outcome(error));
-                    }
-                })
-                .doFinally(signal -> record(exchange, signal, System.nanoTime() - start));
-    }
-
-    private void record(ServerWebExchange exchange, SignalType signal, long nanos) {
+    /** Counts and times one finished request; {@code signal} tells a cancelled one from a failed one. */
+    public void record(ServerWebExchange exchange, SignalType signal, long nanos) {
         String outcome = Outcome.of(exchange);
         if (outcome == null) {
             outcome = signal == SignalType.CANCEL ? Outcome.CANCELLED : Outcome.ERROR;
@@ -103,8 +87,4 @@ class RequestMetricsWebFilter implements WebFilter, Ordered {
                 .register(registry);
     }
 
-    @Override
-    public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE;
-    }
 }

@@ -2,6 +2,7 @@ package io.scopegate.gateway.auth;
 
 import io.scopegate.gateway.http.Rejections;
 import io.scopegate.gateway.observability.Outcome;
+import io.scopegate.gateway.scope.ScopeEnforcer;
 import java.time.Duration;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -11,20 +12,26 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-/** First of Scopegate's route filters: who is calling, or a refusal. */
+/**
+ * Scopegate's one route filter: who is calling, then what they may do, or a refusal. One filter
+ * rather than one per check, and no publisher at all while the token is in memory: each link of
+ * the gateway's filter chain costs a deferred subscription per request (bench/RESULTS.md).
+ */
 @Component
-class AuthenticationGlobalFilter implements GlobalFilter, Ordered {
+class AccessGlobalFilter implements GlobalFilter, Ordered {
 
     static final int ORDER = -300;
 
     private final Authenticator authenticator;
     private final FailedAuthThrottle throttle;
     private final ClientAddress clientAddress;
+    private final ScopeEnforcer scopes;
 
-    AuthenticationGlobalFilter(Authenticator authenticator, FailedAuthThrottle throttle, ClientAddress clientAddress) {
+    AccessGlobalFilter(Authenticator authenticator, FailedAuthThrottle throttle, ClientAddress clientAddress, ScopeEnforcer scopes) {
         this.authenticator = authenticator;
         this.throttle = throttle;
         this.clientAddress = clientAddress;
+        this.scopes = scopes;
     }
 
     @Override
@@ -35,14 +42,18 @@ class AuthenticationGlobalFilter implements GlobalFilter, Ordered {
             return Rejections.tooManyRequests(exchange, Outcome.THROTTLED, wait);
         }
         BasicCredentials credentials = BasicCredentials.parse(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
-        return authenticator.authenticate(credentials, client)
+        AuthDecision known = authenticator.decideFromMemory(credentials, client);
+        if (known != null) {
+            return proceed(known, client, exchange, chain);
+        }
+        return authenticator.loadAndDecide(credentials, client)
                 .flatMap(decision -> proceed(decision, client, exchange, chain));
     }
 
     private Mono<Void> proceed(AuthDecision decision, String client, ServerWebExchange exchange, GatewayFilterChain chain) {
         if (decision instanceof AuthDecision.Allowed allowed) {
             exchange.getAttributes().put(Caller.ATTRIBUTE, allowed.caller());
-            return chain.filter(exchange);
+            return scopes.enforce(exchange, allowed.caller(), chain);
         }
         if (decision instanceof AuthDecision.Denied denied) {
             if (denied.identified() != null) {

@@ -6,16 +6,9 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.scopegate.gateway.auth.Caller;
-import io.scopegate.gateway.http.Rejections;
-import io.scopegate.gateway.observability.Outcome;
 import io.scopegate.gateway.token.CachedToken;
 import java.time.Duration;
-import org.springframework.cloud.gateway.filter.GatewayFilterChain;
-import org.springframework.cloud.gateway.filter.GlobalFilter;
-import org.springframework.core.Ordered;
 import org.springframework.stereotype.Component;
-import org.springframework.web.server.ServerWebExchange;
-import reactor.core.publisher.Mono;
 
 /**
  * A token's {@code rateLimit}: a Bucket4j token bucket per token and limit, in this replica's memory.
@@ -23,9 +16,7 @@ import reactor.core.publisher.Mono;
  * price of needing no shared store on the request path.
  */
 @Component
-class TokenRateLimitGlobalFilter implements GlobalFilter, Ordered {
-
-    static final int ORDER = -100;
+class TokenRateLimiter {
 
     /** Keyed by token and limit, so a changed limit starts a fresh bucket. */
     private record Key(String tokenId, CachedToken.RateLimit limit) {
@@ -36,18 +27,14 @@ class TokenRateLimitGlobalFilter implements GlobalFilter, Ordered {
             .expireAfterAccess(Duration.ofMinutes(10))
             .build();
 
-    @Override
-    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        Caller caller = exchange.getAttribute(Caller.ATTRIBUTE);
-        if (caller != null && caller.rateLimit() != null) {
-            ConsumptionProbe probe = buckets.get(new Key(caller.tokenId(), caller.rateLimit()), TokenRateLimitGlobalFilter::bucket)
-                    .tryConsumeAndReturnRemaining(1);
-            if (!probe.isConsumed()) {
-                return Rejections.tooManyRequests(exchange, Outcome.RATE_LIMITED, Duration.ofNanos(probe.getNanosToWaitForRefill()));
-            }
+    /** Takes one request from the caller's bucket: null when it may go, else how long to wait. */
+    Duration retryAfter(Caller caller) {
+        if (caller.rateLimit() == null) {
+            return null;
         }
-        Outcome.set(exchange, Outcome.ALLOWED);
-        return chain.filter(exchange);
+        ConsumptionProbe probe = buckets.get(new Key(caller.tokenId(), caller.rateLimit()), TokenRateLimiter::bucket)
+                .tryConsumeAndReturnRemaining(1);
+        return probe.isConsumed() ? null : Duration.ofNanos(probe.getNanosToWaitForRefill());
     }
 
     private static Bucket bucket(Key key) {
@@ -57,10 +44,5 @@ class TokenRateLimitGlobalFilter implements GlobalFilter, Ordered {
                         .refillGreedy(key.limit().requestsPerSecond(), Duration.ofSeconds(1))
                         .build())
                 .build();
-    }
-
-    @Override
-    public int getOrder() {
-        return ORDER;
     }
 }

@@ -4,31 +4,36 @@ import io.scopegate.gateway.auth.Caller;
 import io.scopegate.gateway.catalog.ApiCatalog;
 import io.scopegate.gateway.http.Rejections;
 import io.scopegate.gateway.observability.Outcome;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
-import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Deny by default: the request's API (from its route) and method must be granted by the caller's
- * scopes, and served by the API. Method-override headers are refused outright (400), so a GET-only
- * token cannot smuggle a POST past this check to an upstream that honours them.
+ * What a verified caller may do with this request. Deny by default: the request's API (from its
+ * route) and method must be granted by the caller's scopes and served by the API, and the token's
+ * rate limit must allow it. Method-override headers are refused outright (400), so a GET-only token
+ * cannot smuggle a POST past this check to an upstream that honours them.
  */
 @Component
-class ScopeGlobalFilter implements GlobalFilter, Ordered {
+public class ScopeEnforcer {
 
-    static final int ORDER = -200;
     static final List<String> METHOD_OVERRIDE_HEADERS = List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
 
-    @Override
-    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+    private final TokenRateLimiter rateLimiter;
+
+    ScopeEnforcer(TokenRateLimiter rateLimiter) {
+        this.rateLimiter = rateLimiter;
+    }
+
+    /** Passes the request on down the chain, or answers the refusal. */
+    public Mono<Void> enforce(ServerWebExchange exchange, Caller caller, GatewayFilterChain chain) {
         HttpHeaders headers = exchange.getRequest().getHeaders();
         for (String override : METHOD_OVERRIDE_HEADERS) {
             if (headers.containsHeader(override)) {
@@ -36,13 +41,12 @@ class ScopeGlobalFilter implements GlobalFilter, Ordered {
                         "Method override headers are not accepted; send the real method");
             }
         }
-        Caller caller = exchange.getAttribute(Caller.ATTRIBUTE);
         Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-        String method = exchange.getRequest().getMethod().name();
-        if (caller == null || route == null) {
-            // Unreachable while authentication runs first; if the order is ever broken, refuse.
+        if (route == null) {
+            // Route filters only run for a matched route; if that ever changes, refuse.
             return Rejections.accessDenied(exchange, Outcome.UNAUTHENTICATED);
         }
+        String method = exchange.getRequest().getMethod().name();
         String api = (String) route.getMetadata().get(ApiCatalog.API_ID);
         @SuppressWarnings("unchecked")
         Set<String> served = (Set<String>) route.getMetadata().get(ApiCatalog.API_METHODS);
@@ -50,11 +54,11 @@ class ScopeGlobalFilter implements GlobalFilter, Ordered {
         if (!apiServes || !caller.permits(api, method)) {
             return Rejections.outOfScope(exchange, api + ":" + method);
         }
+        Duration wait = rateLimiter.retryAfter(caller);
+        if (wait != null) {
+            return Rejections.tooManyRequests(exchange, Outcome.RATE_LIMITED, wait);
+        }
+        Outcome.set(exchange, Outcome.ALLOWED);
         return chain.filter(exchange);
-    }
-
-    @Override
-    public int getOrder() {
-        return ORDER;
     }
 }
