@@ -1,6 +1,5 @@
 package io.scopegate.gateway.observability;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.scopegate.gateway.auth.Caller;
@@ -19,29 +18,26 @@ import reactor.core.publisher.SignalType;
 /**
  * Counts every request by (account, token, API, method, outcome) and times it by (API, outcome),
  * upstream time included, and hands requests of identified tokens to the usage recorder. The entry
- * filter calls it for every request, refusals and unroutable paths too. Tag values come from the store (SIDs, API ids) or
- * fixed lists (methods, outcomes), never from raw client input.
+ * filter calls it for every request, refusals and unroutable paths too. Tag values come from the
+ * store (SIDs, API ids) or fixed lists (methods, outcomes), never from raw client input.
  */
 @Component
 public class RequestMetrics {
 
     static final String NONE = "none";
 
-    /** The tags of one requests counter; meters are looked up by it instead of rebuilt per request. */
-    private record CounterKey(String account, String token, String api, String method, String outcome) {
-    }
-
     private record TimerKey(String api, String outcome) {
     }
 
     private final MeterRegistry registry;
-    private final ConcurrentHashMap<CounterKey, Counter> counters = new ConcurrentHashMap<>();
+    private final RequestCounters counters;
     private final ConcurrentHashMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
     private final TokenSeriesLimit seriesLimit;
     private final UsageRecorder usage;
 
-    RequestMetrics(MeterRegistry registry, TokenSeriesLimit seriesLimit, UsageRecorder usage) {
+    RequestMetrics(MeterRegistry registry, RequestCounters counters, TokenSeriesLimit seriesLimit, UsageRecorder usage) {
         this.registry = registry;
+        this.counters = counters;
         this.seriesLimit = seriesLimit;
         this.usage = usage;
     }
@@ -62,19 +58,8 @@ public class RequestMetrics {
             usage.record(caller, api, method, outcome);
         }
         String account = caller == null ? NONE : seriesLimit.accountTag(caller, token);
-        counters.computeIfAbsent(new CounterKey(account, token, api, method, outcome), this::counter).increment();
+        counters.increment(new RequestCounters.Key(account, token, api, method, outcome));
         timers.computeIfAbsent(new TimerKey(api, outcome), this::timer).record(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    private Counter counter(CounterKey key) {
-        return Counter.builder("scopegate.requests")
-                .description("Requests through the gateway by token, API, method and outcome")
-                .tag("account", key.account())
-                .tag("token", key.token())
-                .tag("api", key.api())
-                .tag("method", key.method())
-                .tag("outcome", key.outcome())
-                .register(registry);
     }
 
     private Timer timer(TimerKey key) {
