@@ -3,6 +3,8 @@ package io.scopegate.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.scopegate.gateway.token.CachedToken;
+import io.scopegate.gateway.token.TokenCache;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,18 @@ class RevocationTest extends SystemTest {
     void disabledTokenIsRefusedOnBothReplicas() {
         tokenAction(account, sid, "disable");
         refusedOnBothWithinASecond("GET");
+    }
+
+    /** The refusal then needs no store query: every replica reloaded the token when told of the change. */
+    @Test
+    void aDisabledTokensNewStateIsInEveryReplicasMemoryBeforeAnyRequest() {
+        tokenAction(account, sid, "disable");
+        await().atMost(WITHIN).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+            for (RunningGateway gateway : List.of(gatewayA, gatewayB)) {
+                CachedToken cached = gateway.context().getBean(TokenCache.class).loaded(sid);
+                assertThat(cached).isInstanceOfSatisfying(CachedToken.Scoped.class, token -> assertThat(token.enabled()).isFalse());
+            }
+        });
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,13 +25,15 @@ import reactor.core.publisher.Mono;
  * Keeps the gateway's memory in step with the store. {@code token_events} is the source of truth,
  * read from a cursor (the last id applied) so nothing is missed across a lost connection or an outage;
  * the poll runs every {@code poll-interval} and at once on each NOTIFY. Each event drops the cache
- * entry it names (or reloads the catalog); the next request loads the new state.
+ * entry it names (or reloads the catalog); the next request loads the new state. A token's NOTIFY
+ * reloads its entry straight away (see applyHint).
  */
 @Component
 public class StoreSync implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(StoreSync.class);
     private static final int BATCH = 500;
+    private static final int MAX_HINTED = 10_000;
 
     record TokenEvent(long id, Instant at, String kind, String accountSid, String tokenSid, String apiId) {
     }
@@ -42,6 +46,8 @@ public class StoreSync implements SmartLifecycle {
     private final Clock clock;
     private final Timer lag;
     private final AtomicLong cursor = new AtomicLong(-1);
+    /** Ids of events whose NOTIFY already reloaded the entry; the poll removes them as it applies them. */
+    private final Set<Long> hinted = ConcurrentHashMap.newKeySet();
     private volatile Instant lastSuccessfulSync;
     private volatile Disposable loop;
 
@@ -84,15 +90,26 @@ public class StoreSync implements SmartLifecycle {
     }
 
     /**
-     * A NOTIFY names what changed ({@code "<id> <kind> <subject>"}): drop that entry now rather than
-     * after the poll's query. Always safe, as PostgreSQL delivers the NOTIFY only after the commit; the
-     * poll that follows still applies the event in order and moves the cursor.
+     * A NOTIFY names what changed ({@code "<id> <kind> <subject>"}): reload that entry now rather than
+     * after the poll's query. Safe, as PostgreSQL delivers the NOTIFY only after the commit, so the
+     * load started here reads the changed row; the poll that follows then applies the event in order
+     * and moves the cursor without dropping the entry again (which would throw that load away).
      */
     void applyHint(String payload) {
         String[] parts = payload.split(" ", 3);
         if (parts.length == 3 && isWarm()) {
             switch (parts[1]) {
-                case "TOKEN", "LEGACY_TOKEN" -> cache.invalidate(parts[2]);
+                case "TOKEN", "LEGACY_TOKEN" -> {
+                    if (hinted.size() >= MAX_HINTED) {
+                        // The poll is far behind (store trouble): stop remembering; it will drop entries itself.
+                        hinted.clear();
+                    }
+                    cache.reload(parts[2]);
+                    Long eventId = eventId(parts[0]);
+                    if (eventId != null && eventId > cursor.get()) {
+                        hinted.add(eventId);
+                    }
+                }
                 default -> {
                     // Catalog changes need the catalog reloaded: the poll does that.
                 }
@@ -131,8 +148,8 @@ public class StoreSync implements SmartLifecycle {
         Instant now = clock.instant();
         for (TokenEvent event : events) {
             switch (event.kind()) {
-                case "TOKEN" -> cache.invalidate(event.tokenSid());
-                case "LEGACY_TOKEN" -> cache.invalidate(event.accountSid());
+                case "TOKEN" -> invalidateUnlessHinted(event.id(), event.tokenSid());
+                case "LEGACY_TOKEN" -> invalidateUnlessHinted(event.id(), event.accountSid());
                 case "API" -> catalogChanged = true;
                 default -> {
                     log.warn("unknown event kind {} (id {}); dropping the whole cache to be safe", event.kind(), event.id());
@@ -147,6 +164,22 @@ public class StoreSync implements SmartLifecycle {
         return reload.doOnSuccess(done -> cursor.set(last))
                 // A full batch means more may be waiting: keep going now rather than at the next tick.
                 .then(events.size() == BATCH ? Mono.defer(() -> catchUp(last)) : Mono.empty());
+    }
+
+    /** Null for anything but a number: a malformed payload must not stop the sync loop. */
+    private static Long eventId(String text) {
+        try {
+            return Long.valueOf(text);
+        } catch (NumberFormatException malformed) {
+            return null;
+        }
+    }
+
+    /** An entry the NOTIFY of this very event already reloaded after the commit needs nothing more. */
+    private void invalidateUnlessHinted(long eventId, String username) {
+        if (!hinted.remove(eventId)) {
+            cache.invalidate(username);
+        }
     }
 
     /** Ready once the catalog is loaded and the cursor set: before that every answer would be a guess. */

@@ -50,6 +50,16 @@ public class TokenCache {
         return entry != null && entry.isDone() && !entry.isCompletedExceptionally() ? entry.getNow(null) : null;
     }
 
+    /**
+     * Drops the entry and starts loading its current state at once, off any request's path: a
+     * request that arrives meanwhile joins that load, one that comes later finds the new state in
+     * memory. For a change the store has already committed (see revocation).
+     */
+    public void reload(String username) {
+        cache.synchronous().invalidate(username);
+        cache.get(username);
+    }
+
     public void invalidate(String username) {
         cache.synchronous().invalidate(username);
     }
