@@ -46,8 +46,11 @@ public class StoreSync implements SmartLifecycle {
     private final Clock clock;
     private final Timer lag;
     private final AtomicLong cursor = new AtomicLong(-1);
-    /** Ids of events whose NOTIFY already reloaded the entry; the poll removes them as it applies them. */
-    private final Set<Long> hinted = ConcurrentHashMap.newKeySet();
+    /**
+     * Events whose NOTIFY already reloaded the entry, as "id subject" (a notification naming another
+     * subject for the same id must not excuse the real one); the poll removes them as it applies them.
+     */
+    private final Set<String> hinted = ConcurrentHashMap.newKeySet();
     private volatile Instant lastSuccessfulSync;
     private volatile Disposable loop;
 
@@ -107,7 +110,7 @@ public class StoreSync implements SmartLifecycle {
                     cache.reload(parts[2]);
                     Long eventId = eventId(parts[0]);
                     if (eventId != null && eventId > cursor.get()) {
-                        hinted.add(eventId);
+                        hinted.add(eventId + " " + parts[2]);
                     }
                 }
                 default -> {
@@ -177,7 +180,7 @@ public class StoreSync implements SmartLifecycle {
 
     /** An entry the NOTIFY of this very event already reloaded after the commit needs nothing more. */
     private void invalidateUnlessHinted(long eventId, String username) {
-        if (!hinted.remove(eventId)) {
+        if (!hinted.remove(eventId + " " + username)) {
             cache.invalidate(username);
         }
     }
