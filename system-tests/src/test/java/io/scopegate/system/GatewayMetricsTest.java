@@ -1,7 +1,9 @@
 package io.scopegate.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,13 +54,17 @@ class GatewayMetricsTest extends SystemTest {
             assertThat(status(gateway, "GET", "/" + api + "/x", basic((String) second.get("sid"), (String) second.get("authToken")))).isEqualTo(200);
             assertThat(status(gateway, "GET", "/" + api + "/x", basic((String) third.get("sid"), (String) third.get("authToken")))).isEqualTo(200);
 
-            String scrape = gateway.management().get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
-                    .expectBody(String.class).returnResult().getResponseBody();
-            assertThat(value(scrape, "scopegate_requests_total", "account=\"" + account + "\"", "api=\"" + api + "\"",
-                    "method=\"GET\"", "outcome=\"allowed\"", "token=\"" + first.get("sid") + "\"")).isEqualTo(1.0);
-            assertThat(value(scrape, "scopegate_requests_total", "account=\"_overflow\"", "api=\"" + api + "\"",
-                    "method=\"GET\"", "outcome=\"allowed\"", "token=\"_overflow\"")).isEqualTo(2.0);
-            assertThat(scrape).doesNotContain((String) second.get("sid")).doesNotContain((String) third.get("sid"));
+            // A request is counted when its exchange completes, which a client can see a moment after
+            // the response arrived: read the scrape until the last request is in it.
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                String scrape = gateway.management().get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                        .expectBody(String.class).returnResult().getResponseBody();
+                assertThat(value(scrape, "scopegate_requests_total", "account=\"" + account + "\"", "api=\"" + api + "\"",
+                        "method=\"GET\"", "outcome=\"allowed\"", "token=\"" + first.get("sid") + "\"")).isEqualTo(1.0);
+                assertThat(value(scrape, "scopegate_requests_total", "account=\"_overflow\"", "api=\"" + api + "\"",
+                        "method=\"GET\"", "outcome=\"allowed\"", "token=\"_overflow\"")).isEqualTo(2.0);
+                assertThat(scrape).doesNotContain((String) second.get("sid")).doesNotContain((String) third.get("sid"));
+            });
         }
     }
 
