@@ -110,7 +110,7 @@ public class StoreSync implements SmartLifecycle {
                     cache.reload(parts[2]);
                     Long eventId = eventId(parts[0]);
                     if (eventId != null && eventId > cursor.get()) {
-                        hinted.add(eventId + " " + parts[2]);
+                        hinted.add(hintKey(eventId, parts[2]));
                     }
                 }
                 default -> {
@@ -178,9 +178,13 @@ public class StoreSync implements SmartLifecycle {
         }
     }
 
+    private static String hintKey(long eventId, String subject) {
+        return eventId + " " + subject;
+    }
+
     /** An entry the NOTIFY of this very event already reloaded after the commit needs nothing more. */
     private void invalidateUnlessHinted(long eventId, String username) {
-        if (!hinted.remove(eventId + " " + username)) {
+        if (!hinted.remove(hintKey(eventId, username))) {
             cache.invalidate(username);
         }
     }
