@@ -1,5 +1,6 @@
 package io.scopegate.admin.account;
 
+import io.scopegate.store.token.TokenState;
 import io.scopegate.admin.error.ApiProblem;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
@@ -53,8 +54,9 @@ public class Accounts {
     }
 
     public Mono<Long> countEnabledTokens(String sid) {
-        return db.sql("select count(*) from tokens where account_sid = :sid and state = 'ENABLED'")
+        return db.sql("select count(*) from tokens where account_sid = :sid and state = :state")
                 .bind("sid", sid)
+                .bind("state", TokenState.ENABLED.name())
                 .map((row, meta) -> row.get(0, Long.class))
                 .one();
     }

@@ -1,5 +1,7 @@
 package io.scopegate.admin.audit;
 
+import io.scopegate.store.event.StoreEvent;
+
 /**
  * What an admin did, and which gateway cache entry it invalidates (its {@code token_events} kind),
  * if any: the gateway reloads a token, an account's legacy tokens, or the API catalog.
@@ -7,27 +9,27 @@ package io.scopegate.admin.audit;
 public enum AuditAction {
     ACCOUNT_CREATED(null),
     ADMIN_USER_SAVED(null),
-    API_SAVED("API"),
-    API_DELETED("API"),
-    TOKEN_CREATED("TOKEN"),
-    TOKEN_DUPLICATED("TOKEN"),
-    TOKEN_UPDATED("TOKEN"),
-    TOKEN_RESET("TOKEN"),
-    TOKEN_VERSION_UPGRADED("TOKEN"),
-    TOKEN_DISABLED("TOKEN"),
-    TOKEN_ENABLED("TOKEN"),
-    TOKEN_DELETED("TOKEN"),
+    API_SAVED(StoreEvent.Kind.API),
+    API_DELETED(StoreEvent.Kind.API),
+    TOKEN_CREATED(StoreEvent.Kind.TOKEN),
+    TOKEN_DUPLICATED(StoreEvent.Kind.TOKEN),
+    TOKEN_UPDATED(StoreEvent.Kind.TOKEN),
+    TOKEN_RESET(StoreEvent.Kind.TOKEN),
+    TOKEN_VERSION_UPGRADED(StoreEvent.Kind.TOKEN),
+    TOKEN_DISABLED(StoreEvent.Kind.TOKEN),
+    TOKEN_ENABLED(StoreEvent.Kind.TOKEN),
+    TOKEN_DELETED(StoreEvent.Kind.TOKEN),
     CREDENTIALS_READ(null),
-    LEGACY_TOKENS_ENABLED("LEGACY_TOKEN"),
-    LEGACY_TOKEN_RESET("LEGACY_TOKEN");
+    LEGACY_TOKENS_ENABLED(StoreEvent.Kind.LEGACY_TOKEN),
+    LEGACY_TOKEN_RESET(StoreEvent.Kind.LEGACY_TOKEN);
 
-    private final String eventKind;
+    private final StoreEvent.Kind eventKind;
 
-    AuditAction(String eventKind) {
+    AuditAction(StoreEvent.Kind eventKind) {
         this.eventKind = eventKind;
     }
 
-    String eventKind() {
+    StoreEvent.Kind eventKind() {
         return eventKind;
     }
 }

@@ -2,6 +2,7 @@ package io.scopegate.admin.audit;
 
 import io.r2dbc.postgresql.codec.Json;
 import io.scopegate.admin.security.Actor;
+import io.scopegate.store.event.StoreEvent;
 import java.time.Clock;
 import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -17,12 +18,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 public class ChangeLog {
-
-    /**
-     * The channel the gateway LISTENs on. The payload is {@code "<event id> <kind> <subject>"}: enough
-     * for a gateway to drop the named cache entry at once, before its poll reads the event itself.
-     */
-    public static final String CHANNEL = "scopegate_events";
 
     private final DatabaseClient db;
     private final JsonMapper json;
@@ -45,7 +40,7 @@ public class ChangeLog {
     }
 
     private Mono<Void> audit(Actor actor, AuditAction action, String accountSid, String subject, Map<String, ?> details) {
-        boolean aboutToken = action.eventKind() != null && action.eventKind().endsWith("TOKEN")
+        boolean aboutToken = action.eventKind() != null && action.eventKind().namesCredential()
                 || action == AuditAction.CREDENTIALS_READ;
         return db.sql("""
                 insert into audit_events (at, actor, action, account_sid, token_sid, source_ip, details)
@@ -61,22 +56,32 @@ public class ChangeLog {
                 .then();
     }
 
+    /**
+     * The event row, then its NOTIFY with the payload {@link StoreEvent} defines: enough for a gateway
+     * to reload the named cache entry at once, before its poll reads the row itself.
+     */
     private Mono<Void> event(AuditAction action, String accountSid, String subject) {
-        boolean aboutApi = "API".equals(action.eventKind());
+        StoreEvent.Kind kind = action.eventKind();
+        boolean aboutApi = kind == StoreEvent.Kind.API;
         return db.sql("""
-                with event as (
-                    insert into token_events (at, kind, account_sid, token_sid, api_id)
-                    values (:at, :kind, :account, :token, :api)
-                    returning id, kind, coalesce(token_sid, api_id, '') as subject
-                )
-                select pg_notify(:channel, id::text || ' ' || kind || ' ' || subject) from event
+                insert into token_events (at, kind, account_sid, token_sid, api_id)
+                values (:at, :kind, :account, :token, :api)
+                returning id
                 """)
                 .bind("at", clock.instant())
-                .bind("kind", action.eventKind())
+                .bind("kind", kind.name())
                 .bind("account", Parameter.fromOrEmpty(accountSid, String.class))
                 .bind("token", Parameter.fromOrEmpty(aboutApi ? null : subject, String.class))
                 .bind("api", Parameter.fromOrEmpty(aboutApi ? subject : null, String.class))
-                .bind("channel", CHANNEL)
+                .map(row -> row.get("id", Long.class))
+                .one()
+                .flatMap(id -> notify(new StoreEvent(id, kind, subject)));
+    }
+
+    private Mono<Void> notify(StoreEvent event) {
+        return db.sql("select pg_notify(:channel, :payload)")
+                .bind("channel", StoreEvent.CHANNEL)
+                .bind("payload", event.payload())
                 .then();
     }
 }

@@ -1,11 +1,12 @@
 package io.scopegate.admin.token;
 
+import io.scopegate.store.token.TokenState;
 import io.scopegate.admin.error.ApiProblem;
 import java.time.Duration;
 import java.time.Instant;
 
 /** The list filters: name substring (case-insensitive), creation window, state. */
-record TokenFilter(String name, CreatedOn createdOn, String state) {
+record TokenFilter(String name, CreatedOn createdOn, TokenState state) {
 
     enum CreatedOn {
         LAST_7_DAYS,
@@ -34,10 +35,14 @@ record TokenFilter(String name, CreatedOn createdOn, String state) {
                 throw ApiProblem.invalid("createdOn", "must be LAST_7_DAYS, LAST_30_DAYS or MORE_THAN_30_DAYS");
             }
         }
-        if (state != null && !state.isBlank() && !TokenRecord.ENABLED.equals(state) && !TokenRecord.DISABLED.equals(state)) {
-            throw ApiProblem.invalid("state", "must be ENABLED or DISABLED");
+        TokenState wanted = null;
+        if (state != null && !state.isBlank()) {
+            try {
+                wanted = TokenState.valueOf(state);
+            } catch (IllegalArgumentException e) {
+                throw ApiProblem.invalid("state", "must be ENABLED or DISABLED");
+            }
         }
-        return new TokenFilter(name == null || name.isBlank() ? null : name,
-                window, state == null || state.isBlank() ? null : state);
+        return new TokenFilter(name == null || name.isBlank() ? null : name, window, wanted);
     }
 }

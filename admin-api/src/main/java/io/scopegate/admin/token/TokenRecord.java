@@ -1,24 +1,22 @@
 package io.scopegate.admin.token;
 
 import io.scopegate.store.scope.Scope;
+import io.scopegate.store.token.TokenState;
 import java.time.Instant;
 import java.util.List;
 
 /** A scoped token as stored, minus its secret. Serialised as the contract's token JSON. */
 public record TokenRecord(String sid, String accountSid, String name, String description, String primaryContact,
-                   List<String> developerEmails, int apiVersion, String state, List<Scope> scopes,
+                   List<String> developerEmails, int apiVersion, TokenState state, List<Scope> scopes,
                    Instant createdAt, Instant updatedAt, Instant credentialsRotatedAt, Instant lastUsedAt,
                    Instant expiresAt, List<String> allowedIps, RateLimit rateLimit) {
-
-    static final String ENABLED = "ENABLED";
-    static final String DISABLED = "DISABLED";
 
     TokenRecord withScopes(List<Scope> newScopes) {
         return new TokenRecord(sid, accountSid, name, description, primaryContact, developerEmails, apiVersion, state,
                 newScopes, createdAt, updatedAt, credentialsRotatedAt, lastUsedAt, expiresAt, allowedIps, rateLimit);
     }
 
-    TokenRecord withState(String newState, Instant now) {
+    TokenRecord withState(TokenState newState, Instant now) {
         return new TokenRecord(sid, accountSid, name, description, primaryContact, developerEmails, apiVersion, newState,
                 scopes, createdAt, now, credentialsRotatedAt, lastUsedAt, expiresAt, allowedIps, rateLimit);
     }
@@ -31,10 +29,10 @@ public record TokenRecord(String sid, String accountSid, String name, String des
     /** A copy under a new SID and name, as {@code duplicate} makes it: enabled, never used, fresh timestamps. */
     TokenRecord copyAs(String newSid, String newName, Instant now) {
         return new TokenRecord(newSid, accountSid, newName, description, primaryContact, developerEmails, apiVersion,
-                ENABLED, scopes, now, now, now, null, expiresAt, allowedIps, rateLimit);
+                TokenState.ENABLED, scopes, now, now, now, null, expiresAt, allowedIps, rateLimit);
     }
 
     boolean enabled() {
-        return ENABLED.equals(state);
+        return state.active();
     }
 }

@@ -1,10 +1,12 @@
 package io.scopegate.admin.token;
 
+import io.scopegate.store.token.TokenState;
 import io.r2dbc.spi.Readable;
 import io.scopegate.admin.credential.IssuedSecret;
 import io.scopegate.admin.credential.Rotation;
 import io.scopegate.admin.credential.SecretColumns;
 import io.scopegate.store.scope.Scope;
+import io.scopegate.store.scope.ScopeRows;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
@@ -69,7 +70,7 @@ class TokenRepository {
                 .bind("name", Parameter.fromOrEmpty(filter.name(), String.class))
                 .bind("after", Parameter.fromOrEmpty(after, Instant.class))
                 .bind("before", Parameter.fromOrEmpty(before, Instant.class))
-                .bind("state", Parameter.fromOrEmpty(filter.state(), String.class))
+                .bind("state", Parameter.fromOrEmpty(filter.state() == null ? null : filter.state().name(), String.class))
                 .map(TokenRepository::token)
                 .all()
                 .collectList()
@@ -165,7 +166,7 @@ class TokenRepository {
         values.put("contact", Parameter.fromOrEmpty(token.primaryContact(), String.class));
         values.put("emails", token.developerEmails().toArray(String[]::new));
         values.put("version", token.apiVersion());
-        values.put("state", token.state());
+        values.put("state", token.state().name());
         values.put("expires", Parameter.fromOrEmpty(token.expiresAt(), Instant.class));
         values.put("ips", Parameter.fromOrEmpty(token.allowedIps() == null ? null : token.allowedIps().toArray(String[]::new), String[].class));
         values.put("rps", Parameter.fromOrEmpty(token.rateLimit() == null ? null : token.rateLimit().requestsPerSecond(), Integer.class));
@@ -182,24 +183,11 @@ class TokenRepository {
         if (tokens.isEmpty()) {
             return Mono.just(Map.of());
         }
-        return db.sql("select token_sid, api_id, method from token_scopes where token_sid = any(:sids) order by token_sid, api_id")
+        return db.sql("select token_sid, " + ScopeRows.AGGREGATE + " from token_scopes where token_sid = any(:sids) group by token_sid")
                 .bind("sids", tokens.stream().map(TokenRecord::sid).toArray(String[]::new))
-                .map((row, meta) -> new String[] {row.get(0, String.class), row.get(1, String.class), row.get(2, String.class)})
+                .map((row, meta) -> Map.entry(row.get(0, String.class), ScopeRows.group(row.get(1, String[].class))))
                 .all()
-                .collectList()
-                .map(TokenRepository::groupScopes);
-    }
-
-    private static Map<String, List<Scope>> groupScopes(List<String[]> rows) {
-        Map<String, Map<String, TreeSet<String>>> byToken = new LinkedHashMap<>();
-        for (String[] row : rows) {
-            byToken.computeIfAbsent(row[0], k -> new LinkedHashMap<>()).computeIfAbsent(row[1], k -> new TreeSet<>()).add(row[2]);
-        }
-        Map<String, List<Scope>> scopes = new LinkedHashMap<>();
-        byToken.forEach((sid, apis) -> scopes.put(sid, apis.entrySet().stream()
-                .map(api -> new Scope(api.getKey(), api.getValue()))
-                .toList()));
-        return scopes;
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 
     private static TokenRecord token(Readable row) {
@@ -208,7 +196,7 @@ class TokenRepository {
         return new TokenRecord(row.get("sid", String.class), row.get("account_sid", String.class),
                 row.get("name", String.class), row.get("description", String.class),
                 row.get("primary_contact", String.class), Arrays.asList(row.get("developer_emails", String[].class)),
-                row.get("api_version", Integer.class), row.get("state", String.class), List.of(),
+                row.get("api_version", Integer.class), TokenState.valueOf(row.get("state", String.class)), List.of(),
                 row.get("created_at", Instant.class), row.get("updated_at", Instant.class),
                 row.get("credentials_rotated_at", Instant.class), row.get("last_used_at", Instant.class),
                 row.get("expires_at", Instant.class), ips == null ? null : Arrays.asList(ips),

@@ -1,5 +1,6 @@
 package io.scopegate.admin.token;
 
+import io.scopegate.store.token.TokenState;
 import io.scopegate.admin.account.Accounts;
 import io.scopegate.admin.audit.AuditAction;
 import io.scopegate.admin.audit.ChangeLog;
@@ -145,7 +146,7 @@ class TokenService {
         return accounts.requireExists(account)
                 .then(tx.transactional(existing(account, sid, true)
                         .filter(TokenRecord::enabled)
-                        .flatMap(token -> tokens.update(token.withState(TokenRecord.DISABLED, now))
+                        .flatMap(token -> tokens.update(token.withState(TokenState.DISABLED, now))
                                 .then(changes.record(actor, AuditAction.TOKEN_DISABLED, account, sid, Map.of())))
                         .then(reread(account, sid))));
     }
@@ -156,7 +157,7 @@ class TokenService {
                 .then(existing(account, sid, true))
                 .filter(token -> !token.enabled())
                 .flatMap(token -> ensureBelowLimit(account)
-                        .then(tokens.update(token.withState(TokenRecord.ENABLED, now)))
+                        .then(tokens.update(token.withState(TokenState.ENABLED, now)))
                         .then(changes.record(actor, AuditAction.TOKEN_ENABLED, account, sid, Map.of())))
                 .then(reread(account, sid)));
     }
@@ -220,7 +221,7 @@ class TokenService {
         }
         return new TokenRecord(sids.newTokenSid(), account, fields.name().strip(), fields.description(),
                 fields.primaryContact(), fields.developerEmails() == null ? List.of() : List.copyOf(fields.developerEmails()),
-                fields.apiVersion() == null ? latest : fields.apiVersion(), TokenRecord.ENABLED, resolvedScopes,
+                fields.apiVersion() == null ? latest : fields.apiVersion(), TokenState.ENABLED, resolvedScopes,
                 now, now, now, null, fields.expiresAt(), TokenPatch.emptyToNull(fields.allowedIps()), fields.rateLimit());
     }
 

@@ -67,7 +67,7 @@ class FindingsMetrics implements SmartLifecycle {
             TokenReports.TokenReport report = pair.getT2();
             activeRows.add(MultiGauge.Row.of(Tags.of("account", account), report.activeTokens()));
             report.tokens().stream()
-                    .filter(token -> "ENABLED".equals(token.state()))
+                    .filter(token -> token.state().active())
                     .forEach(token -> token.findings().forEach(finding -> findingRows.add(MultiGauge.Row.of(
                             Tags.of("account", account, "token", token.sid(), "kind", finding.kind()), 1))));
         }

@@ -1,5 +1,6 @@
 package io.scopegate.admin.usage;
 
+import io.scopegate.store.token.TokenState;
 import io.scopegate.admin.account.Accounts;
 import io.scopegate.admin.catalog.ApiCatalog;
 import io.scopegate.admin.token.TokenProperties;
@@ -18,7 +19,7 @@ import reactor.core.publisher.Mono;
 @Component
 class TokenReports {
 
-    record TokenReportEntry(String sid, String name, String state, List<Finding> findings) {
+    record TokenReportEntry(String sid, String name, TokenState state, List<Finding> findings) {
     }
 
     record TokenReport(long activeTokens, int limit, int days, List<TokenReportEntry> tokens) {

@@ -3,6 +3,7 @@ package io.scopegate.admin.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scopegate.admin.AdminApiTest;
+import io.scopegate.store.event.StoreEvent;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -57,7 +58,7 @@ class ChangeAtomicityTest extends AdminApiTest {
         String sid = (String) createToken(account, "Watched", newApi(), "GET").get("sid");
         try (Connection listener = DriverManager.getConnection(jdbcUrl, "postgres", "postgres")) {
             try (Statement statement = listener.createStatement()) {
-                statement.execute("LISTEN " + ChangeLog.CHANNEL);
+                statement.execute("LISTEN " + StoreEvent.CHANNEL);
             }
             operator().post().uri("/v1/accounts/{a}/tokens/{s}/disable", account, sid).exchange().expectStatus().isOk();
 

@@ -4,6 +4,7 @@ import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.scopegate.store.event.StoreEvent;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,6 @@ import reactor.util.retry.Retry;
 @Component
 class ChangeNotifications {
 
-    static final String CHANNEL = "scopegate_events";
     private static final Logger log = LoggerFactory.getLogger(ChangeNotifications.class);
 
     private final ConnectionFactory listenerConnections;
@@ -43,12 +43,12 @@ class ChangeNotifications {
     /** One element per notification, forever; reconnects by itself. */
     Flux<String> notifications() {
         return Flux.usingWhen(Mono.from(listenerConnections.create()).cast(PostgresqlConnection.class),
-                        connection -> connection.createStatement("LISTEN " + CHANNEL)
+                        connection -> connection.createStatement("LISTEN " + StoreEvent.CHANNEL)
                                 .execute()
                                 .flatMap(result -> result.getRowsUpdated())
                                 .doOnComplete(() -> {
                                     listening = true;
-                                    log.info("listening for store changes on {}", CHANNEL);
+                                    log.info("listening for store changes on {}", StoreEvent.CHANNEL);
                                 })
                                 .thenMany(connection.getNotifications())
                                 .map(notification -> notification.getParameter() == null ? "" : notification.getParameter()),

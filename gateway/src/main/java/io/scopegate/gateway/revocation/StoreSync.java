@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import io.scopegate.gateway.GatewaySettings;
 import io.scopegate.gateway.catalog.ApiCatalog;
 import io.scopegate.gateway.token.TokenCache;
+import io.scopegate.store.event.StoreEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +36,8 @@ public class StoreSync implements SmartLifecycle {
     private static final int BATCH = 500;
     private static final int MAX_HINTED = 10_000;
 
-    record TokenEvent(long id, Instant at, String kind, String accountSid, String tokenSid, String apiId) {
+    /** A polled {@code token_events} row; its kind is kept as written, as a newer writer may know more kinds. */
+    record EventRow(long id, Instant at, String kind, String subject) {
     }
 
     private final DatabaseClient db;
@@ -99,24 +101,20 @@ public class StoreSync implements SmartLifecycle {
      * and moves the cursor without dropping the entry again (which would throw that load away).
      */
     void applyHint(String payload) {
-        String[] parts = payload.split(" ", 3);
-        if (parts.length == 3 && isWarm()) {
-            switch (parts[1]) {
-                case "TOKEN", "LEGACY_TOKEN" -> {
-                    if (hinted.size() >= MAX_HINTED) {
-                        // The poll is far behind (store trouble): stop remembering; it will drop entries itself.
-                        hinted.clear();
-                    }
-                    cache.reload(parts[2]);
-                    Long eventId = eventId(parts[0]);
-                    if (eventId != null && eventId > cursor.get()) {
-                        hinted.add(hintKey(eventId, parts[2]));
-                    }
-                }
-                default -> {
-                    // Catalog changes need the catalog reloaded: the poll does that.
-                }
-            }
+        // Malformed payloads and catalog changes are left to the poll, which reads the row itself.
+        StoreEvent.parse(payload)
+                .filter(event -> event.kind().namesCredential() && isWarm())
+                .ifPresent(this::reloadNow);
+    }
+
+    private void reloadNow(StoreEvent event) {
+        if (hinted.size() >= MAX_HINTED) {
+            // The poll is far behind (store trouble): stop remembering; it will drop entries itself.
+            hinted.clear();
+        }
+        cache.reload(event.subject());
+        if (event.id() > cursor.get()) {
+            hinted.add(hintKey(event.id(), event.subject()));
         }
     }
 
@@ -134,30 +132,34 @@ public class StoreSync implements SmartLifecycle {
     }
 
     private Mono<Void> catchUp(long from) {
-        return db.sql("select id, at, kind, account_sid, token_sid, api_id from token_events where id > :from order by id limit " + BATCH)
+        return db.sql("""
+                select id, at, kind, coalesce(token_sid, api_id, '') as subject
+                from token_events where id > :from order by id limit %d
+                """.formatted(BATCH))
                 .bind("from", from)
-                .map(row -> new TokenEvent(row.get("id", Long.class), row.get("at", Instant.class), row.get("kind", String.class),
-                        row.get("account_sid", String.class), row.get("token_sid", String.class), row.get("api_id", String.class)))
+                .map(row -> new EventRow(row.get("id", Long.class), row.get("at", Instant.class), row.get("kind", String.class),
+                        row.get("subject", String.class)))
                 .all()
                 .collectList()
                 .flatMap(this::apply);
     }
 
-    private Mono<Void> apply(List<TokenEvent> events) {
+    private Mono<Void> apply(List<EventRow> events) {
         if (events.isEmpty()) {
             return Mono.empty();
         }
         boolean catalogChanged = false;
         Instant now = clock.instant();
-        for (TokenEvent event : events) {
-            switch (event.kind()) {
-                case "TOKEN" -> invalidateUnlessHinted(event.id(), event.tokenSid());
-                case "LEGACY_TOKEN" -> invalidateUnlessHinted(event.id(), event.accountSid());
-                case "API" -> catalogChanged = true;
-                default -> {
-                    log.warn("unknown event kind {} (id {}); dropping the whole cache to be safe", event.kind(), event.id());
-                    cache.invalidateAll();
-                }
+        for (EventRow event : events) {
+            StoreEvent.Kind kind = StoreEvent.Kind.named(event.kind()).orElse(null);
+            if (kind == null) {
+                // Fail closed: whatever a newer writer's event names, nothing cached may outlive it.
+                log.warn("unknown event kind {} (id {}); dropping the whole cache to be safe", event.kind(), event.id());
+                cache.invalidateAll();
+            } else if (kind.namesCredential()) {
+                invalidateUnlessHinted(event.id(), event.subject());
+            } else {
+                catalogChanged = true;
             }
             Duration eventLag = Duration.between(event.at(), now);
             lag.record(eventLag.isNegative() ? Duration.ZERO : eventLag);
@@ -167,15 +169,6 @@ public class StoreSync implements SmartLifecycle {
         return reload.doOnSuccess(done -> cursor.set(last))
                 // A full batch means more may be waiting: keep going now rather than at the next tick.
                 .then(events.size() == BATCH ? Mono.defer(() -> catchUp(last)) : Mono.empty());
-    }
-
-    /** Null for anything but a number: a malformed payload must not stop the sync loop. */
-    private static Long eventId(String text) {
-        try {
-            return Long.valueOf(text);
-        } catch (NumberFormatException malformed) {
-            return null;
-        }
     }
 
     private static String hintKey(long eventId, String subject) {
