@@ -7,12 +7,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** Scopegate's read side: authenticate, authorise by scope, forward. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@EnableScheduling
 @Import(CredentialConfiguration.class)
 public class GatewayApplication {
 

@@ -3,18 +3,15 @@ package io.scopegate.admin.usage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.scopegate.store.lifecycle.RepeatingWork;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.function.Tuple2;
@@ -27,9 +24,8 @@ import reactor.util.function.Tuples;
  * token-report endpoint; series count is bounded by enabled tokens (20 per account) times finding kinds.
  */
 @Component
-class FindingsMetrics implements SmartLifecycle {
+class FindingsMetrics extends RepeatingWork {
 
-    private static final Logger log = LoggerFactory.getLogger(FindingsMetrics.class);
     private static final int DAYS = 30;
 
     private final TokenReports reports;
@@ -38,7 +34,6 @@ class FindingsMetrics implements SmartLifecycle {
     private final Duration interval;
     private final MultiGauge findings;
     private final MultiGauge active;
-    private volatile Disposable loop;
 
     FindingsMetrics(TokenReports reports, DatabaseClient db, Clock clock, MeterRegistry registry, ReportSettings settings) {
         this.reports = reports;
@@ -76,29 +71,12 @@ class FindingsMetrics implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        loop = Flux.interval(Duration.ofSeconds(1), interval)
-                .onBackpressureDrop()
-                .concatMap(tick -> refresh()
-                        .timeout(interval)
-                        .onErrorResume(error -> {
-                            log.warn("token findings metrics not refreshed: {}", error.toString());
-                            return Mono.empty();
-                        }), 1)
-                .subscribe();
+    protected Flux<?> triggers() {
+        return Flux.interval(Duration.ofSeconds(1), interval);
     }
 
     @Override
-    public void stop() {
-        Disposable running = loop;
-        if (running != null) {
-            running.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        Disposable running = loop;
-        return running != null && !running.isDisposed();
+    protected Mono<Void> runOnce() {
+        return refresh().timeout(interval);
     }
 }

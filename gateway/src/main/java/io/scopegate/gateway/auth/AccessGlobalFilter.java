@@ -2,7 +2,9 @@ package io.scopegate.gateway.auth;
 
 import io.scopegate.gateway.http.Rejections;
 import io.scopegate.gateway.observability.Outcome;
-import io.scopegate.gateway.scope.ScopeEnforcer;
+import io.scopegate.gateway.scope.ScopeDecision;
+import io.scopegate.gateway.scope.ScopePolicy;
+import io.scopegate.gateway.token.Caller;
 import java.time.Duration;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -13,9 +15,11 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Scopegate's one route filter: who is calling, then what they may do, or a refusal. One filter
- * rather than one per check, and no publisher at all while the token is in memory: each link of
- * the gateway's filter chain costs a deferred subscription per request (bench/RESULTS.md).
+ * Scopegate's one route filter and the only one that acts: it asks the policies (throttle,
+ * authenticator, scope policy) for decisions, then forwards the request or writes the refusal, and
+ * records the outcome in one place ({@link #answer}). One filter rather than one per check, and no
+ * publisher at all while the token is in memory: each link of the gateway's filter chain costs a
+ * deferred subscription per request (bench/RESULTS.md).
  */
 @Component
 class AccessGlobalFilter implements GlobalFilter, Ordered {
@@ -25,9 +29,10 @@ class AccessGlobalFilter implements GlobalFilter, Ordered {
     private final Authenticator authenticator;
     private final FailedAuthThrottle throttle;
     private final ClientAddress clientAddress;
-    private final ScopeEnforcer scopes;
+    private final ScopePolicy scopes;
 
-    AccessGlobalFilter(Authenticator authenticator, FailedAuthThrottle throttle, ClientAddress clientAddress, ScopeEnforcer scopes) {
+    AccessGlobalFilter(Authenticator authenticator, FailedAuthThrottle throttle, ClientAddress clientAddress,
+            ScopePolicy scopes) {
         this.authenticator = authenticator;
         this.throttle = throttle;
         this.clientAddress = clientAddress;
@@ -39,21 +44,22 @@ class AccessGlobalFilter implements GlobalFilter, Ordered {
         String client = clientAddress.resolve(exchange.getRequest());
         Duration wait = throttle.retryAfter(client);
         if (wait != null) {
-            return Rejections.tooManyRequests(exchange, Outcome.THROTTLED, wait);
+            return answer(exchange, Outcome.THROTTLED, Rejections.tooManyRequests(exchange, wait));
         }
-        BasicCredentials credentials = BasicCredentials.parse(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+        String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        BasicCredentials credentials = BasicCredentials.parse(authorization);
         AuthDecision known = authenticator.decideFromMemory(credentials, client);
         if (known != null) {
-            return proceed(known, client, exchange, chain);
+            return act(known, client, exchange, chain);
         }
         return authenticator.loadAndDecide(credentials, client)
-                .flatMap(decision -> proceed(decision, client, exchange, chain));
+                .flatMap(decision -> act(decision, client, exchange, chain));
     }
 
-    private Mono<Void> proceed(AuthDecision decision, String client, ServerWebExchange exchange, GatewayFilterChain chain) {
+    private Mono<Void> act(AuthDecision decision, String client, ServerWebExchange exchange, GatewayFilterChain chain) {
         if (decision instanceof AuthDecision.Allowed allowed) {
             exchange.getAttributes().put(Caller.ATTRIBUTE, allowed.caller());
-            return scopes.enforce(exchange, allowed.caller(), chain);
+            return act(scopes.decide(exchange, allowed.caller()), exchange, chain);
         }
         if (decision instanceof AuthDecision.Denied denied) {
             if (denied.identified() != null) {
@@ -61,9 +67,29 @@ class AccessGlobalFilter implements GlobalFilter, Ordered {
                 exchange.getAttributes().put(Caller.ATTRIBUTE, denied.identified());
             }
             throttle.recordFailure(client);
-            return Rejections.accessDenied(exchange, denied.reason());
+            return answer(exchange, denied.reason(), Rejections.accessDenied(exchange));
         }
-        return Rejections.unavailable(exchange);
+        return answer(exchange, Outcome.STORE_UNAVAILABLE, Rejections.unavailable(exchange));
+    }
+
+    private Mono<Void> act(ScopeDecision decision, ServerWebExchange exchange, GatewayFilterChain chain) {
+        if (decision instanceof ScopeDecision.Permitted) {
+            return answer(exchange, Outcome.ALLOWED, chain.filter(exchange));
+        }
+        if (decision instanceof ScopeDecision.OutOfScope refused) {
+            return answer(exchange, Outcome.OUT_OF_SCOPE, Rejections.outOfScope(exchange, refused.missingScope()));
+        }
+        if (decision instanceof ScopeDecision.RateLimited limited) {
+            return answer(exchange, Outcome.RATE_LIMITED, Rejections.tooManyRequests(exchange, limited.retryAfter()));
+        }
+        return answer(exchange, Outcome.METHOD_OVERRIDE,
+                Rejections.badRequest(exchange, "Method override headers are not accepted; send the real method"));
+    }
+
+    /** The one place the access outcome is recorded, whatever the answer. */
+    private static Mono<Void> answer(ServerWebExchange exchange, String outcome, Mono<Void> response) {
+        Outcome.set(exchange, outcome);
+        return response;
     }
 
     @Override

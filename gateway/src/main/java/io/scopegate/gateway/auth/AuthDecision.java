@@ -1,7 +1,11 @@
 package io.scopegate.gateway.auth;
 
+import io.scopegate.gateway.token.Caller;
+
 /** The outcome of authenticating one request: expected outcomes are values, not exceptions. */
 sealed interface AuthDecision {
+
+    AuthDecision UNAVAILABLE = new Unavailable();
 
     record Allowed(Caller caller) implements AuthDecision {
     }

@@ -1,11 +1,12 @@
 package io.scopegate.gateway.auth;
 
 import io.scopegate.gateway.observability.Outcome;
-import io.scopegate.gateway.revocation.StoreSync;
 import io.scopegate.gateway.token.CachedToken;
+import io.scopegate.gateway.token.Caller;
 import io.scopegate.gateway.token.TokenCache;
 import io.scopegate.store.credential.CredentialFormat;
 import io.scopegate.store.credential.KeyedHasher;
+import io.scopegate.store.lifecycle.StoreFailures;
 import java.time.Clock;
 import java.time.Instant;
 import org.springframework.security.web.util.matcher.IpAddressMatcher;
@@ -23,13 +24,13 @@ class Authenticator {
     private static final AuthDecision UNAUTHENTICATED = new AuthDecision.Denied(Outcome.UNAUTHENTICATED);
 
     private final TokenCache cache;
-    private final StoreSync sync;
+    private final OutageGrace outageGrace;
     private final KeyedHasher hasher;
     private final Clock clock;
 
-    Authenticator(TokenCache cache, StoreSync sync, KeyedHasher hasher, Clock clock) {
+    Authenticator(TokenCache cache, OutageGrace outageGrace, KeyedHasher hasher, Clock clock) {
         this.cache = cache;
-        this.sync = sync;
+        this.outageGrace = outageGrace;
         this.hasher = hasher;
         this.clock = clock;
     }
@@ -46,12 +47,15 @@ class Authenticator {
         return token == null ? null : decide(token, credentials, clientAddress, clock.instant());
     }
 
-    /** The decision for well-formed credentials whose token is not in memory yet. */
+    /**
+     * The decision for well-formed credentials whose token is not in memory yet. When the store does
+     * not answer (within its timeout) an unknown token gets 503, never 403. Any other error is a bug
+     * and goes on as an error: logged with its cause and answered 500, not disguised as an outage.
+     */
     Mono<AuthDecision> loadAndDecide(BasicCredentials credentials, String clientAddress) {
         return cache.get(credentials.username())
                 .map(token -> decide(token, credentials, clientAddress, clock.instant()))
-                // The store did not answer within its timeout: an unknown token gets 503, never 403.
-                .onErrorResume(error -> Mono.just(new AuthDecision.Unavailable()));
+                .onErrorResume(StoreFailures::isStoreFailure, error -> Mono.just(AuthDecision.UNAVAILABLE));
     }
 
     private AuthDecision decide(CachedToken token, BasicCredentials credentials, String clientAddress, Instant now) {
@@ -66,8 +70,8 @@ class Authenticator {
         }
         // Fail open only within outage-grace: past it a revocation may have been missed, so a cached
         // "yes" is no longer trusted (503). A cached "no" stays a no.
-        if (decision instanceof AuthDecision.Allowed && !sync.isCacheTrusted(now)) {
-            return new AuthDecision.Unavailable();
+        if (decision instanceof AuthDecision.Allowed && !outageGrace.vouchesAt(now)) {
+            return AuthDecision.UNAVAILABLE;
         }
         return decision;
     }

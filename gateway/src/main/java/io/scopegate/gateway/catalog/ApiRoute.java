@@ -9,17 +9,16 @@ import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
 /** One API of the catalog, ready to match requests: parsed path patterns, served methods, upstream. */
-public record ApiRoute(String id, List<PathPattern> patterns, Set<String> methods, URI upstream, int latestVersion) {
+public record ApiRoute(String id, List<PathPattern> patterns, Set<String> methods, URI upstream) {
 
     /** Routes with more specific patterns are tried first, so {@code /a/b/**} wins over {@code /a/**}. */
     static final Comparator<ApiRoute> MOST_SPECIFIC_FIRST = Comparator.comparing(
             route -> route.patterns().stream().min(PathPattern.SPECIFICITY_COMPARATOR).orElseThrow(),
             PathPattern.SPECIFICITY_COMPARATOR);
 
-    static ApiRoute of(String id, List<String> paths, List<String> methods, String upstreamUrl, int latestVersion) {
+    static ApiRoute of(String id, List<String> paths, List<String> methods, String upstreamUrl) {
         PathPatternParser parser = new PathPatternParser();
-        return new ApiRoute(id, paths.stream().map(parser::parse).toList(), Set.copyOf(methods), URI.create(upstreamUrl),
-                latestVersion);
+        return new ApiRoute(id, paths.stream().map(parser::parse).toList(), Set.copyOf(methods), URI.create(upstreamUrl));
     }
 
     boolean matches(PathContainer path) {

@@ -1,6 +1,6 @@
 package io.scopegate.gateway.forward;
 
-import io.scopegate.gateway.auth.Caller;
+import io.scopegate.gateway.token.Caller;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;

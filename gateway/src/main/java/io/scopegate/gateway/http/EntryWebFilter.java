@@ -1,8 +1,10 @@
 package io.scopegate.gateway.http;
 
+import io.scopegate.gateway.observability.CompletedRequest;
 import io.scopegate.gateway.observability.Outcome;
 import io.scopegate.gateway.observability.RequestMetrics;
 import io.scopegate.gateway.revocation.StoreSync;
+import io.scopegate.gateway.usage.UsageRecorder;
 import org.springframework.core.Ordered;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -11,42 +13,57 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * The gateway's one web filter, in front of routing: every request is counted and timed (refusals
- * and unroutable paths too), a path not in normal form gets 400, and until the first sync with the
- * store (catalog loaded, event cursor set) everything gets 503 — a gateway without its catalog
- * would otherwise answer 404 for paths that exist; readiness is DOWN meanwhile. One filter, not
- * three: each web filter adds a deferred subscription per request (bench/RESULTS.md).
+ * The gateway's one web filter, in front of routing: a path not in normal form gets 400, and until
+ * the first sync with the store (catalog loaded, event cursor set) everything gets 503 — a gateway
+ * without its catalog would otherwise answer 404 for paths that exist; readiness is DOWN meanwhile.
+ * When the response is done, every request (refusals and unroutable paths too) goes to metrics and
+ * usage. One filter, not three: each web filter adds a deferred subscription per request
+ * (bench/RESULTS.md).
+ * <p>
+ * The outcome is recorded by the filter that answers: the access filter for its decisions, this one
+ * for its own refusals and for errors (seen here before the error handler writes the response).
  */
 @Component
 class EntryWebFilter implements WebFilter, Ordered {
 
     private final PathFirewall firewall = new PathFirewall();
     private final RequestMetrics metrics;
+    private final UsageRecorder usage;
     private final StoreSync sync;
 
-    EntryWebFilter(RequestMetrics metrics, StoreSync sync) {
+    EntryWebFilter(RequestMetrics metrics, UsageRecorder usage, StoreSync sync) {
         this.metrics = metrics;
+        this.usage = usage;
         this.sync = sync;
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         long start = System.nanoTime();
-        Mono<Void> handled;
-        if (!firewall.isNormal(exchange)) {
-            handled = Rejections.badRequest(exchange, Outcome.BAD_PATH, "The request path is not in normal form");
-        } else if (!sync.isWarm()) {
-            handled = Rejections.unavailable(exchange);
-        } else {
-            handled = chain.filter(exchange);
-        }
-        return handled
+        return enter(exchange, chain)
                 .doOnError(error -> {
                     if (Outcome.of(exchange) == null) {
                         Outcome.set(exchange, Failures.outcome(error));
                     }
                 })
-                .doFinally(signal -> metrics.record(exchange, signal, System.nanoTime() - start));
+                .doFinally(signal -> completed(CompletedRequest.of(exchange, signal, System.nanoTime() - start)));
+    }
+
+    private Mono<Void> enter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (!firewall.isNormal(exchange)) {
+            Outcome.set(exchange, Outcome.BAD_PATH);
+            return Rejections.badRequest(exchange, "The request path is not in normal form");
+        }
+        if (!sync.isWarm()) {
+            Outcome.set(exchange, Outcome.STORE_UNAVAILABLE);
+            return Rejections.unavailable(exchange);
+        }
+        return chain.filter(exchange);
+    }
+
+    private void completed(CompletedRequest request) {
+        metrics.record(request);
+        usage.record(request);
     }
 
     @Override

@@ -4,22 +4,18 @@ import io.scopegate.gateway.observability.Outcome;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.web.server.ResponseStatusException;
 
 /** How an error that escaped the filters is answered and counted. */
-public final class Failures {
+final class Failures {
 
     private Failures() {
     }
 
-    public static HttpStatus status(Throwable error) {
+    static HttpStatus status(Throwable error) {
         if (error instanceof ResponseStatusException status) {
             HttpStatus resolved = HttpStatus.resolve(status.getStatusCode().value());
             return resolved == null ? HttpStatus.INTERNAL_SERVER_ERROR : resolved;
-        }
-        if (error instanceof ServerExchangeRejectedException) {
-            return HttpStatus.BAD_REQUEST;
         }
         if (error instanceof TimeoutException) {
             return HttpStatus.GATEWAY_TIMEOUT;
@@ -32,10 +28,9 @@ public final class Failures {
         return HttpStatus.INTERNAL_SERVER_ERROR;
     }
 
-    public static String outcome(Throwable error) {
+    static String outcome(Throwable error) {
         return switch (status(error)) {
             case NOT_FOUND -> Outcome.NO_ROUTE;
-            case BAD_REQUEST -> Outcome.BAD_PATH;
             case GATEWAY_TIMEOUT -> Outcome.UPSTREAM_TIMEOUT;
             case BAD_GATEWAY, SERVICE_UNAVAILABLE -> Outcome.UPSTREAM_ERROR;
             default -> Outcome.ERROR;

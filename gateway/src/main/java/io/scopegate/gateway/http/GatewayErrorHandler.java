@@ -12,7 +12,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Errors that escaped the filters, as problem+json: no route 404, upstream down 502, upstream too
- * slow 504 (bounded by the HTTP client's connect and response timeouts, so never a hang).
+ * slow 504 (bounded by the HTTP client's connect and response timeouts, so never a hang), anything
+ * else 500 with its stack trace in the log. The entry filter has already counted the outcome.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -26,20 +27,22 @@ class GatewayErrorHandler implements ErrorWebExceptionHandler {
             return Mono.error(error);
         }
         HttpStatus status = Failures.status(error);
-        if (status.is5xxServerError()) {
+        if (status == HttpStatus.INTERNAL_SERVER_ERROR) {
+            log.error("{} {} failed", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error);
+        } else if (status.is5xxServerError()) {
+            // The upstream's trouble, not ours: one line, no stack trace.
             log.warn("{} {} failed with {}: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
                     status.value(), error.toString());
         }
         String title = status.getReasonPhrase();
         String detail = switch (status) {
             case NOT_FOUND -> "No API is routed at this path";
-            case BAD_REQUEST -> "The request path is not in normal form";
             case BAD_GATEWAY -> "The upstream API could not be reached";
             case GATEWAY_TIMEOUT -> "The upstream API did not answer in time";
             default -> "The request failed";
         };
         exchange.getResponse().getHeaders().clear();
-        return Rejections.write(exchange, status, Failures.outcome(error),
+        return Rejections.write(exchange, status,
                 Rejections.problem(status.value(), title.toLowerCase().replace(' ', '-'), title, detail));
     }
 }

@@ -1,6 +1,5 @@
 package io.scopegate.gateway.http;
 
-import io.scopegate.gateway.observability.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -11,7 +10,8 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * The one place where the gateway refuses a request. Every refusal before the scope check is the
+ * How the gateway words a refusal: problem+json bodies, fixed texts. Writing only: the filter that
+ * decides also records the outcome. Every refusal before the scope check is the
  * same 403 to the byte, whatever the cause (missing, malformed, unknown, wrong secret, disabled,
  * deleted, expired, address not allowed), so a caller learns nothing about which it was.
  */
@@ -25,34 +25,33 @@ public final class Rejections {
     private Rejections() {
     }
 
-    public static Mono<Void> accessDenied(ServerWebExchange exchange, String outcome) {
-        return write(exchange, HttpStatus.FORBIDDEN, outcome, ACCESS_DENIED);
+    public static Mono<Void> accessDenied(ServerWebExchange exchange) {
+        return write(exchange, HttpStatus.FORBIDDEN, ACCESS_DENIED);
     }
 
     /** After authentication the caller may learn which scope it lacks, e.g. {@code campaigns:POST}. */
     public static Mono<Void> outOfScope(ServerWebExchange exchange, String missingScope) {
-        return write(exchange, HttpStatus.FORBIDDEN, Outcome.OUT_OF_SCOPE, problem(403, "access-denied", "Access Denied",
+        return write(exchange, HttpStatus.FORBIDDEN, problem(403, "access-denied", "Access Denied",
                 "The token lacks the scope " + missingScope));
     }
 
-    public static Mono<Void> tooManyRequests(ServerWebExchange exchange, String outcome, Duration retryAfter) {
+    public static Mono<Void> tooManyRequests(ServerWebExchange exchange, Duration retryAfter) {
         long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
         exchange.getResponse().getHeaders().set("Retry-After", Long.toString(seconds));
-        return write(exchange, HttpStatus.TOO_MANY_REQUESTS, outcome, problem(429, "too-many-requests", "Too Many Requests",
+        return write(exchange, HttpStatus.TOO_MANY_REQUESTS, problem(429, "too-many-requests", "Too Many Requests",
                 "Retry after " + seconds + " s"));
     }
 
     public static Mono<Void> unavailable(ServerWebExchange exchange) {
         exchange.getResponse().getHeaders().set("Retry-After", "1");
-        return write(exchange, HttpStatus.SERVICE_UNAVAILABLE, Outcome.STORE_UNAVAILABLE, UNAVAILABLE);
+        return write(exchange, HttpStatus.SERVICE_UNAVAILABLE, UNAVAILABLE);
     }
 
-    public static Mono<Void> badRequest(ServerWebExchange exchange, String outcome, String detail) {
-        return write(exchange, HttpStatus.BAD_REQUEST, outcome, problem(400, "bad-request", "Bad Request", detail));
+    public static Mono<Void> badRequest(ServerWebExchange exchange, String detail) {
+        return write(exchange, HttpStatus.BAD_REQUEST, problem(400, "bad-request", "Bad Request", detail));
     }
 
-    static Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String outcome, byte[] body) {
-        Outcome.set(exchange, outcome);
+    static Mono<Void> write(ServerWebExchange exchange, HttpStatus status, byte[] body) {
         ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);

@@ -1,6 +1,5 @@
 package io.scopegate.gateway.observability;
 
-import io.scopegate.gateway.auth.Caller;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -31,8 +30,7 @@ class TokenSeriesLimit {
     }
 
     /** The token's own id while there is room, else the overflow value. */
-    String tokenTag(Caller caller) {
-        String token = caller.tokenId();
+    String tokenTag(String token) {
         if (admitted.contains(token)) {
             return token;
         }
@@ -41,9 +39,5 @@ class TokenSeriesLimit {
             return token;
         }
         return OVERFLOW;
-    }
-
-    String accountTag(Caller caller, String tokenTag) {
-        return OVERFLOW.equals(tokenTag) ? OVERFLOW : caller.accountSid();
     }
 }

@@ -3,22 +3,19 @@ package io.scopegate.gateway.revocation;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.scopegate.gateway.GatewaySettings;
-import io.scopegate.gateway.catalog.ApiCatalog;
+import io.scopegate.gateway.catalog.CatalogRoutes;
 import io.scopegate.gateway.token.TokenCache;
 import io.scopegate.store.event.StoreEvent;
+import io.scopegate.store.lifecycle.RepeatingWork;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -30,7 +27,7 @@ import reactor.core.publisher.Mono;
  * reloads its entry straight away (see applyHint).
  */
 @Component
-public class StoreSync implements SmartLifecycle {
+public class StoreSync extends RepeatingWork {
 
     private static final Logger log = LoggerFactory.getLogger(StoreSync.class);
     private static final int BATCH = 500;
@@ -42,21 +39,17 @@ public class StoreSync implements SmartLifecycle {
 
     private final DatabaseClient db;
     private final TokenCache cache;
-    private final ApiCatalog catalog;
+    private final CatalogRoutes catalog;
     private final ChangeNotifications notifications;
     private final GatewaySettings settings;
     private final Clock clock;
     private final Timer lag;
     private final AtomicLong cursor = new AtomicLong(-1);
-    /**
-     * Events whose NOTIFY already reloaded the entry, as "id subject" (a notification naming another
-     * subject for the same id must not excuse the real one); the poll removes them as it applies them.
-     */
-    private final Set<String> hinted = ConcurrentHashMap.newKeySet();
+    private final HintedEvents hinted = new HintedEvents(MAX_HINTED);
     private volatile Instant lastSuccessfulSync;
-    private volatile Disposable loop;
+    private volatile boolean lastRunSucceeded;
 
-    StoreSync(DatabaseClient db, TokenCache cache, ApiCatalog catalog, ChangeNotifications notifications,
+    StoreSync(DatabaseClient db, TokenCache cache, CatalogRoutes catalog, ChangeNotifications notifications,
             GatewaySettings settings, Clock clock, MeterRegistry registry) {
         this.db = db;
         this.cache = cache;
@@ -71,27 +64,27 @@ public class StoreSync implements SmartLifecycle {
                 .register(registry);
     }
 
+    /** Every poll interval, and at once on each NOTIFY (after its hint was applied). */
     @Override
-    public void start() {
-        Flux<Object> triggers = Flux.merge(Flux.interval(Duration.ZERO, settings.pollInterval()),
+    protected Flux<?> triggers() {
+        return Flux.merge(Flux.interval(Duration.ZERO, settings.pollInterval()),
                 notifications.notifications().doOnNext(this::applyHint));
-        loop = triggers
-                .onBackpressureLatest()
-                .concatMap(trigger -> syncOnce()
-                        .onErrorResume(error -> {
-                            // Fail closed on what we do not know (unknown tokens get 503), open only on
-                            // what we verified before, and only for outage-grace: see isCacheTrusted.
-                            log.warn("store sync failed: {}", error.toString());
-                            return Mono.empty();
-                        }), 1)
-                .subscribe();
     }
 
-    Mono<Void> syncOnce() {
+    /**
+     * A failed run is logged by the loop and leaves lastSuccessfulSync where it was: the cache is
+     * then trusted only for outage-grace (see the authenticator's OutageGrace).
+     */
+    @Override
+    protected Mono<Void> runOnce() {
         long from = cursor.get();
         Mono<Void> work = from < 0 ? initialise() : catchUp(from);
         return work.timeout(settings.storeTimeout())
-                .doOnSuccess(done -> lastSuccessfulSync = clock.instant());
+                .doOnError(error -> lastRunSucceeded = false)
+                .doOnSuccess(done -> {
+                    lastSuccessfulSync = clock.instant();
+                    lastRunSucceeded = true;
+                });
     }
 
     /**
@@ -108,13 +101,9 @@ public class StoreSync implements SmartLifecycle {
     }
 
     private void reloadNow(StoreEvent event) {
-        if (hinted.size() >= MAX_HINTED) {
-            // The poll is far behind (store trouble): stop remembering; it will drop entries itself.
-            hinted.clear();
-        }
         cache.reload(event.subject());
         if (event.id() > cursor.get()) {
-            hinted.add(hintKey(event.id(), event.subject()));
+            hinted.remember(event);
         }
     }
 
@@ -171,13 +160,9 @@ public class StoreSync implements SmartLifecycle {
                 .then(events.size() == BATCH ? Mono.defer(() -> catchUp(last)) : Mono.empty());
     }
 
-    private static String hintKey(long eventId, String subject) {
-        return eventId + " " + subject;
-    }
-
     /** An entry the NOTIFY of this very event already reloaded after the commit needs nothing more. */
     private void invalidateUnlessHinted(long eventId, String username) {
-        if (!hinted.remove(hintKey(eventId, username))) {
+        if (!hinted.consume(eventId, username)) {
             cache.invalidate(username);
         }
     }
@@ -187,13 +172,9 @@ public class StoreSync implements SmartLifecycle {
         return cursor.get() >= 0;
     }
 
-    /**
-     * Whether cached credentials may still be trusted: the last successful sync is at most
-     * {@code outage-grace} old. After that, revocations could have been missed.
-     */
-    public boolean isCacheTrusted(Instant now) {
-        Instant last = lastSuccessfulSync;
-        return last != null && Duration.between(last, now).compareTo(settings.outageGrace()) <= 0;
+    /** Whether the latest poll reached the store; false during an outage. */
+    public boolean lastRunSucceeded() {
+        return lastRunSucceeded;
     }
 
     public Instant lastSuccessfulSync() {
@@ -208,17 +189,4 @@ public class StoreSync implements SmartLifecycle {
         return notifications.listening();
     }
 
-    @Override
-    public void stop() {
-        Disposable running = loop;
-        if (running != null) {
-            running.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        Disposable running = loop;
-        return running != null && !running.isDisposed();
-    }
 }

@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
-import io.scopegate.gateway.auth.Caller;
+import io.scopegate.gateway.token.Caller;
 import io.scopegate.gateway.token.CachedToken;
 import java.time.Duration;
 import org.springframework.stereotype.Component;

@@ -3,7 +3,8 @@ package io.scopegate.gateway.usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.scopegate.gateway.auth.Caller;
+import io.scopegate.gateway.observability.CompletedRequest;
+import io.scopegate.store.lifecycle.RepeatingWork;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -11,11 +12,8 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -26,9 +24,7 @@ import reactor.core.publisher.Mono;
  * {@code scopegate_usage_dropped_total}, never lost silently. Stopping the gateway flushes what is left.
  */
 @Component
-public class UsageRecorder implements SmartLifecycle {
-
-    private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
+public class UsageRecorder extends RepeatingWork {
 
     /** One usage row. */
     record Key(String tokenId, String accountSid, LocalDate day, String api, String method, String outcome) {
@@ -50,7 +46,6 @@ public class UsageRecorder implements SmartLifecycle {
     private final Counter dropped;
     private final Counter written;
     private final Counter failures;
-    private volatile Disposable loop;
 
     UsageRecorder(UsageStore store, UsageSettings settings, Clock clock, MeterRegistry registry) {
         this.store = store;
@@ -65,10 +60,14 @@ public class UsageRecorder implements SmartLifecycle {
                 .description("Usage rows waiting to be written").register(registry);
     }
 
-    /** Called once per request that a token was identified for; cheap, never blocks. */
-    public void record(Caller caller, String api, String method, String outcome) {
+    /** Counts a finished request if a token was identified for it; cheap, never blocks. */
+    public void record(CompletedRequest request) {
+        if (!request.identified()) {
+            return;
+        }
         Instant now = clock.instant();
-        Key key = new Key(caller.tokenId(), caller.accountSid(), LocalDate.ofInstant(now, ZoneOffset.UTC), api, method, outcome);
+        Key key = new Key(request.tokenId(), request.accountSid(), LocalDate.ofInstant(now, ZoneOffset.UTC), request.api(),
+                request.method(), request.outcome());
         // compute() holds the key's bin, so a flush draining this key cannot lose this increment. The
         // bound is checked only when a new row would be added: size() is not free on a hot path.
         counting.compute(key, (k, totals) -> {
@@ -105,10 +104,8 @@ public class UsageRecorder implements SmartLifecycle {
                     }
                     written.increment(batch.values().stream().mapToLong(Totals::requests).sum());
                 })
-                .doOnError(error -> {
-                    failures.increment();
-                    log.warn("usage flush of {} rows failed, will retry: {}", batch.size(), error.toString());
-                });
+                // Logged by the loop; the rows stay in unsent for the next flush.
+                .doOnError(error -> failures.increment());
     }
 
     private void trimUnsent() {
@@ -125,20 +122,19 @@ public class UsageRecorder implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        loop = Flux.interval(settings.flushInterval(), settings.flushInterval())
-                .onBackpressureDrop()
-                .concatMap(tick -> Mono.defer(this::flush).onErrorResume(error -> Mono.empty()), 1)
-                .subscribe();
+    protected Flux<?> triggers() {
+        return Flux.interval(settings.flushInterval(), settings.flushInterval());
+    }
+
+    @Override
+    protected Mono<Void> runOnce() {
+        return flush();
     }
 
     /** Runs after the web server stopped taking requests (lower phase stops later): the last flush. */
     @Override
     public void stop(Runnable callback) {
-        Disposable running = loop;
-        if (running != null) {
-            running.dispose();
-        }
+        super.stop();
         Mono.defer(this::flush)
                 .onErrorResume(error -> Mono.empty())
                 .doFinally(signal -> callback.run())
@@ -148,12 +144,6 @@ public class UsageRecorder implements SmartLifecycle {
     @Override
     public void stop() {
         stop(() -> { });
-    }
-
-    @Override
-    public boolean isRunning() {
-        Disposable running = loop;
-        return running != null && !running.isDisposed();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.scopegate.gateway.usage;
 
+import io.scopegate.gateway.observability.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ class UsageStore {
             outcomes.add(key.outcome());
             counts.add(totals.requests());
             lasts.add(totals.lastAt().toEpochMilli());
-            if ("allowed".equals(key.outcome())) {
+            if (Outcome.ALLOWED.equals(key.outcome())) {
                 usedTokens.add(key.tokenId());
                 usedAt.add(totals.lastAt().toEpochMilli());
             }

@@ -11,8 +11,8 @@ class ApiRouteTest {
 
     @Test
     void moreSpecificPatternsAreTriedFirst() {
-        ApiRoute broad = ApiRoute.of("broad", List.of("/a/**"), List.of("GET"), "http://up", 1);
-        ApiRoute narrow = ApiRoute.of("narrow", List.of("/a/b/**"), List.of("GET"), "http://up", 1);
+        ApiRoute broad = ApiRoute.of("broad", List.of("/a/**"), List.of("GET"), "http://up");
+        ApiRoute narrow = ApiRoute.of("narrow", List.of("/a/b/**"), List.of("GET"), "http://up");
         List<ApiRoute> routes = new ArrayList<>(List.of(broad, narrow));
         routes.sort(ApiRoute.MOST_SPECIFIC_FIRST);
         assertThat(routes).extracting(ApiRoute::id).containsExactly("narrow", "broad");
@@ -20,7 +20,7 @@ class ApiRouteTest {
 
     @Test
     void matchesAnyOfItsPatterns() {
-        ApiRoute route = ApiRoute.of("campaigns", List.of("/campaigns/**", "/v2/campaigns/{id}"), List.of("GET"), "http://up", 1);
+        ApiRoute route = ApiRoute.of("campaigns", List.of("/campaigns/**", "/v2/campaigns/{id}"), List.of("GET"), "http://up");
         assertThat(route.matches(PathContainer.parsePath("/campaigns/1/items"))).isTrue();
         assertThat(route.matches(PathContainer.parsePath("/v2/campaigns/7"))).isTrue();
         assertThat(route.matches(PathContainer.parsePath("/v2/campaigns/7/x"))).isFalse();

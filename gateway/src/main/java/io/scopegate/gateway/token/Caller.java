@@ -1,6 +1,5 @@
-package io.scopegate.gateway.auth;
+package io.scopegate.gateway.token;
 
-import io.scopegate.gateway.token.CachedToken;
 import io.scopegate.store.scope.LegacyKind;
 import io.scopegate.store.scope.Scope;
 import java.util.List;
@@ -16,11 +15,11 @@ public record Caller(String accountSid, String tokenId, int apiVersion, List<Sco
     /** The exchange attribute under which the identified caller travels to later filters and metrics. */
     public static final String ATTRIBUTE = Caller.class.getName();
 
-    static Caller scoped(CachedToken.Scoped token) {
+    public static Caller scoped(CachedToken.Scoped token) {
         return new Caller(token.accountSid(), token.sid(), token.apiVersion(), token.scopes(), null, token.rateLimit());
     }
 
-    static Caller legacy(String accountSid, CachedToken.LegacyCredential credential) {
+    public static Caller legacy(String accountSid, CachedToken.LegacyCredential credential) {
         return new Caller(accountSid, accountSid + ":" + credential.kind().name(), credential.apiVersion(), List.of(),
                 credential.kind(), null);
     }

@@ -3,6 +3,7 @@ package io.scopegate.gateway.catalog;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
@@ -13,30 +14,29 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The gateway's routes, built from the API catalog in the store rather than from YAML. Reloaded
+ * The gateway's routes, one per API of the catalog, in the store rather than from YAML. Reloaded
  * when the store says the catalog changed; Spring Cloud Gateway is then told to refresh its routes.
  */
 @Component
-public class ApiCatalog implements RouteLocator {
+public class CatalogRoutes implements RouteLocator {
 
-    /** Route metadata keys the filters read. */
-    public static final String API_ID = "scopegate.api";
-    public static final String API_METHODS = "scopegate.methods";
+    /** Route metadata keys: read them with {@link #apiId} and {@link #methods}. */
+    private static final String API_ID = "scopegate.api";
+    private static final String API_METHODS = "scopegate.methods";
 
     private final DatabaseClient db;
     private final ApplicationEventPublisher events;
     private volatile List<ApiRoute> routes = List.of();
 
-    ApiCatalog(DatabaseClient db, ApplicationEventPublisher events) {
+    CatalogRoutes(DatabaseClient db, ApplicationEventPublisher events) {
         this.db = db;
         this.events = events;
     }
 
     public Mono<Void> reload(Duration timeout) {
-        return db.sql("select id, paths, methods, upstream_url, latest_version from apis")
+        return db.sql("select id, paths, methods, upstream_url from apis")
                 .map(row -> ApiRoute.of(row.get("id", String.class), Arrays.asList(row.get("paths", String[].class)),
-                        Arrays.asList(row.get("methods", String[].class)), row.get("upstream_url", String.class),
-                        row.get("latest_version", Integer.class)))
+                        Arrays.asList(row.get("methods", String[].class)), row.get("upstream_url", String.class)))
                 .all()
                 .sort(ApiRoute.MOST_SPECIFIC_FIRST)
                 .collectList()
@@ -46,6 +46,17 @@ public class ApiCatalog implements RouteLocator {
                     events.publishEvent(new RefreshRoutesEvent(this));
                 })
                 .then();
+    }
+
+    /** The id of the API a route of this catalog serves. */
+    public static String apiId(Route route) {
+        return (String) route.getMetadata().get(API_ID);
+    }
+
+    /** The methods the API of a route of this catalog serves. */
+    @SuppressWarnings("unchecked")
+    public static Set<String> methods(Route route) {
+        return (Set<String>) route.getMetadata().get(API_METHODS);
     }
 
     public int size() {

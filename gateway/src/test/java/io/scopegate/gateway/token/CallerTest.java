@@ -1,4 +1,4 @@
-package io.scopegate.gateway.auth;
+package io.scopegate.gateway.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

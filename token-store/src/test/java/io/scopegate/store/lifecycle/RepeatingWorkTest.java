@@ -1,0 +1,60 @@
+package io.scopegate.store.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+class RepeatingWorkTest {
+
+    private final Sinks.Many<Integer> ticks = Sinks.many().multicast().directBestEffort();
+    private final AtomicInteger runs = new AtomicInteger();
+
+    private final RepeatingWork work = new RepeatingWork() {
+        @Override
+        protected Flux<?> triggers() {
+            return ticks.asFlux();
+        }
+
+        @Override
+        protected Mono<Void> runOnce() {
+            int run = runs.incrementAndGet();
+            return run == 1 ? Mono.error(new IllegalStateException("a bug")) : Mono.empty();
+        }
+    };
+
+    @Test
+    void aFailedRunDoesNotStopTheLoop() {
+        work.start();
+        ticks.tryEmitNext(1);
+        ticks.tryEmitNext(2);
+        ticks.tryEmitNext(3);
+
+        assertThat(runs).hasValue(3);
+        assertThat(work.isRunning()).isTrue();
+    }
+
+    @Test
+    void stopEndsTheLoop() {
+        work.start();
+        work.stop();
+        ticks.tryEmitNext(1);
+
+        assertThat(runs).hasValue(0);
+        assertThat(work.isRunning()).isFalse();
+    }
+
+    @Test
+    void storeFailuresAreTimeoutsAndIoAndDriverErrorsNotBugs() {
+        assertThat(StoreFailures.isStoreFailure(new TimeoutException())).isTrue();
+        assertThat(StoreFailures.isStoreFailure(new CompletionException(new IOException("reset")))).isTrue();
+        assertThat(StoreFailures.isStoreFailure(new IllegalArgumentException("No enum constant"))).isFalse();
+        assertThat(StoreFailures.isStoreFailure(new CompletionException(new NullPointerException()))).isFalse();
+    }
+}
