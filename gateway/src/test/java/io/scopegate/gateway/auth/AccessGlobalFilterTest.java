@@ -1,0 +1,141 @@
+package io.scopegate.gateway.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.scopegate.gateway.GatewaySettings;
+import io.scopegate.gateway.observability.Outcome;
+import io.scopegate.gateway.scope.TestScopes;
+import io.scopegate.gateway.token.CachedToken;
+import io.scopegate.gateway.token.Caller;
+import io.scopegate.gateway.token.TestTokens;
+import io.scopegate.store.credential.CredentialFormat;
+import io.scopegate.store.credential.KeyedHasher;
+import io.scopegate.store.credential.StoredCredential;
+import io.scopegate.store.scope.Scope;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * The access filter as Spring Cloud Gateway tests its filters: a mock exchange, a stub chain, no
+ * server. It forwards only what every policy permits, and answers and counts everything else.
+ */
+class AccessGlobalFilterTest {
+
+    private static final String SID = "ST0123456789abcdef0123456789abcdef";
+
+    private final KeyedHasher hasher = new KeyedHasher(new byte[32]);
+    private final String secret = new CredentialFormat(new SecureRandom()).generate(CredentialFormat.Kind.SCOPED).value();
+    private final AtomicInteger storeLookups = new AtomicInteger();
+    private Mono<CachedToken> storeAnswer = Mono.just(new CachedToken.Scoped(SID, "AC1", 2, true,
+            List.of(new Scope("campaigns", Set.of("GET"))), StoredCredential.of(hasher.hash(secret)), null, null, null));
+    private final GatewaySettings settings = new GatewaySettings(3, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(2),
+            Duration.ofMillis(250), 1000);
+    private final Authenticator authenticator = new Authenticator(TestTokens.cache(name -> {
+        storeLookups.incrementAndGet();
+        return name.equals(SID) ? storeAnswer : Mono.just(CachedToken.UNKNOWN);
+    }), new OutageGrace(() -> Clock.systemUTC().instant(), Duration.ofMinutes(5)), hasher, Clock.systemUTC());
+    private final AccessGlobalFilter filter = new AccessGlobalFilter(authenticator, new FailedAuthThrottle(settings),
+            new ClientAddress(settings), TestScopes.policy());
+    private final AtomicInteger forwarded = new AtomicInteger();
+    private final GatewayFilterChain chain = exchange -> {
+        forwarded.incrementAndGet();
+        return Mono.empty();
+    };
+
+    private MockServerWebExchange exchange(HttpMethod method, String username, String password) {
+        MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.method(method, "/campaigns/1")
+                .remoteAddress(new InetSocketAddress("203.0.113.5", 40000));
+        if (username != null) {
+            request.header(HttpHeaders.AUTHORIZATION, "Basic " + Base64.getEncoder()
+                    .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
+        MockServerWebExchange exchange = MockServerWebExchange.from(request.build());
+        exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, Route.async().id("campaigns")
+                .uri("http://upstream").predicate(e -> true)
+                .metadata("scopegate.api", "campaigns").metadata("scopegate.methods", Set.of("GET", "POST")).build());
+        return exchange;
+    }
+
+    private MockServerWebExchange run(MockServerWebExchange exchange) {
+        filter.filter(exchange, chain).block(Duration.ofSeconds(5));
+        return exchange;
+    }
+
+    @Test
+    void aPermittedRequestIsForwardedWithItsCallerAndCountedAllowed() {
+        MockServerWebExchange exchange = run(exchange(HttpMethod.GET, SID, secret));
+
+        assertThat(forwarded).hasValue(1);
+        assertThat(Outcome.of(exchange)).isEqualTo(Outcome.ALLOWED);
+        assertThat(exchange.<Caller>getAttribute(Caller.ATTRIBUTE).tokenId()).isEqualTo(SID);
+    }
+
+    @Test
+    void everyRefusalBeforeTheScopeCheckIsTheSame403() {
+        String wrong = new CredentialFormat(new SecureRandom()).generate(CredentialFormat.Kind.SCOPED).value();
+        MockServerWebExchange missing = run(exchange(HttpMethod.GET, null, null));
+        MockServerWebExchange unknown = run(exchange(HttpMethod.GET, "ST" + "f".repeat(32), secret));
+        MockServerWebExchange wrongSecret = run(exchange(HttpMethod.GET, SID, wrong));
+
+        assertThat(forwarded).hasValue(0);
+        for (MockServerWebExchange refused : List.of(missing, unknown, wrongSecret)) {
+            assertThat(refused.getResponse().getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+            assertThat(Outcome.of(refused)).isEqualTo(Outcome.UNAUTHENTICATED);
+            assertThat(refused.getResponse().getBodyAsString().block()).isEqualTo(missing.getResponse().getBodyAsString().block());
+        }
+    }
+
+    @Test
+    void aMethodOutsideTheScopesIsRefusedNamingTheMissingScope() {
+        MockServerWebExchange exchange = run(exchange(HttpMethod.POST, SID, secret));
+
+        assertThat(forwarded).hasValue(0);
+        assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(Outcome.of(exchange)).isEqualTo(Outcome.OUT_OF_SCOPE);
+        assertThat(exchange.getResponse().getBodyAsString().block()).contains("campaigns:POST");
+    }
+
+    @Test
+    void pastItsFailureBudgetAnAddressGets429BeforeAnyLookup() {
+        run(exchange(HttpMethod.GET, "ST" + "a".repeat(32), secret));
+        run(exchange(HttpMethod.GET, "ST" + "b".repeat(32), secret));
+        run(exchange(HttpMethod.GET, SID, "not-even-well-formed"));
+        int lookups = storeLookups.get();
+
+        MockServerWebExchange throttled = run(exchange(HttpMethod.GET, SID, secret));
+
+        assertThat(throttled.getResponse().getStatusCode()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertThat(throttled.getResponse().getHeaders().getFirst("Retry-After")).isNotBlank();
+        assertThat(Outcome.of(throttled)).isEqualTo(Outcome.THROTTLED);
+        assertThat(storeLookups).hasValue(lookups);
+        assertThat(forwarded).hasValue(0);
+    }
+
+    @Test
+    void aStoreThatDoesNotAnswerGives503NotA403() {
+        storeAnswer = Mono.error(new TimeoutException());
+        MockServerWebExchange exchange = run(exchange(HttpMethod.GET, SID, secret));
+
+        assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+        assertThat(exchange.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("1");
+        assertThat(Outcome.of(exchange)).isEqualTo(Outcome.STORE_UNAVAILABLE);
+    }
+}

@@ -1,0 +1,86 @@
+package io.scopegate.gateway.scope;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.scopegate.gateway.token.CachedToken;
+import io.scopegate.gateway.token.Caller;
+import io.scopegate.store.scope.LegacyKind;
+import io.scopegate.store.scope.Scope;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.http.HttpMethod;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+
+/** The scope decision on a routed exchange, as the access filter asks for it. */
+class ScopePolicyTest {
+
+    private final ScopePolicy policy = new ScopePolicy(new TokenRateLimiter());
+    private final Caller getOnly = new Caller("AC1", "ST1", 1, List.of(new Scope("campaigns", Set.of("GET"))), null, null);
+
+    private static MockServerWebExchange routed(HttpMethod method, String... headers) {
+        MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.method(method, "/campaigns/1");
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        MockServerWebExchange exchange = MockServerWebExchange.from(request.build());
+        Route route = Route.async().id("campaigns").uri("http://upstream").predicate(e -> true)
+                .metadata("scopegate.api", "campaigns")
+                .metadata("scopegate.methods", Set.of("GET", "POST"))
+                .build();
+        exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, route);
+        return exchange;
+    }
+
+    @Test
+    void grantedMethodIsPermittedAndHeadFollowsGet() {
+        assertThat(policy.decide(routed(HttpMethod.GET), getOnly)).isEqualTo(ScopeDecision.PERMITTED);
+        assertThat(policy.decide(routed(HttpMethod.HEAD), getOnly)).isEqualTo(ScopeDecision.PERMITTED);
+    }
+
+    @Test
+    void methodNotGrantedNamesTheMissingScope() {
+        assertThat(policy.decide(routed(HttpMethod.POST), getOnly)).isEqualTo(new ScopeDecision.OutOfScope("campaigns:POST"));
+    }
+
+    @Test
+    void methodTheApiDoesNotServeIsRefusedEvenForReadWriteLegacy() {
+        Caller legacy = new Caller("AC1", "AC1:READ_WRITE", 1, List.of(), LegacyKind.READ_WRITE, null);
+        assertThat(policy.decide(routed(HttpMethod.DELETE), legacy)).isEqualTo(new ScopeDecision.OutOfScope("campaigns:DELETE"));
+        assertThat(policy.decide(routed(HttpMethod.POST), legacy)).isEqualTo(ScopeDecision.PERMITTED);
+    }
+
+    @Test
+    void methodOverrideHeadersAreRefusedInAnyCase() {
+        assertThat(policy.decide(routed(HttpMethod.GET, "x-http-method-override", "DELETE"), getOnly))
+                .isInstanceOf(ScopeDecision.MethodOverride.class);
+        assertThat(policy.decide(routed(HttpMethod.GET, "X-Method-Override", "POST"), getOnly))
+                .isInstanceOf(ScopeDecision.MethodOverride.class);
+    }
+
+    @Test
+    void withoutARouteNothingIsPermitted() {
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/campaigns/1").build());
+        assertThat(policy.decide(exchange, getOnly)).isInstanceOf(ScopeDecision.OutOfScope.class);
+    }
+
+    @Test
+    void beyondItsBurstATokenIsRateLimitedWithAWait() {
+        Caller limited = new Caller("AC1", "ST2", 1, getOnly.scopes(), null, new CachedToken.RateLimit(1, 2));
+        assertThat(policy.decide(routed(HttpMethod.GET), limited)).isEqualTo(ScopeDecision.PERMITTED);
+        assertThat(policy.decide(routed(HttpMethod.GET), limited)).isEqualTo(ScopeDecision.PERMITTED);
+        ScopeDecision third = policy.decide(routed(HttpMethod.GET), limited);
+        assertThat(third).isInstanceOf(ScopeDecision.RateLimited.class);
+        assertThat(((ScopeDecision.RateLimited) third).retryAfter()).isPositive();
+    }
+
+    @Test
+    void aRefusedRequestDoesNotSpendTheRateLimit() {
+        Caller limited = new Caller("AC1", "ST3", 1, getOnly.scopes(), null, new CachedToken.RateLimit(1, 1));
+        policy.decide(routed(HttpMethod.POST), limited);
+        assertThat(policy.decide(routed(HttpMethod.GET), limited)).isEqualTo(ScopeDecision.PERMITTED);
+    }
+}

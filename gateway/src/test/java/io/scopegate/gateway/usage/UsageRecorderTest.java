@@ -1,0 +1,108 @@
+package io.scopegate.gateway.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.scopegate.gateway.observability.CompletedRequest;
+import io.scopegate.gateway.observability.Outcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+/** The flush accounting: every counted request is written once, through failures and concurrent counting. */
+class UsageRecorderTest {
+
+    /** A store that records batches, or fails while told to. */
+    static class RecordingStore extends UsageStore {
+        final List<Map<UsageRecorder.Key, UsageRecorder.Totals>> batches = new ArrayList<>();
+        boolean failing;
+
+        RecordingStore() {
+            super(null);
+        }
+
+        @Override
+        Mono<Void> write(Map<UsageRecorder.Key, UsageRecorder.Totals> batch) {
+            if (failing) {
+                return Mono.error(new java.io.IOException("connection reset"));
+            }
+            batches.add(batch);
+            return Mono.empty();
+        }
+
+        long written(String token) {
+            return batches.stream().flatMap(batch -> batch.entrySet().stream())
+                    .filter(row -> row.getKey().tokenId().equals(token))
+                    .mapToLong(row -> row.getValue().requests())
+                    .sum();
+        }
+    }
+
+    private final RecordingStore store = new RecordingStore();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final UsageRecorder recorder = new UsageRecorder(store,
+            new UsageSettings(Duration.ofSeconds(10), 3, Duration.ofSeconds(1)),
+            Clock.fixed(Instant.parse("2026-11-30T10:00:00Z"), ZoneOffset.UTC), registry);
+
+    private static CompletedRequest request(String token, String outcome) {
+        return new CompletedRequest("AC1", token, "campaigns", "GET", outcome, 200, 1000);
+    }
+
+    private void flush() {
+        recorder.flush().onErrorResume(error -> Mono.empty()).block(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void requestsOfOneKeyAreSummedIntoOneRow() {
+        recorder.record(request("ST1", Outcome.ALLOWED));
+        recorder.record(request("ST1", Outcome.ALLOWED));
+        recorder.record(request("ST1", Outcome.OUT_OF_SCOPE));
+        flush();
+
+        assertThat(store.batches).hasSize(1);
+        assertThat(store.batches.get(0)).hasSize(2);
+        assertThat(store.written("ST1")).isEqualTo(3);
+    }
+
+    @Test
+    void requestsWithoutAnIdentifiedTokenAreNotUsage() {
+        recorder.record(request(CompletedRequest.NONE, Outcome.UNAUTHENTICATED));
+        flush();
+        assertThat(store.batches).isEmpty();
+    }
+
+    @Test
+    void aFailedWriteIsRetriedOnceWithWhatCameSinceAndNothingTwice() {
+        recorder.record(request("ST1", Outcome.ALLOWED));
+        store.failing = true;
+        flush();
+        assertThat(registry.get("scopegate.usage.flush.failures").counter().count()).isEqualTo(1);
+
+        store.failing = false;
+        recorder.record(request("ST1", Outcome.ALLOWED));
+        flush();
+        flush();
+
+        assertThat(store.written("ST1")).isEqualTo(2);
+        assertThat(registry.get("scopegate.usage.written").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void beyondTheBoundNewRowsAreDroppedAndCountedNotLostSilently() {
+        for (int i = 1; i <= 5; i++) {
+            recorder.record(request("ST" + i, Outcome.ALLOWED));
+        }
+        recorder.record(request("ST1", Outcome.ALLOWED));
+        flush();
+
+        assertThat(store.batches.get(0)).hasSize(3);
+        assertThat(store.written("ST1")).isEqualTo(2);
+        assertThat(registry.get("scopegate.usage.dropped").counter().count()).isEqualTo(2);
+    }
+}
