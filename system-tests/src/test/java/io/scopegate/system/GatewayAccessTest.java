@@ -58,6 +58,28 @@ class GatewayAccessTest extends SystemTest {
     }
 
     @Test
+    void oneRequestIdFollowsTheRequestToTheUpstreamAndBackAndRefusalsCarryOneToo() {
+        gatewayA.client().get().uri("/" + api + "/items")
+                .header("Authorization", readerAuth())
+                .header("X-Request-Id", "lb-42")
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("X-Request-Id", "lb-42");
+        upstream.verify(getRequestedFor(urlEqualTo("/" + api + "/items")).withHeader("X-Request-Id", equalTo("lb-42")));
+
+        String made = gatewayA.client().get().uri("/" + api + "/items")
+                .header("X-Request-Id", "not sane")
+                .exchange()
+                .expectStatus().isForbidden()
+                .returnResult(String.class).getResponseHeaders().getFirst("X-Request-Id");
+        assertThat(made).matches("[0-9a-f]{32}");
+        String unrouted = gatewayA.client().get().uri("/no-such-api/x").exchange()
+                .expectStatus().isNotFound()
+                .returnResult(String.class).getResponseHeaders().getFirst("X-Request-Id");
+        assertThat(unrouted).matches("[0-9a-f]{32}").isNotEqualTo(made);
+    }
+
+    @Test
     void headFollowsGetAndOtherMethodsNeedTheirScope() {
         assertThat(status(gatewayA, "HEAD", "/" + api + "/items", readerAuth())).isEqualTo(200);
         EntityExchangeResult<String> refused = gatewayA.client().post().uri("/" + api + "/items")

@@ -1,5 +1,6 @@
 package io.scopegate.gateway.forward;
 
+import io.scopegate.gateway.observability.RequestId;
 import io.scopegate.gateway.token.Caller;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,11 @@ class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
         headers.set(ACCOUNT, caller.accountSid());
         headers.set(TOKEN, caller.tokenId());
         headers.set(API_VERSION, Integer.toString(caller.apiVersion()));
+        // The id the client saw: the client's own if it was sane, else the one the gateway made.
+        String requestId = RequestId.of(exchange);
+        if (requestId != null) {
+            headers.set(RequestId.HEADER, requestId);
+        }
         return headers;
     }
 

@@ -1,7 +1,9 @@
 package io.scopegate.gateway.http;
 
+import io.scopegate.gateway.observability.AccessLog;
 import io.scopegate.gateway.observability.CompletedRequest;
 import io.scopegate.gateway.observability.Outcome;
+import io.scopegate.gateway.observability.RequestId;
 import io.scopegate.gateway.observability.RequestMetrics;
 import io.scopegate.gateway.revocation.StoreSync;
 import io.scopegate.gateway.usage.UsageRecorder;
@@ -16,8 +18,8 @@ import reactor.core.publisher.Mono;
  * The gateway's one web filter, in front of routing: a path not in normal form gets 400, and until
  * the first sync with the store (catalog loaded, event cursor set) everything gets 503 — a gateway
  * without its catalog would otherwise answer 404 for paths that exist; readiness is DOWN meanwhile.
- * When the response is done, every request (refusals and unroutable paths too) goes to metrics and
- * usage. One filter, not three: each web filter adds a deferred subscription per request
+ * Every request gets its {@code X-Request-Id}; when the response is done, every request (refusals
+ * and unroutable paths too) goes to metrics, usage and the access log. One filter, not three: each web filter adds a deferred subscription per request
  * (bench/RESULTS.md).
  * <p>
  * The outcome is recorded by the filter that answers: the access filter for its decisions, this one
@@ -29,17 +31,20 @@ class EntryWebFilter implements WebFilter, Ordered {
     private final PathFirewall firewall = new PathFirewall();
     private final RequestMetrics metrics;
     private final UsageRecorder usage;
+    private final AccessLog accessLog;
     private final StoreSync sync;
 
-    EntryWebFilter(RequestMetrics metrics, UsageRecorder usage, StoreSync sync) {
+    EntryWebFilter(RequestMetrics metrics, UsageRecorder usage, AccessLog accessLog, StoreSync sync) {
         this.metrics = metrics;
         this.usage = usage;
+        this.accessLog = accessLog;
         this.sync = sync;
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         long start = System.nanoTime();
+        RequestId.assign(exchange);
         return enter(exchange, chain)
                 .doOnError(error -> {
                     if (Outcome.of(exchange) == null) {
@@ -64,6 +69,7 @@ class EntryWebFilter implements WebFilter, Ordered {
     private void completed(CompletedRequest request) {
         metrics.record(request);
         usage.record(request);
+        accessLog.record(request);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.scopegate.gateway.http;
 
+import io.scopegate.gateway.observability.RequestId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
@@ -41,7 +42,12 @@ class GatewayErrorHandler implements ErrorWebExceptionHandler {
             case GATEWAY_TIMEOUT -> "The upstream API did not answer in time";
             default -> "The request failed";
         };
+        // Whatever the upstream or a filter had set goes; the request id stays for correlation.
+        String requestId = exchange.getResponse().getHeaders().getFirst(RequestId.HEADER);
         exchange.getResponse().getHeaders().clear();
+        if (requestId != null) {
+            exchange.getResponse().getHeaders().set(RequestId.HEADER, requestId);
+        }
         return Rejections.write(exchange, status,
                 Rejections.problem(status.value(), title.toLowerCase().replace(' ', '-'), title, detail));
     }

@@ -21,9 +21,11 @@ import reactor.core.publisher.SignalType;
  * @param outcome    {@link Outcome}: allowed or why not
  * @param status     the response status code, 0 when none was sent
  * @param nanos      time in the gateway, upstream included
+ * @param path       the request path as sent (for the access log only: unbounded, never a metric tag)
+ * @param requestId  the request's {@link RequestId}
  */
 public record CompletedRequest(String accountSid, String tokenId, String api, String method, String outcome, int status,
-                               long nanos) {
+                               long nanos, String path, String requestId) {
 
     public static final String NONE = "none";
 
@@ -40,7 +42,7 @@ public record CompletedRequest(String accountSid, String tokenId, String api, St
         return new CompletedRequest(caller == null ? NONE : caller.accountSid(), caller == null ? NONE : caller.tokenId(),
                 route == null ? NONE : CatalogRoutes.apiId(route),
                 Scope.KNOWN_METHODS.contains(requestMethod) ? requestMethod : "OTHER", outcome,
-                status == null ? 0 : status.value(), nanos);
+                status == null ? 0 : status.value(), nanos, exchange.getRequest().getPath().value(), RequestId.of(exchange));
     }
 
     public boolean identified() {

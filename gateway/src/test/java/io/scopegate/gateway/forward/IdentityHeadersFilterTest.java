@@ -35,6 +35,7 @@ class IdentityHeadersFilterTest {
         assertThat(sent.get("X-Scopegate-Token")).containsExactly("ST1");
         assertThat(sent.get("X-Api-Version")).containsExactly("3");
         assertThat(sent.getFirst("Accept")).isEqualTo("application/json");
+        assertThat(sent.containsHeader("X-Request-Id")).isFalse();
         // The client's request itself is left as it came.
         assertThat(exchange.getRequest().getHeaders().getFirst("x-scopegate-account")).isEqualTo("FORGED");
     }

@@ -51,7 +51,7 @@ class UsageRecorderTest {
             Clock.fixed(Instant.parse("2026-11-30T10:00:00Z"), ZoneOffset.UTC), registry);
 
     private static CompletedRequest request(String token, String outcome) {
-        return new CompletedRequest("AC1", token, "campaigns", "GET", outcome, 200, 1000);
+        return new CompletedRequest("AC1", token, "campaigns", "GET", outcome, 200, 1000, "/campaigns", "req-1");
     }
 
     private void flush() {

@@ -1,0 +1,85 @@
+package io.scopegate.gateway.observability;
+
+import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import java.util.Iterator;
+import java.util.Locale;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * One line per gateway request on the logger {@code scopegate.access}: method, path, status, outcome,
+ * account, token, API, duration and request id, as text and as key-value pairs (fields of their own
+ * in structured JSON logs). Never a secret: the Authorization header is not read here, and the path
+ * is cut to {@value #MAX_PATH} characters. Turn it off with {@code logging.level.scopegate.access=off}.
+ * <p>
+ * Written through an asynchronous appender that drops lines rather than wait when its queue is full:
+ * the request path runs on the event loop, which must never block on a slow log sink.
+ */
+@Component
+public class AccessLog {
+
+    static final String LOGGER = "scopegate.access";
+    static final int MAX_PATH = 256;
+    private static final Logger log = LoggerFactory.getLogger(LOGGER);
+
+    AccessLog() {
+        writeAsynchronously();
+    }
+
+    public void record(CompletedRequest request) {
+        if (!log.isInfoEnabled()) {
+            return;
+        }
+        String path = request.path().length() > MAX_PATH ? request.path().substring(0, MAX_PATH) : request.path();
+        String millis = String.format(Locale.ROOT, "%.3f", request.nanos() / 1_000_000.0);
+        log.atInfo()
+                .setMessage("{} {} {} {} account={} token={} api={} durationMs={} requestId={}")
+                .addArgument(request.method())
+                .addArgument(path)
+                .addArgument(request.status())
+                .addArgument(request.outcome())
+                .addArgument(request.accountSid())
+                .addArgument(request.tokenId())
+                .addArgument(request.api())
+                .addArgument(millis)
+                .addArgument(request.requestId())
+                .addKeyValue("method", request.method())
+                .addKeyValue("path", path)
+                .addKeyValue("status", request.status())
+                .addKeyValue("outcome", request.outcome())
+                .addKeyValue("account", request.accountSid())
+                .addKeyValue("token", request.tokenId())
+                .addKeyValue("api", request.api())
+                .addKeyValue("durationMs", millis)
+                .addKeyValue("requestId", request.requestId())
+                .log();
+    }
+
+    /** Routes the access logger through an async copy of the root appenders (Boot's console or file). */
+    private static void writeAsynchronously() {
+        ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+        if (!(factory instanceof LoggerContext context)) {
+            return;
+        }
+        ch.qos.logback.classic.Logger access = context.getLogger(LOGGER);
+        if (access.iteratorForAppenders().hasNext()) {
+            return;
+        }
+        AsyncAppender async = new AsyncAppender();
+        async.setContext(context);
+        async.setName("SCOPEGATE_ACCESS_ASYNC");
+        async.setQueueSize(8192);
+        async.setDiscardingThreshold(0);
+        async.setNeverBlock(true);
+        Iterator<Appender<ILoggingEvent>> rootAppenders = context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders();
+        rootAppenders.forEachRemaining(async::addAppender);
+        async.start();
+        access.addAppender(async);
+        access.setAdditive(false);
+    }
+}
