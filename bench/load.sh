@@ -27,7 +27,7 @@ cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm 
 trap cleanup EXIT
 
 echo "load.sh: building..."
-(cd "$root" && mvn -B -q -DskipTests package -pl admin-api,gateway,bench/bare-gateway -am)
+(cd "$root" && mvn -B -q -Pbench -DskipTests package -pl admin-api,gateway,bench/bare-gateway -am)
 
 # --- D: nginx upstream on 18000
 mkdir -p "$work/nginx"

@@ -10,7 +10,7 @@ work="$(mktemp -d)"
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-(cd "$root" && mvn -B -q -DskipTests package -pl admin-api,gateway,bench/jmh -am)
+(cd "$root" && mvn -B -q -Pbench -DskipTests package -pl admin-api,gateway,bench/jmh -am)
 
 export SCOPEGATE_CREDENTIALS_HMAC_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
 export SCOPEGATE_CREDENTIALS_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
