@@ -17,7 +17,7 @@ duration="${1:-15}"
 rounds="${2:-3}"
 connections="${3:-32}"
 work="$(mktemp -d)"
-out="$root/bench/results/load-$(date -u +%Y%m%dT%H%M%SZ).txt"
+out="$root/bench/results/load-gateway-vs-bare${PROFILE:+-jfr-profile}-$(date -u +%Y%m%dT%H%M%SZ).txt"
 mkdir -p "$root/bench/results"
 command -v wrk >/dev/null || { echo "load.sh: needs wrk (apt-get install wrk)"; exit 1; }
 command -v nginx >/dev/null || { echo "load.sh: needs nginx (apt-get install nginx-light)"; exit 1; }
