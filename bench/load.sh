@@ -17,7 +17,7 @@ duration="${1:-15}"
 rounds="${2:-3}"
 connections="${3:-32}"
 work="$(mktemp -d)"
-out="$root/bench/results/load-$(date -u +%Y%m%dT%H%M%SZ).txt"
+out="$root/bench/results/load-gateway-vs-bare${PROFILE:+-jfr-profile}-$(date -u +%Y%m%dT%H%M%SZ).txt"
 mkdir -p "$root/bench/results"
 command -v wrk >/dev/null || { echo "load.sh: needs wrk (apt-get install wrk)"; exit 1; }
 command -v nginx >/dev/null || { echo "load.sh: needs nginx (apt-get install nginx-light)"; exit 1; }
@@ -27,7 +27,7 @@ cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm 
 trap cleanup EXIT
 
 echo "load.sh: building..."
-(cd "$root" && mvn -B -q -DskipTests package -pl admin-api,gateway,bench/bare-gateway -am)
+(cd "$root" && mvn -B -q -Pbench,local -DskipTests package -pl admin-api,gateway,bench/bare-gateway -am)
 
 # --- D: nginx upstream on 18000
 mkdir -p "$work/nginx"
@@ -52,11 +52,11 @@ pids+=($!)
 java -jar "$root/bench/bare-gateway/target/bench-bare-gateway-0.1.0-SNAPSHOT.jar" >"$work/bare.log" 2>&1 &
 bare_pid=$!; pids+=($bare_pid)
 
-# --- G: Scopegate (admin API with its embedded store, and one gateway) on 18090 / 18080
+# --- G: Scopegate (admin API with its embedded store: its -local jar, and one gateway) on 18090 / 18080
 export SCOPEGATE_CREDENTIALS_HMAC_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
 export SCOPEGATE_CREDENTIALS_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
 export SCOPEGATE_BOOTSTRAP_ADMIN_PASSWORD=bench-operator-password
-java -jar "$root/admin-api/target/admin-api-0.1.0-SNAPSHOT-exec.jar" --server.port=18090 --management.server.port=18091 \
+java -jar "$root/admin-api/target/admin-api-0.1.0-SNAPSHOT-local.jar" --server.port=18090 --management.server.port=18091 \
   --scopegate.store.embedded.port=15433 --scopegate.store.embedded.data-dir="$work/pg" >"$work/admin.log" 2>&1 &
 pids+=($!)
 until curl -fs http://127.0.0.1:18091/actuator/health/readiness >/dev/null 2>&1; do sleep 1; done

@@ -10,12 +10,12 @@ work="$(mktemp -d)"
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-(cd "$root" && mvn -B -q -DskipTests package -pl admin-api,gateway,bench/jmh -am)
+(cd "$root" && mvn -B -q -Pbench,local -DskipTests package -pl admin-api,gateway,bench/jmh -am)
 
 export SCOPEGATE_CREDENTIALS_HMAC_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
 export SCOPEGATE_CREDENTIALS_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
 export SCOPEGATE_BOOTSTRAP_ADMIN_PASSWORD=bench-operator-password
-java -jar "$root/admin-api/target/admin-api-0.1.0-SNAPSHOT-exec.jar" --server.port=18090 --management.server.port=18091 \
+java -jar "$root/admin-api/target/admin-api-0.1.0-SNAPSHOT-local.jar" --server.port=18090 --management.server.port=18091 \
   --scopegate.store.embedded.port=15434 --scopegate.store.embedded.data-dir="$work/pg" >"$work/admin.log" 2>&1 &
 pids+=($!)
 until curl -fs http://127.0.0.1:18091/actuator/health/readiness >/dev/null 2>&1; do sleep 1; done

@@ -1,6 +1,7 @@
 # Scopegate admin-api image. Build from the repository root after `mvn -B -DskipTests package`:
 #   docker build -f deploy/docker/admin-api.Dockerfile -t scopegate/admin-api .
 # Spring Boot's layered jar: dependencies change rarely, so their layers stay cached between builds.
+# The -exec jar ships no embedded PostgreSQL (that is admin-api-*-local.jar, -Plocal): set SPRING_R2DBC_URL.
 FROM eclipse-temurin:17-jre AS layers
 WORKDIR /build
 COPY admin-api/target/admin-api-*-exec.jar app.jar

