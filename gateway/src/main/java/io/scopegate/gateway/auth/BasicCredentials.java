@@ -4,13 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /** The username and secret of an {@code Authorization: Basic} header. The secret stays out of toString. */
-record BasicCredentials(String username, String secret) {
+public record BasicCredentials(String username, String secret) {
 
     /** Far above any real SID:secret pair (about 80 characters), far below what could hurt. */
     static final int MAX_HEADER_LENGTH = 512;
 
     /** Null for anything that is not a well-formed Basic header: missing, too long, not base64, no colon. */
-    static BasicCredentials parse(String header) {
+    public static BasicCredentials parse(String header) {
         if (header == null || header.length() > MAX_HEADER_LENGTH || header.length() < 7
                 || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             return null;

@@ -22,7 +22,7 @@ public class TokenCache {
 
     private final AsyncLoadingCache<String, CachedToken> cache;
 
-    TokenCache(TokenStoreReader reader, GatewaySettings settings, MeterRegistry registry) {
+    public TokenCache(TokenLoader reader, GatewaySettings settings, MeterRegistry registry) {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(settings.cacheMaximumSize())
                 .recordStats()

@@ -17,7 +17,7 @@ import reactor.core.publisher.Mono;
 
 /** Reads one credential from the store: one query per cache miss, never on a hit. */
 @Component
-class TokenStoreReader {
+class TokenStoreReader implements TokenLoader {
 
     private static final String SCOPED = """
             select t.sid, t.account_sid, t.api_version, t.state, t.secret_hash, t.previous_secret_hash,
@@ -32,7 +32,8 @@ class TokenStoreReader {
         this.db = db;
     }
 
-    Mono<CachedToken> load(String username) {
+    @Override
+    public Mono<CachedToken> load(String username) {
         Mono<CachedToken> found = Sids.isTokenSid(username) ? scoped(username) : legacy(username);
         return found.defaultIfEmpty(CachedToken.UNKNOWN);
     }

@@ -20,13 +20,7 @@ public final class TestTokens {
 
     /** A cache whose store is the given function of the Basic username. */
     public static TokenCache cache(Function<String, Mono<CachedToken>> store) {
-        TokenStoreReader reader = new TokenStoreReader(null) {
-            @Override
-            Mono<CachedToken> load(String username) {
-                return store.apply(username);
-            }
-        };
-        return new TokenCache(reader, SETTINGS, new SimpleMeterRegistry());
+        return new TokenCache(store::apply, SETTINGS, new SimpleMeterRegistry());
     }
 
     public static CachedToken.Scoped scoped(String sid, byte[] hash, boolean enabled, List<String> allowedIps) {

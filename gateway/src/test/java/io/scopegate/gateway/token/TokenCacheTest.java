@@ -18,16 +18,12 @@ import reactor.test.StepVerifier;
 class TokenCacheTest {
 
     /** A store whose loads finish only when the test says so. */
-    static class ControlledReader extends TokenStoreReader {
+    static class ControlledReader implements TokenLoader {
         final ConcurrentLinkedQueue<Sinks.One<CachedToken>> pending = new ConcurrentLinkedQueue<>();
         final AtomicInteger loads = new AtomicInteger();
 
-        ControlledReader() {
-            super(null);
-        }
-
         @Override
-        Mono<CachedToken> load(String username) {
+        public Mono<CachedToken> load(String username) {
             loads.incrementAndGet();
             Sinks.One<CachedToken> sink = Sinks.one();
             pending.add(sink);

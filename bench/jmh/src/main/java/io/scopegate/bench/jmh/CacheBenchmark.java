@@ -2,7 +2,6 @@ package io.scopegate.bench.jmh;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.scopegate.gateway.GatewaySettings;
-import io.scopegate.gateway.token.BenchAccess;
 import io.scopegate.gateway.token.CachedToken;
 import io.scopegate.gateway.token.TokenCache;
 import io.scopegate.store.credential.StoredCredential;
@@ -20,6 +19,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import reactor.core.publisher.Mono;
 
 /**
  * A cache hit for one of 1,000 warm tokens: {@code loaded} is what the gateway's request path calls
@@ -42,8 +42,8 @@ public class CacheBenchmark {
     @Setup
     public void setUp() {
         // A store that answers at once, so only the cache is measured.
-        cache = BenchAccess.cache(username -> new CachedToken.Scoped(username, "AC1", 1, true,
-                        List.of(new Scope("api", Set.of("GET"))), StoredCredential.of(new byte[32]), null, null, null),
+        cache = new TokenCache(username -> Mono.just(new CachedToken.Scoped(username, "AC1", 1, true,
+                        List.of(new Scope("api", Set.of("GET"))), StoredCredential.of(new byte[32]), null, null, null)),
                 new GatewaySettings(0, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(2), Duration.ofMillis(250), 100_000),
                 new SimpleMeterRegistry());
         sids = new String[TOKENS];

@@ -2,7 +2,6 @@ package io.scopegate.bench.jmh;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.scopegate.gateway.GatewaySettings;
-import io.scopegate.gateway.token.BenchAccess;
 import io.scopegate.gateway.token.CachedToken;
 import io.scopegate.gateway.token.TokenCache;
 import io.scopegate.store.credential.StoredCredential;
@@ -12,6 +11,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import reactor.core.publisher.Mono;
 
 /**
  * Heap per cached credential: fills a TokenCache with N scoped tokens shaped like real ones (SID,
@@ -23,7 +23,7 @@ public final class CacheFootprint {
     public static void main(String[] args) {
         int tokens = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         SecureRandom random = new SecureRandom();
-        TokenCache cache = BenchAccess.cache(username -> scopedToken(username, random),
+        TokenCache cache = new TokenCache(username -> Mono.just(scopedToken(username, random)),
                 new GatewaySettings(0, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(2), Duration.ofMillis(250), tokens * 2L),
                 new SimpleMeterRegistry());
         long before = usedAfterGc();
