@@ -3,11 +3,13 @@ package io.scopegate.admin.usage;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code scopegate.report.*}: when the token report calls credentials due for rotation (every quarter,
  * as the product's guidance says), a token stale, and an expiry near.
  */
+@Validated
 @ConfigurationProperties("scopegate.report")
 public record ReportSettings(@DefaultValue("90d") Duration rotationAfter,
                              @DefaultValue("30d") Duration staleAfter,

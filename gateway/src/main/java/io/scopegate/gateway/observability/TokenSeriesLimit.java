@@ -1,10 +1,12 @@
 package io.scopegate.gateway.observability;
 
+import jakarta.validation.constraints.Min;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.stereotype.Component;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Bounds the per-token series: the first {@code scopegate.metrics.max-token-series} tokens seen get
@@ -18,8 +20,9 @@ class TokenSeriesLimit {
 
     static final String OVERFLOW = "_overflow";
 
+    @Validated
     @ConfigurationProperties("scopegate.metrics")
-    record Settings(@DefaultValue("10000") int maxTokenSeries) {
+    record Settings(@DefaultValue("10000") @Min(1) int maxTokenSeries) {
     }
 
     private final int max;

@@ -3,12 +3,14 @@ package io.scopegate.store.credential;
 import java.util.Base64;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code scopegate.credentials.*}: the server-side keys (base64, 32 bytes each) and whether secrets
  * may be shown again. There is deliberately no default key: a deployment that forgot to set one
  * must not start with a key everybody knows.
  */
+@Validated
 @ConfigurationProperties("scopegate.credentials")
 public record CredentialProperties(String hmacKey, String encryptionKey, @DefaultValue("true") boolean retrievable) {
 
