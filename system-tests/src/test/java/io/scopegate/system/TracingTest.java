@@ -48,6 +48,14 @@ class TracingTest extends SystemTest {
 
             upstream.verify(getRequestedFor(urlEqualTo("/" + api + "/traced"))
                     .withHeader("traceparent", matching("00-[0-9a-f]{32}-[0-9a-f]{16}-01")));
+            // A client's trace continues through the gateway.
+            String clientTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+            traced.client().get().uri("/" + api + "/continued")
+                    .header("Authorization", basic((String) token.get("sid"), (String) token.get("authToken")))
+                    .header("traceparent", "00-" + clientTrace + "-00f067aa0ba902b7-01")
+                    .exchange().expectStatus().isOk();
+            upstream.verify(getRequestedFor(urlEqualTo("/" + api + "/continued"))
+                    .withHeader("traceparent", matching("00-" + clientTrace + "-[0-9a-f]{16}-01")));
             // The batch exporter sends within its schedule delay (5 s by default).
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     upstream.verify(postRequestedFor(urlEqualTo("/v1/traces"))
