@@ -57,10 +57,10 @@ class TokenService {
         this.limits = limits;
     }
 
-    Mono<List<TokenView>> list(String account, TokenFilter filter) {
+    Mono<List<TokenView>> list(String account, TokenListQuery query) {
         return accounts.requireExists(account)
                 .then(catalog.latestVersion())
-                .flatMap(latest -> tokens.list(account, filter, clock.instant())
+                .flatMap(latest -> tokens.list(account, query, clock.instant())
                         .map(token -> new TokenView(token, latest, null))
                         .collectList());
     }
