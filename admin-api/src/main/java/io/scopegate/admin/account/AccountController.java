@@ -35,14 +35,14 @@ class AccountController {
                        int tokenLimit) {
     }
 
-    private final Accounts accounts;
+    private final AccountRepository accounts;
     private final ChangeLog changes;
     private final TransactionalOperator tx;
     private final Sids sids;
     private final Clock clock;
     private final TokenProperties limits;
 
-    AccountController(Accounts accounts, ChangeLog changes, TransactionalOperator tx, Sids sids, Clock clock,
+    AccountController(AccountRepository accounts, ChangeLog changes, TransactionalOperator tx, Sids sids, Clock clock,
             TokenProperties limits) {
         this.accounts = accounts;
         this.changes = changes;

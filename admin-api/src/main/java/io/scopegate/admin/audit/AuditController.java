@@ -1,7 +1,7 @@
 package io.scopegate.admin.audit;
 
 import io.r2dbc.postgresql.codec.Json;
-import io.scopegate.admin.account.Accounts;
+import io.scopegate.admin.account.AccountRepository;
 import io.scopegate.admin.error.ApiProblem;
 import java.time.Instant;
 import java.util.List;
@@ -28,10 +28,10 @@ class AuditController {
     }
 
     private final DatabaseClient db;
-    private final Accounts accounts;
+    private final AccountRepository accounts;
     private final JsonMapper json;
 
-    AuditController(DatabaseClient db, Accounts accounts, JsonMapper json) {
+    AuditController(DatabaseClient db, AccountRepository accounts, JsonMapper json) {
         this.db = db;
         this.accounts = accounts;
         this.json = json;

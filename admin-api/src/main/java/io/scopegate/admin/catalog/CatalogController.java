@@ -51,12 +51,12 @@ class CatalogController {
     record ApiList(List<ApiDefinition> items) {
     }
 
-    private final ApiCatalog catalog;
+    private final ApiRepository catalog;
     private final ChangeLog changes;
     private final TransactionalOperator tx;
     private final Clock clock;
 
-    CatalogController(ApiCatalog catalog, ChangeLog changes, TransactionalOperator tx, Clock clock) {
+    CatalogController(ApiRepository catalog, ChangeLog changes, TransactionalOperator tx, Clock clock) {
         this.catalog = catalog;
         this.changes = changes;
         this.tx = tx;

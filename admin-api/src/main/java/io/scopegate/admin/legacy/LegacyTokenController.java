@@ -1,9 +1,9 @@
 package io.scopegate.admin.legacy;
 
-import io.scopegate.admin.account.Accounts;
+import io.scopegate.admin.account.AccountRepository;
 import io.scopegate.admin.audit.AuditAction;
 import io.scopegate.admin.audit.ChangeLog;
-import io.scopegate.admin.catalog.ApiCatalog;
+import io.scopegate.admin.catalog.ApiRepository;
 import io.scopegate.admin.credential.Credentials;
 import io.scopegate.admin.credential.IssuedSecret;
 import io.scopegate.admin.error.ApiProblem;
@@ -41,15 +41,15 @@ class LegacyTokenController {
     record ResetRequest(Integer graceSeconds) {
     }
 
-    private final LegacyTokens legacy;
-    private final Accounts accounts;
-    private final ApiCatalog catalog;
+    private final LegacyTokenRepository legacy;
+    private final AccountRepository accounts;
+    private final ApiRepository catalog;
     private final Credentials credentials;
     private final ChangeLog changes;
     private final TransactionalOperator tx;
     private final Clock clock;
 
-    LegacyTokenController(LegacyTokens legacy, Accounts accounts, ApiCatalog catalog, Credentials credentials,
+    LegacyTokenController(LegacyTokenRepository legacy, AccountRepository accounts, ApiRepository catalog, Credentials credentials,
             ChangeLog changes, TransactionalOperator tx, Clock clock) {
         this.legacy = legacy;
         this.accounts = accounts;

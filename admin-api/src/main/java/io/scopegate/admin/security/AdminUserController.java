@@ -1,6 +1,6 @@
 package io.scopegate.admin.security;
 
-import io.scopegate.admin.account.Accounts;
+import io.scopegate.admin.account.AccountRepository;
 import io.scopegate.admin.audit.AuditAction;
 import io.scopegate.admin.audit.ChangeLog;
 import io.scopegate.admin.error.ApiProblem;
@@ -36,14 +36,14 @@ class AdminUserController {
 
     private static final java.util.regex.Pattern USERNAME = java.util.regex.Pattern.compile("[A-Za-z0-9._@-]{3,64}");
 
-    private final AdminUsers users;
-    private final Accounts accounts;
+    private final AdminUserRepository users;
+    private final AccountRepository accounts;
     private final PasswordEncoder encoder;
     private final ChangeLog changes;
     private final TransactionalOperator tx;
     private final Clock clock;
 
-    AdminUserController(AdminUsers users, Accounts accounts, PasswordEncoder encoder, ChangeLog changes,
+    AdminUserController(AdminUserRepository users, AccountRepository accounts, PasswordEncoder encoder, ChangeLog changes,
             TransactionalOperator tx, Clock clock) {
         this.users = users;
         this.accounts = accounts;

@@ -1,10 +1,10 @@
 package io.scopegate.admin.token;
 
 import io.scopegate.store.token.TokenState;
-import io.scopegate.admin.account.Accounts;
+import io.scopegate.admin.account.AccountRepository;
 import io.scopegate.admin.audit.AuditAction;
 import io.scopegate.admin.audit.ChangeLog;
-import io.scopegate.admin.catalog.ApiCatalog;
+import io.scopegate.admin.catalog.ApiRepository;
 import io.scopegate.admin.credential.Credentials;
 import io.scopegate.admin.credential.IssuedSecret;
 import io.scopegate.admin.error.ApiProblem;
@@ -32,8 +32,8 @@ import reactor.core.publisher.Mono;
 class TokenService {
 
     private final TokenRepository tokens;
-    private final Accounts accounts;
-    private final ApiCatalog catalog;
+    private final AccountRepository accounts;
+    private final ApiRepository catalog;
     private final ScopeResolver scopes;
     private final Credentials credentials;
     private final ChangeLog changes;
@@ -42,7 +42,7 @@ class TokenService {
     private final Clock clock;
     private final TokenProperties limits;
 
-    TokenService(TokenRepository tokens, Accounts accounts, ApiCatalog catalog, ScopeResolver scopes,
+    TokenService(TokenRepository tokens, AccountRepository accounts, ApiRepository catalog, ScopeResolver scopes,
             Credentials credentials, ChangeLog changes, TransactionalOperator tx, Sids sids, Clock clock,
             TokenProperties limits) {
         this.tokens = tokens;
