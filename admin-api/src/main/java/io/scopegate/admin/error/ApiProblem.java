@@ -1,8 +1,6 @@
 package io.scopegate.admin.error;
 
-import java.net.URI;
 import java.util.List;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 import tools.jackson.core.JacksonException;
@@ -15,41 +13,36 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
  */
 public final class ApiProblem extends ErrorResponseException {
 
-    private ApiProblem(HttpStatus status, String slug, String title, String detail) {
-        super(status, problem(status, slug, title, detail), null);
+    private ApiProblem(ProblemType type, String title, String detail) {
+        super(type.status(), problem(type, title, detail), null);
     }
 
-    static ProblemDetail problem(HttpStatus status, String slug, String title, String detail) {
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
-        body.setType(type(slug));
+    static ProblemDetail problem(ProblemType type, String title, String detail) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(type.status(), detail);
+        body.setType(type.uri());
         body.setTitle(title);
         return body;
     }
 
-    static URI type(String slug) {
-        return URI.create("urn:scopegate:problem:" + slug);
-    }
-
     public static ApiProblem notFound(String detail) {
-        return new ApiProblem(HttpStatus.NOT_FOUND, "not-found", "Not Found", detail);
+        return new ApiProblem(ProblemType.NOT_FOUND, ProblemType.NOT_FOUND.title(), detail);
     }
 
     public static ApiProblem forbidden() {
-        return new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
-                "Your role does not allow this operation");
+        return new ApiProblem(ProblemType.FORBIDDEN, ProblemType.FORBIDDEN.title(), "Your role does not allow this operation");
     }
 
     public static ApiProblem conflict(String title, String detail) {
-        return new ApiProblem(HttpStatus.CONFLICT, "conflict", title, detail);
+        return new ApiProblem(ProblemType.CONFLICT, title, detail);
     }
 
     public static ApiProblem tokenLimitReached(int limit) {
-        return new ApiProblem(HttpStatus.CONFLICT, "active-token-limit", "Active token limit reached",
+        return new ApiProblem(ProblemType.ACTIVE_TOKEN_LIMIT, ProblemType.ACTIVE_TOKEN_LIMIT.title(),
                 "The account already has " + limit + " enabled scoped tokens; disable or delete one first");
     }
 
     public static ApiProblem gone(String detail) {
-        return new ApiProblem(HttpStatus.GONE, "gone", "Gone", detail);
+        return new ApiProblem(ProblemType.GONE, ProblemType.GONE.title(), detail);
     }
 
     public static ApiProblem invalid(String field, String message) {
@@ -57,8 +50,7 @@ public final class ApiProblem extends ErrorResponseException {
     }
 
     public static ApiProblem invalid(List<FieldProblem> errors) {
-        ApiProblem problem = new ApiProblem(HttpStatus.BAD_REQUEST, "validation", "Invalid request",
-                describe(errors));
+        ApiProblem problem = new ApiProblem(ProblemType.VALIDATION, ProblemType.VALIDATION.title(), describe(errors));
         problem.getBody().setProperty("errors", List.copyOf(errors));
         return problem;
     }

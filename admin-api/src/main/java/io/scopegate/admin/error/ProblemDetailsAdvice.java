@@ -7,7 +7,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -59,9 +58,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     Mono<ResponseEntity<Object>> unexpected(Exception ex, ServerWebExchange exchange) {
         log.error("unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
-        ProblemDetail body = ApiProblem.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal Server Error",
+        ProblemDetail body = ApiProblem.problem(ProblemType.INTERNAL, ProblemType.INTERNAL.title(),
                 "The request failed; it has been logged");
-        return createResponseEntity(body, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, exchange);
+        return createResponseEntity(body, new HttpHeaders(), ProblemType.INTERNAL.status(), exchange);
     }
 
     private Mono<ResponseEntity<Object>> problem(ApiProblem problem, ServerWebExchange exchange) {

@@ -1,7 +1,6 @@
 package io.scopegate.admin.error;
 
 import java.nio.charset.StandardCharsets;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
@@ -19,12 +18,11 @@ public class ProblemWriter {
         this.json = json;
     }
 
-    public Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String title, String detail) {
+    public Mono<Void> write(ServerWebExchange exchange, ProblemType type, String detail) {
         ServerHttpResponse response = exchange.getResponse();
-        response.setStatusCode(status);
+        response.setStatusCode(type.status());
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        byte[] body = json.writeValueAsString(
-                ApiProblem.problem(status, title.toLowerCase().replace(' ', '-'), title, detail))
+        byte[] body = json.writeValueAsString(ApiProblem.problem(type, type.title(), detail))
                 .getBytes(StandardCharsets.UTF_8);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }

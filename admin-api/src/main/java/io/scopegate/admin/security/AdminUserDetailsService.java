@@ -9,9 +9,9 @@ import reactor.core.publisher.Mono;
 @Service
 class AdminUserDetailsService implements ReactiveUserDetailsService {
 
-    private final AdminUsers users;
+    private final AdminUserRepository users;
 
-    AdminUserDetailsService(AdminUsers users) {
+    AdminUserDetailsService(AdminUserRepository users) {
         this.users = users;
     }
 

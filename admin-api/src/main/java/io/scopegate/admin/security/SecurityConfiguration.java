@@ -1,10 +1,10 @@
 package io.scopegate.admin.security;
 
+import io.scopegate.admin.error.ProblemType;
 import io.scopegate.admin.error.ProblemWriter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
@@ -30,11 +30,11 @@ class SecurityConfiguration {
     SecurityWebFilterChain adminSecurity(ServerHttpSecurity http, ProblemWriter problems) {
         ServerAuthenticationEntryPoint unauthenticated = (exchange, e) -> {
             exchange.getResponse().getHeaders().set("WWW-Authenticate", "Basic realm=\"scopegate-admin\"");
-            return problems.write(exchange, HttpStatus.UNAUTHORIZED, "Unauthorized",
+            return problems.write(exchange, ProblemType.UNAUTHORIZED,
                     "Authenticate with an admin user's HTTP Basic credentials");
         };
-        ServerAccessDeniedHandler denied = (exchange, e) -> problems.write(exchange, HttpStatus.FORBIDDEN,
-                "Forbidden", "Your role does not allow this operation");
+        ServerAccessDeniedHandler denied = (exchange, e) -> problems.write(exchange, ProblemType.FORBIDDEN,
+                "Your role does not allow this operation");
         return http
                 // A Basic-only JSON API keeps no session and sets no cookie, so there is nothing for CSRF to ride on.
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)

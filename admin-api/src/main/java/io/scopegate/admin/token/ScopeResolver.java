@@ -1,6 +1,6 @@
 package io.scopegate.admin.token;
 
-import io.scopegate.admin.catalog.ApiCatalog;
+import io.scopegate.admin.catalog.ApiRepository;
 import io.scopegate.admin.catalog.ApiDefinition;
 import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.error.FieldProblem;
@@ -21,9 +21,9 @@ import reactor.core.publisher.Mono;
 @Component
 class ScopeResolver {
 
-    private final ApiCatalog catalog;
+    private final ApiRepository catalog;
 
-    ScopeResolver(ApiCatalog catalog) {
+    ScopeResolver(ApiRepository catalog) {
         this.catalog = catalog;
     }
 

@@ -55,7 +55,7 @@ class TokenController {
     @GetMapping
     Mono<TokenList> list(@PathVariable String account, @RequestParam(required = false) String name,
             @RequestParam(required = false) String createdOn, @RequestParam(required = false) String state) {
-        return tokens.list(account, TokenFilter.of(name, createdOn, state)).map(TokenList::new);
+        return tokens.list(account, TokenListQuery.of(name, createdOn, state)).map(TokenList::new);
     }
 
     @PostMapping

@@ -24,6 +24,6 @@ public class TokenQueries {
     }
 
     public Flux<TokenRecord> all(String account) {
-        return tokens.list(account, new TokenFilter(null, null, null), clock.instant());
+        return tokens.list(account, TokenListQuery.ALL, clock.instant());
     }
 }

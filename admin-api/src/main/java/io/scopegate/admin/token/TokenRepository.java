@@ -55,9 +55,9 @@ class TokenRepository {
                 .flatMap(this::withScopes);
     }
 
-    Flux<TokenRecord> list(String account, TokenFilter filter, Instant now) {
-        Instant after = filter.createdOn() == null ? null : filter.createdOn().createdAfter(now);
-        Instant before = filter.createdOn() == null ? null : filter.createdOn().createdBefore(now);
+    Flux<TokenRecord> list(String account, TokenListQuery query, Instant now) {
+        Instant after = query.createdOn() == null ? null : query.createdOn().createdAfter(now);
+        Instant before = query.createdOn() == null ? null : query.createdOn().createdBefore(now);
         return db.sql(SELECT + """
                  where account_sid = :account
                    and (cast(:name as varchar) is null or position(lower(cast(:name as varchar)) in lower(name)) > 0)
@@ -67,10 +67,10 @@ class TokenRepository {
                  order by created_at desc, sid
                 """)
                 .bind("account", account)
-                .bind("name", Parameter.fromOrEmpty(filter.name(), String.class))
+                .bind("name", Parameter.fromOrEmpty(query.name(), String.class))
                 .bind("after", Parameter.fromOrEmpty(after, Instant.class))
                 .bind("before", Parameter.fromOrEmpty(before, Instant.class))
-                .bind("state", Parameter.fromOrEmpty(filter.state() == null ? null : filter.state().name(), String.class))
+                .bind("state", Parameter.fromOrEmpty(query.state() == null ? null : query.state().name(), String.class))
                 .map(TokenRepository::token)
                 .all()
                 .collectList()

@@ -1,12 +1,13 @@
 package io.scopegate.admin.token;
 
 import io.scopegate.store.token.TokenState;
-import io.scopegate.admin.account.Accounts;
+import io.scopegate.admin.account.AccountRepository;
 import io.scopegate.admin.audit.AuditAction;
 import io.scopegate.admin.audit.ChangeLog;
-import io.scopegate.admin.catalog.ApiCatalog;
+import io.scopegate.admin.catalog.ApiRepository;
 import io.scopegate.admin.credential.Credentials;
 import io.scopegate.admin.credential.IssuedSecret;
+import io.scopegate.admin.credential.Rotation;
 import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.error.FieldProblem;
 import io.scopegate.admin.security.Actor;
@@ -32,8 +33,8 @@ import reactor.core.publisher.Mono;
 class TokenService {
 
     private final TokenRepository tokens;
-    private final Accounts accounts;
-    private final ApiCatalog catalog;
+    private final AccountRepository accounts;
+    private final ApiRepository catalog;
     private final ScopeResolver scopes;
     private final Credentials credentials;
     private final ChangeLog changes;
@@ -42,7 +43,7 @@ class TokenService {
     private final Clock clock;
     private final TokenProperties limits;
 
-    TokenService(TokenRepository tokens, Accounts accounts, ApiCatalog catalog, ScopeResolver scopes,
+    TokenService(TokenRepository tokens, AccountRepository accounts, ApiRepository catalog, ScopeResolver scopes,
             Credentials credentials, ChangeLog changes, TransactionalOperator tx, Sids sids, Clock clock,
             TokenProperties limits) {
         this.tokens = tokens;
@@ -57,10 +58,10 @@ class TokenService {
         this.limits = limits;
     }
 
-    Mono<List<TokenView>> list(String account, TokenFilter filter) {
+    Mono<List<TokenView>> list(String account, TokenListQuery query) {
         return accounts.requireExists(account)
                 .then(catalog.latestVersion())
-                .flatMap(latest -> tokens.list(account, filter, clock.instant())
+                .flatMap(latest -> tokens.list(account, query, clock.instant())
                         .map(token -> new TokenView(token, latest, null))
                         .collectList());
     }
@@ -77,10 +78,7 @@ class TokenService {
                 .then(scopes.resolve(fields.scopes()))
                 .zipWith(catalog.latestVersion())
                 .map(resolved -> newToken(account, fields, resolved.getT1(), resolved.getT2(), now))
-                .flatMap(token -> tx.transactional(accounts.lock(account)
-                        .then(ensureBelowLimit(account))
-                        .then(Mono.defer(() -> insert(actor, token, AuditAction.TOKEN_CREATED,
-                                Map.of("name", token.name(), "scopes", scopeNames(token.scopes())))))));
+                .flatMap(token -> tx.transactional(insertBelowLimit(actor, token)));
     }
 
     Mono<TokenView> update(Actor actor, String account, String sid, TokenPatch patch) {
@@ -95,13 +93,7 @@ class TokenService {
         return accounts.requireExists(account)
                 .then(newScopes)
                 .flatMap(resolved -> tx.transactional(existing(account, sid, true)
-                        .flatMap(token -> {
-                            TokenRecord updated = patch.applyTo(token, resolved.orElse(null), now);
-                            Mono<Void> scopeWrite = resolved.isPresent() ? tokens.replaceScopes(sid, updated.scopes()) : Mono.empty();
-                            return tokens.update(updated)
-                                    .then(scopeWrite)
-                                    .then(changes.record(actor, AuditAction.TOKEN_UPDATED, account, sid, updateDetails(patch, updated)));
-                        })
+                        .flatMap(token -> applyPatch(actor, token, patch, resolved, now))
                         .then(reread(account, sid))));
     }
 
@@ -110,10 +102,7 @@ class TokenService {
         return tx.transactional(accounts.lock(account)
                 .then(existing(account, sid, false))
                 .flatMap(source -> ensureBelowLimit(account)
-                        .then(Mono.defer(() -> {
-                            TokenRecord copy = source.copyAs(sids.newTokenSid(), copyName(source, requestedName), now);
-                            return insert(actor, copy, AuditAction.TOKEN_DUPLICATED, Map.of("sourceSid", source.sid(), "name", copy.name()));
-                        }))));
+                        .then(Mono.defer(() -> insertCopy(actor, source, requestedName, now)))));
     }
 
     Mono<TokenView> reset(Actor actor, String account, String sid, Integer graceSeconds) {
@@ -122,11 +111,7 @@ class TokenService {
                 .then(tx.transactional(existing(account, sid, true)
                         .then(tokens.secretHash(sid))
                         .map(current -> credentials.rotate(current, graceSeconds, now, CredentialFormat.Kind.SCOPED, sid))
-                        .flatMap(rotation -> tokens.replaceSecret(sid, rotation, now)
-                                .then(changes.record(actor, AuditAction.TOKEN_RESET, account, sid,
-                                        Map.of("graceSeconds", graceSeconds == null ? 0 : graceSeconds)))
-                                .then(tokens.find(account, sid))
-                                .flatMap(token -> view(token, rotation.issued().secret().value())))));
+                        .flatMap(rotation -> replaceSecret(actor, account, sid, rotation, graceSeconds, now))));
     }
 
     Mono<TokenView> upgradeVersion(Actor actor, String account, String sid) {
@@ -134,10 +119,7 @@ class TokenService {
         return accounts.requireExists(account)
                 .then(tx.transactional(existing(account, sid, true)
                         .zipWith(catalog.latestVersion())
-                        .flatMap(pair -> pair.getT1().apiVersion() >= pair.getT2() ? Mono.<Void>empty()
-                                : tokens.update(pair.getT1().withApiVersion(pair.getT2(), now))
-                                        .then(changes.record(actor, AuditAction.TOKEN_VERSION_UPGRADED, account, sid,
-                                                Map.of("from", pair.getT1().apiVersion(), "to", pair.getT2()))))
+                        .flatMap(pair -> upgrade(actor, pair.getT1(), pair.getT2(), now))
                         .then(reread(account, sid))));
     }
 
@@ -177,6 +159,49 @@ class TokenService {
                         .map(ciphertext -> credentials.reveal(ciphertext.orElse(null), sid))
                         .flatMap(secret -> changes.record(actor, AuditAction.CREDENTIALS_READ, account, sid, Map.of())
                                 .thenReturn(secret))));
+    }
+
+    /** Counted after the account's row lock, so concurrent creates cannot both take the last place. */
+    private Mono<TokenView> insertBelowLimit(Actor actor, TokenRecord token) {
+        return accounts.lock(token.accountSid())
+                .then(ensureBelowLimit(token.accountSid()))
+                .then(Mono.defer(() -> insert(actor, token, AuditAction.TOKEN_CREATED,
+                        Map.of("name", token.name(), "scopes", scopeNames(token.scopes())))));
+    }
+
+    /** @param resolved the new scopes when the patch names {@code scopes}, else empty */
+    private Mono<Void> applyPatch(Actor actor, TokenRecord token, TokenPatch patch, Optional<List<Scope>> resolved,
+            Instant now) {
+        TokenRecord updated = patch.applyTo(token, resolved.orElse(null), now);
+        Mono<Void> scopeWrite = resolved.isPresent() ? tokens.replaceScopes(token.sid(), updated.scopes()) : Mono.empty();
+        return tokens.update(updated)
+                .then(scopeWrite)
+                .then(changes.record(actor, AuditAction.TOKEN_UPDATED, token.accountSid(), token.sid(),
+                        updateDetails(patch, updated)));
+    }
+
+    private Mono<TokenView> insertCopy(Actor actor, TokenRecord source, String requestedName, Instant now) {
+        TokenRecord copy = source.copyAs(sids.newTokenSid(), copyName(source, requestedName), now);
+        return insert(actor, copy, AuditAction.TOKEN_DUPLICATED, Map.of("sourceSid", source.sid(), "name", copy.name()));
+    }
+
+    private Mono<TokenView> replaceSecret(Actor actor, String account, String sid, Rotation rotation, Integer graceSeconds,
+            Instant now) {
+        return tokens.replaceSecret(sid, rotation, now)
+                .then(changes.record(actor, AuditAction.TOKEN_RESET, account, sid,
+                        Map.of("graceSeconds", graceSeconds == null ? 0 : graceSeconds)))
+                .then(tokens.find(account, sid))
+                .flatMap(token -> view(token, rotation.issued().secret().value()));
+    }
+
+    /** Nothing to do (and nothing audited) when the token is already on the latest version. */
+    private Mono<Void> upgrade(Actor actor, TokenRecord token, int latest, Instant now) {
+        if (token.apiVersion() >= latest) {
+            return Mono.empty();
+        }
+        return tokens.update(token.withApiVersion(latest, now))
+                .then(changes.record(actor, AuditAction.TOKEN_VERSION_UPGRADED, token.accountSid(), token.sid(),
+                        Map.of("from", token.apiVersion(), "to", latest)));
     }
 
     private Mono<TokenRecord> existing(String account, String sid, boolean lock) {

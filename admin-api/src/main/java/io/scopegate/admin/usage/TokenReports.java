@@ -1,8 +1,8 @@
 package io.scopegate.admin.usage;
 
 import io.scopegate.store.token.TokenState;
-import io.scopegate.admin.account.Accounts;
-import io.scopegate.admin.catalog.ApiCatalog;
+import io.scopegate.admin.account.AccountRepository;
+import io.scopegate.admin.catalog.ApiRepository;
 import io.scopegate.admin.token.TokenProperties;
 import io.scopegate.admin.token.TokenQueries;
 import io.scopegate.admin.token.TokenRecord;
@@ -26,14 +26,14 @@ class TokenReports {
     }
 
     private final TokenQueries tokens;
-    private final UsageRows usage;
-    private final Accounts accounts;
-    private final ApiCatalog catalog;
+    private final UsageRepository usage;
+    private final AccountRepository accounts;
+    private final ApiRepository catalog;
     private final TokenProperties limits;
     private final ReportSettings settings;
     private final Clock clock;
 
-    TokenReports(TokenQueries tokens, UsageRows usage, Accounts accounts, ApiCatalog catalog, TokenProperties limits,
+    TokenReports(TokenQueries tokens, UsageRepository usage, AccountRepository accounts, ApiRepository catalog, TokenProperties limits,
             ReportSettings settings, Clock clock) {
         this.tokens = tokens;
         this.usage = usage;
@@ -51,8 +51,8 @@ class TokenReports {
                         catalog.latestVersion(),
                         accounts.countEnabledTokens(account))
                 .map(all -> {
-                    Map<String, List<UsageRows.Row>> rowsByToken = all.getT2().stream()
-                            .collect(Collectors.groupingBy(UsageRows.Row::tokenSid));
+                    Map<String, List<UsageRepository.Row>> rowsByToken = all.getT2().stream()
+                            .collect(Collectors.groupingBy(UsageRepository.Row::tokenSid));
                     List<TokenReportEntry> entries = all.getT1().stream()
                             .map(token -> entry(token, rowsByToken.getOrDefault(token.sid(), List.of()), days, all.getT3(), now))
                             .toList();
@@ -60,7 +60,7 @@ class TokenReports {
                 });
     }
 
-    private TokenReportEntry entry(TokenRecord token, List<UsageRows.Row> rows, int days, int latest, Instant now) {
+    private TokenReportEntry entry(TokenRecord token, List<UsageRepository.Row> rows, int days, int latest, Instant now) {
         return new TokenReportEntry(token.sid(), token.name(), token.state(),
                 Finding.about(token, TokenUsage.of(token, rows, days), latest, now, settings));
     }

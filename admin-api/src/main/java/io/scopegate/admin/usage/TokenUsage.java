@@ -29,11 +29,11 @@ record TokenUsage(String sid, int days, long requests, long denied, Instant last
     record Denial(String api, String method, String outcome, long requests) {
     }
 
-    static TokenUsage of(TokenRecord token, List<UsageRows.Row> rows, int days) {
+    static TokenUsage of(TokenRecord token, List<UsageRepository.Row> rows, int days) {
         long requests = 0;
         long denied = 0;
         List<Denial> denials = new ArrayList<>();
-        for (UsageRows.Row row : rows) {
+        for (UsageRepository.Row row : rows) {
             requests += row.requests();
             if (!ALLOWED.equals(row.outcome())) {
                 denied += row.requests();
@@ -56,10 +56,10 @@ record TokenUsage(String sid, int days, long requests, long denied, Instant last
     }
 
     /** Allowed requests a granted (API, method) served; a HEAD is a use of the GET scope that allowed it. */
-    private static ScopeUse use(String api, String method, List<UsageRows.Row> rows) {
+    private static ScopeUse use(String api, String method, List<UsageRepository.Row> rows) {
         long requests = 0;
         Instant last = null;
-        for (UsageRows.Row row : rows) {
+        for (UsageRepository.Row row : rows) {
             boolean sameMethod = method.equals(row.method()) || ("GET".equals(method) && "HEAD".equals(row.method()));
             if (ALLOWED.equals(row.outcome()) && api.equals(row.api()) && sameMethod) {
                 requests += row.requests();

@@ -1,6 +1,6 @@
 package io.scopegate.admin.usage;
 
-import io.scopegate.admin.account.Accounts;
+import io.scopegate.admin.account.AccountRepository;
 import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.token.TokenQueries;
 import java.time.Clock;
@@ -22,12 +22,12 @@ class UsageController {
     static final int MAX_DAYS = 400;
 
     private final TokenQueries tokens;
-    private final UsageRows usage;
-    private final Accounts accounts;
+    private final UsageRepository usage;
+    private final AccountRepository accounts;
     private final TokenReports reports;
     private final Clock clock;
 
-    UsageController(TokenQueries tokens, UsageRows usage, Accounts accounts, TokenReports reports, Clock clock) {
+    UsageController(TokenQueries tokens, UsageRepository usage, AccountRepository accounts, TokenReports reports, Clock clock) {
         this.tokens = tokens;
         this.usage = usage;
         this.accounts = accounts;

@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
 
 /** The legacy_tokens table. */
 @Repository
-class LegacyTokens {
+class LegacyTokenRepository {
 
     private static final String SELECT = """
             select account_sid, kind, api_version, created_at, updated_at, credentials_rotated_at, last_used_at
@@ -23,17 +23,17 @@ class LegacyTokens {
 
     private final DatabaseClient db;
 
-    LegacyTokens(DatabaseClient db) {
+    LegacyTokenRepository(DatabaseClient db) {
         this.db = db;
     }
 
     Flux<LegacyToken> list(String account) {
-        return db.sql(SELECT + " order by kind desc").bind("account", account).map(LegacyTokens::token).all();
+        return db.sql(SELECT + " order by kind desc").bind("account", account).map(LegacyTokenRepository::token).all();
     }
 
     Mono<LegacyToken> find(String account, LegacyKind kind) {
         return db.sql(SELECT + " and kind = :kind").bind("account", account).bind("kind", kind.name())
-                .map(LegacyTokens::token).one();
+                .map(LegacyTokenRepository::token).one();
     }
 
     Mono<byte[]> secretHash(String account, LegacyKind kind) {

@@ -5,8 +5,11 @@ import io.scopegate.admin.error.ApiProblem;
 import java.time.Duration;
 import java.time.Instant;
 
-/** The list filters: name substring (case-insensitive), creation window, state. */
-record TokenFilter(String name, CreatedOn createdOn, TokenState state) {
+/** What a token listing asks for (its query parameters): name substring (case-insensitive), creation window, state. */
+record TokenListQuery(String name, CreatedOn createdOn, TokenState state) {
+
+    /** Every token of the account. */
+    static final TokenListQuery ALL = new TokenListQuery(null, null, null);
 
     enum CreatedOn {
         LAST_7_DAYS,
@@ -26,7 +29,7 @@ record TokenFilter(String name, CreatedOn createdOn, TokenState state) {
         }
     }
 
-    static TokenFilter of(String name, String createdOn, String state) {
+    static TokenListQuery of(String name, String createdOn, String state) {
         CreatedOn window = null;
         if (createdOn != null && !createdOn.isBlank()) {
             try {
@@ -43,6 +46,6 @@ record TokenFilter(String name, CreatedOn createdOn, TokenState state) {
                 throw ApiProblem.invalid("state", "must be ENABLED or DISABLED");
             }
         }
-        return new TokenFilter(name == null || name.isBlank() ? null : name, window, wanted);
+        return new TokenListQuery(name == null || name.isBlank() ? null : name, window, wanted);
     }
 }

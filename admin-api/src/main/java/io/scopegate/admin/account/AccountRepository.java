@@ -10,20 +10,21 @@ import reactor.core.publisher.Mono;
 
 /** The accounts table, and the per-account lock that keeps the active-token limit exact. */
 @Repository
-public class Accounts {
+public class AccountRepository {
 
-    private static final String COLUMNS = "select sid, name, legacy_enabled, created_at from accounts where sid = :sid";
+    /** One account by SID; append {@code for update} to lock its row. */
+    private static final String SELECT_BY_SID = "select sid, name, legacy_enabled, created_at from accounts where sid = :sid";
 
     private final DatabaseClient db;
 
-    Accounts(DatabaseClient db) {
+    AccountRepository(DatabaseClient db) {
         this.db = db;
     }
 
     public Mono<Account> find(String sid) {
-        return db.sql(COLUMNS)
+        return db.sql(SELECT_BY_SID)
                 .bind("sid", sid)
-                .map(Accounts::account)
+                .map(AccountRepository::account)
                 .one();
     }
 
@@ -41,9 +42,9 @@ public class Accounts {
      * enables are counted one after another and the limit cannot be overshot.
      */
     public Mono<Account> lock(String sid) {
-        return db.sql(COLUMNS + " for update")
+        return db.sql(SELECT_BY_SID + " for update")
                 .bind("sid", sid)
-                .map(Accounts::account)
+                .map(AccountRepository::account)
                 .one()
                 .switchIfEmpty(Mono.defer(() -> Mono.error(ApiProblem.notFound("No account " + sid))));
     }

@@ -11,22 +11,22 @@ import reactor.core.publisher.Mono;
 
 /** The apis table; also the source of the platform's latest API version. */
 @Repository
-public class ApiCatalog {
+public class ApiRepository {
 
     private static final String SELECT = "select id, name, paths, methods, upstream_url, latest_version, created_at, updated_at from apis";
 
     private final DatabaseClient db;
 
-    ApiCatalog(DatabaseClient db) {
+    ApiRepository(DatabaseClient db) {
         this.db = db;
     }
 
     public Flux<ApiDefinition> all() {
-        return db.sql(SELECT + " order by id").map(ApiCatalog::api).all();
+        return db.sql(SELECT + " order by id").map(ApiRepository::api).all();
     }
 
     public Mono<ApiDefinition> find(String id) {
-        return db.sql(SELECT + " where id = :id").bind("id", id).map(ApiCatalog::api).one();
+        return db.sql(SELECT + " where id = :id").bind("id", id).map(ApiRepository::api).one();
     }
 
     /** The highest latestVersion in the catalog; 1 while the catalog is empty. */

@@ -8,7 +8,7 @@ import reactor.core.publisher.Flux;
 
 /** Reads the daily usage rows the gateways write. */
 @Repository
-class UsageRows {
+class UsageRepository {
 
     /** Requests of one token on one (API, method, outcome) over the window. */
     record Row(String tokenSid, String api, String method, String outcome, long requests, Instant lastUsedAt) {
@@ -16,7 +16,7 @@ class UsageRows {
 
     private final DatabaseClient db;
 
-    UsageRows(DatabaseClient db) {
+    UsageRepository(DatabaseClient db) {
         this.db = db;
     }
 

@@ -8,11 +8,11 @@ import reactor.core.publisher.Mono;
 
 /** The admin_users table. */
 @Repository
-class AdminUsers {
+class AdminUserRepository {
 
     private final DatabaseClient db;
 
-    AdminUsers(DatabaseClient db) {
+    AdminUserRepository(DatabaseClient db) {
         this.db = db;
     }
 

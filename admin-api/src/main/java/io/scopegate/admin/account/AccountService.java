@@ -1,0 +1,71 @@
+package io.scopegate.admin.account;
+
+import io.scopegate.admin.audit.AuditAction;
+import io.scopegate.admin.audit.ChangeLog;
+import io.scopegate.admin.error.ApiProblem;
+import io.scopegate.admin.security.Actor;
+import io.scopegate.admin.token.TokenProperties;
+import io.scopegate.store.credential.Sids;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/** Creates accounts (with their audit row, in one transaction) and shows them with their token counts. */
+@Service
+class AccountService {
+
+    record CreateAccount(@Pattern(regexp = "[A-Za-z0-9]{2,64}", message = "must be 2 to 64 letters or digits") String sid,
+                         @NotBlank @Size(max = 200) String name) {
+    }
+
+    record AccountView(String sid, String name, Instant createdAt, boolean legacyTokensEnabled, long activeTokens,
+                       int tokenLimit) {
+    }
+
+    private final AccountRepository accounts;
+    private final ChangeLog changes;
+    private final TransactionalOperator tx;
+    private final Sids sids;
+    private final Clock clock;
+    private final TokenProperties limits;
+
+    AccountService(AccountRepository accounts, ChangeLog changes, TransactionalOperator tx, Sids sids, Clock clock,
+            TokenProperties limits) {
+        this.accounts = accounts;
+        this.changes = changes;
+        this.tx = tx;
+        this.sids = sids;
+        this.clock = clock;
+        this.limits = limits;
+    }
+
+    /** A chosen SID must not look like a token SID; without one, a new SID is drawn. */
+    Mono<AccountView> create(Actor actor, CreateAccount request) {
+        if (request.sid() != null && !Sids.isValidAccountSid(request.sid())) {
+            return Mono.error(ApiProblem.invalid("sid", "is reserved for token SIDs"));
+        }
+        String sid = request.sid() == null ? sids.newAccountSid() : request.sid();
+        return tx.transactional(insert(actor, sid, request.name().strip()))
+                .then(read(sid));
+    }
+
+    Mono<AccountView> read(String sid) {
+        return accounts.require(sid)
+                .zipWith(accounts.countEnabledTokens(sid))
+                .map(pair -> new AccountView(pair.getT1().sid(), pair.getT1().name(), pair.getT1().createdAt(),
+                        pair.getT1().legacyEnabled(), pair.getT2(), limits.maxActivePerAccount()));
+    }
+
+    private Mono<Void> insert(Actor actor, String sid, String name) {
+        return accounts.insert(sid, name, clock.instant())
+                .flatMap(created -> created
+                        ? changes.record(actor, AuditAction.ACCOUNT_CREATED, sid, sid, Map.of("name", name))
+                        : Mono.error(ApiProblem.conflict("Account exists", "An account with SID " + sid + " already exists")));
+    }
+}

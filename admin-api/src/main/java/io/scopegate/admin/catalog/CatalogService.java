@@ -1,0 +1,97 @@
+package io.scopegate.admin.catalog;
+
+import io.scopegate.admin.audit.AuditAction;
+import io.scopegate.admin.audit.ChangeLog;
+import io.scopegate.admin.error.ApiProblem;
+import io.scopegate.admin.security.Actor;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/**
+ * Changes to the API catalog. Each runs in one transaction with its audit row and its gateway event,
+ * under a catalog-wide lock so two concurrent writers cannot both claim one path.
+ */
+@Service
+class CatalogService {
+
+    /** A stored API, and whether this save created it (201) or replaced it (200). */
+    record SavedApi(ApiDefinition api, boolean created) {
+    }
+
+    private final ApiRepository catalog;
+    private final ChangeLog changes;
+    private final TransactionalOperator tx;
+    private final Clock clock;
+
+    CatalogService(ApiRepository catalog, ChangeLog changes, TransactionalOperator tx, Clock clock) {
+        this.catalog = catalog;
+        this.changes = changes;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    Mono<List<ApiDefinition>> list() {
+        return catalog.all().collectList();
+    }
+
+    Mono<ApiDefinition> read(String id) {
+        return catalog.find(id).switchIfEmpty(Mono.defer(() -> Mono.error(ApiProblem.notFound("No API " + id))));
+    }
+
+    Mono<SavedApi> save(Actor actor, String id, SaveApi request) {
+        ApiDefinition definition = request.definition(id, clock.instant());
+        return tx.transactional(upsert(actor, definition))
+                .flatMap(created -> catalog.find(id).map(stored -> new SavedApi(stored, created)));
+    }
+
+    Mono<Void> delete(Actor actor, String id) {
+        return tx.transactional(catalog.lockCatalog()
+                .then(ensureNotInUse(id))
+                .then(catalog.delete(id))
+                .flatMap(count -> count == 0
+                        ? Mono.error(ApiProblem.notFound("No API " + id))
+                        : changes.record(actor, AuditAction.API_DELETED, null, id, Map.of())));
+    }
+
+    /** Emits true when the API is new. */
+    private Mono<Boolean> upsert(Actor actor, ApiDefinition api) {
+        return catalog.lockCatalog()
+                .then(ensurePathsFree(api))
+                .then(ensureGrantedMethodsKept(api))
+                .then(catalog.upsert(api))
+                .flatMap(created -> changes.record(actor, AuditAction.API_SAVED, null, api.id(), savedDetails(api))
+                        .thenReturn(created));
+    }
+
+    private static Map<String, Object> savedDetails(ApiDefinition api) {
+        return Map.of("paths", api.paths(), "methods", api.methods(), "upstreamUrl", api.upstreamUrl(),
+                "latestVersion", api.latestVersion());
+    }
+
+    private Mono<Void> ensurePathsFree(ApiDefinition api) {
+        return catalog.otherOwnerOfPaths(api.id(), api.paths())
+                .flatMap(owner -> Mono.error(ApiProblem.conflict("Path already routed",
+                        "API " + owner + " already serves one of these path patterns")));
+    }
+
+    /** Never leave a token holding a scope the catalog no longer serves. */
+    private Mono<Void> ensureGrantedMethodsKept(ApiDefinition api) {
+        return catalog.methodsInUse(api.id())
+                .filter(method -> !api.methods().contains(method))
+                .collectList()
+                .flatMap(dropped -> dropped.isEmpty() ? Mono.empty() : Mono.error(ApiProblem.conflict("Method in use",
+                        "Tokens still hold " + api.id() + " scopes for " + String.join(", ", dropped))));
+    }
+
+    /** An API goes only once no token holds a scope on it, so no token is left pointing nowhere. */
+    private Mono<Void> ensureNotInUse(String id) {
+        return catalog.methodsInUse(id)
+                .collectList()
+                .flatMap(inUse -> inUse.isEmpty() ? Mono.empty() : Mono.error(ApiProblem.conflict("API in use",
+                        "Tokens still hold scopes on " + id + " (" + String.join(", ", inUse) + "); remove them first")));
+    }
+}

@@ -1,0 +1,45 @@
+package io.scopegate.admin.error;
+
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+
+/**
+ * Every {@code type} of problem the admin API answers with, its status and its title. The one list
+ * both the responses and the OpenAPI description are built from, so they cannot drift apart.
+ */
+public enum ProblemType {
+    VALIDATION(HttpStatus.BAD_REQUEST, "validation", "Invalid request"),
+    UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized"),
+    FORBIDDEN(HttpStatus.FORBIDDEN, "forbidden", "Forbidden"),
+    NOT_FOUND(HttpStatus.NOT_FOUND, "not-found", "Not Found"),
+    /** A state that forbids the change; its title names which (e.g. {@code API in use}). */
+    CONFLICT(HttpStatus.CONFLICT, "conflict", "Conflict"),
+    ACTIVE_TOKEN_LIMIT(HttpStatus.CONFLICT, "active-token-limit", "Active token limit reached"),
+    GONE(HttpStatus.GONE, "gone", "Gone"),
+    INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal Server Error");
+
+    private static final String PREFIX = "urn:scopegate:problem:";
+
+    private final HttpStatus status;
+    private final URI uri;
+    private final String title;
+
+    ProblemType(HttpStatus status, String slug, String title) {
+        this.status = status;
+        this.uri = URI.create(PREFIX + slug);
+        this.title = title;
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public URI uri() {
+        return uri;
+    }
+
+    /** The usual title; {@link #CONFLICT} problems carry a more specific one. */
+    public String title() {
+        return title;
+    }
+}
