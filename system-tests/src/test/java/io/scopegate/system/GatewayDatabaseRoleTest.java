@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.r2dbc.core.DatabaseClient;
 
-/** The README's least-privilege role for the gateway is enough to route, authenticate, sync and record usage. */
+/** The least-privilege role of docs/schema.md for the gateway is enough to route, authenticate, sync and record usage. */
 class GatewayDatabaseRoleTest extends SystemTest {
 
     @Test

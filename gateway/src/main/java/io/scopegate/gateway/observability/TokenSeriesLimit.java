@@ -13,7 +13,7 @@ import org.springframework.validation.annotation.Validated;
  * series of their own; requests of any token beyond that are counted under {@code token="_overflow"},
  * {@code account="_overflow"}, so nothing goes uncounted and Prometheus stays bounded. Micrometer's
  * {@code MeterFilter.maximumAllowableTags} can only deny meters past the cap, not fold them into one.
- * Cost: about (APIs used × methods × outcomes) series per token; see the README.
+ * Cost: about (APIs used × methods × outcomes) series per token; see docs/operations.md (Cardinality).
  */
 @Component
 class TokenSeriesLimit {

@@ -16,7 +16,8 @@ import reactor.util.retry.Retry;
 
 /**
  * {@code LISTEN scopegate_events} on a connection of its own (a pooled one would be handed to other
- * queries). A notification only says "something changed": the poller reads what. When the connection
+ * queries). A notification names its event ({@link StoreEvent#payload}); the sync reloads that entry
+ * at once and its poll applies the event row in order. When the connection
  * drops, it reconnects with backoff; until then the poll interval bounds how late a change is seen.
  */
 @Component

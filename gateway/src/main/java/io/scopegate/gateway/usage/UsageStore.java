@@ -9,8 +9,8 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Writes a batch of usage in two statements: the daily rows (added to what other replicas wrote)
- * and each token's {@code last_used_at} from its allowed requests. Arrays travel as text and bigint
+ * Writes a batch of usage in three statements: the daily rows (added to what other replicas wrote)
+ * and the {@code last_used_at} of scoped and of legacy tokens from their allowed requests. Arrays travel as text and bigint
  * and are cast in SQL, which every driver version binds the same way.
  */
 @Component

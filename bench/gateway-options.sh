@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# What the gateway's optional features cost per request: one admin API with its embedded store and
+# four Scopegate gateways on the same store, each started with different options, measured one at a
+# time in interleaved rounds (every round runs every variant once, the order rotating per round):
+#   G           defaults: access log on (logger scopegate.access, async appender), tracing off
+#   G-nolog     --logging.level.scopegate.access=off
+#   G-trace10   --scopegate.tracing.enabled=true, sampling probability 0.1 (the default when on)
+#   G-trace100  --scopegate.tracing.enabled=true, sampling probability 1.0
+# Every gateway's stdout and stderr go to a file, as production would ship them. The tracing
+# gateways export spans by OTLP/HTTP to the same nginx as the upstream, whose /v1/traces answers 200
+# at once (and logs each export, so the exports can be counted). Requests are load.sh's: 1,000 valid
+# tokens rotated by a wrk Lua script, wrk -t1 pinned to CPU 0 with nginx, every gateway (all threads)
+# pinned to CPU 1, started unpinned; only one gateway is under load at a time. Per run: requests/s,
+# p50/p99 (wrk --latency), the gateway's CPU µs per request (utime+stime from /proc/<pid>/stat, read
+# 1 s after wrk ends so the async appender's and the span exporter's queues are drained), the access
+# log lines it wrote (the appender drops lines rather than block when its queue is full) and the
+# span exports nginx received. Then the medians, and each variant's difference from G-nolog (= the
+# access log's cost) and from G (= tracing's cost): both the difference of the medians and the
+# median of the per-round differences.
+# Needs: wrk and nginx (apt-get install wrk nginx-light), JDK 17, Maven.
+# Usage: bench/gateway-options.sh [seconds per run, default 15] [rounds, default 7] [connections, default 32]
+#          [warm-up seconds per gateway, default 90]
+#        SKIP_BUILD=1 to use the jars already built.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+duration="${1:-15}"
+rounds="${2:-7}"
+connections="${3:-32}"
+warmup="${4:-90}"
+work="$(mktemp -d)"
+out="$root/bench/results/gateway-options-$(date -u +%Y%m%dT%H%M%SZ).txt"
+mkdir -p "$root/bench/results"
+command -v wrk >/dev/null || { echo "gateway-options.sh: needs wrk (apt-get install wrk)"; exit 1; }
+command -v nginx >/dev/null || { echo "gateway-options.sh: needs nginx (apt-get install nginx-light)"; exit 1; }
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+if [ -z "${SKIP_BUILD:-}" ]; then
+  echo "gateway-options.sh: building..."
+  (cd "$root" && mvn -B -q -Pbench,local -DskipTests package -pl admin-api,gateway -am)
+fi
+# Private copies: a rebuild in the repository during the run must not change the jars under test.
+cp "$root/admin-api/target/admin-api-0.1.0-SNAPSHOT-local.jar" "$work/admin.jar"
+cp "$root/gateway/target/gateway-0.1.0-SNAPSHOT-exec.jar" "$work/gateway.jar"
+
+# Ports of their own, so that load.sh or revocation.sh can run beside this.
+upstream_port=18500 admin_port=18590 store_port=15435
+
+# --- nginx: the upstream (a small JSON body) and the OTLP sink, one worker
+mkdir -p "$work/nginx"
+cat > "$work/nginx/nginx.conf" <<NGINX
+worker_processes 1;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_max_body_size 64m;
+  server {
+    listen 127.0.0.1:$upstream_port;
+    location / { default_type application/json; return 200 '{"ok":true,"items":[1,2,3]}'; }
+    location /v1/traces { access_log $work/nginx/otlp.log; return 200; }
+  }
+}
+NGINX
+nginx -c "$work/nginx/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+
+# --- the admin API with its embedded store
+export SCOPEGATE_CREDENTIALS_HMAC_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
+export SCOPEGATE_CREDENTIALS_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
+export SCOPEGATE_BOOTSTRAP_ADMIN_PASSWORD=bench-operator-password
+java -jar "$work/admin.jar" --server.port=$admin_port --management.server.port=$((admin_port + 1)) \
+  --scopegate.store.embedded.port=$store_port --scopegate.store.embedded.data-dir="$work/pg" >"$work/admin.log" 2>&1 &
+pids+=($!)
+until curl -fs "http://127.0.0.1:$((admin_port + 1))/actuator/health/readiness" >/dev/null 2>&1; do sleep 1; done
+
+# --- the gateways: name, options
+otlp="--management.opentelemetry.tracing.export.otlp.endpoint=http://127.0.0.1:$upstream_port/v1/traces"
+names=(G G-nolog G-trace10 G-trace100)
+options=(
+  ""
+  "--logging.level.scopegate.access=off"
+  "--scopegate.tracing.enabled=true --management.tracing.sampling.probability=0.1 $otlp"
+  "--scopegate.tracing.enabled=true --management.tracing.sampling.probability=1.0 $otlp"
+)
+declare -A gw_pid gw_port gw_log
+for i in "${!names[@]}"; do
+  name=${names[$i]}
+  gw_port[$name]=$((18510 + i))
+  gw_log[$name]="$work/gateway-$name.log"
+  # shellcheck disable=SC2086 # options are words
+  java -jar "$work/gateway.jar" --server.port=${gw_port[$name]} --management.server.port=$((18520 + i)) \
+    --spring.r2dbc.url=r2dbc:postgresql://127.0.0.1:$store_port/postgres --spring.r2dbc.username=postgres \
+    --spring.r2dbc.password=postgres --scopegate.gateway.auth-failures-per-minute=0 ${options[$i]} \
+    >"${gw_log[$name]}" 2>&1 &
+  gw_pid[$name]=$!; pids+=($!)
+done
+for i in "${!names[@]}"; do
+  until curl -fs "http://127.0.0.1:$((18520 + i))/actuator/health/readiness" >/dev/null 2>&1; do
+    kill -0 "${gw_pid[${names[$i]}]}" 2>/dev/null || { echo "gateway ${names[$i]} died:"; tail -n 30 "${gw_log[${names[$i]}]}"; exit 1; }
+    sleep 1
+  done
+done
+
+admin="admin:$SCOPEGATE_BOOTSTRAP_ADMIN_PASSWORD"
+json='Content-Type: application/json'
+admin_url="http://127.0.0.1:$admin_port"
+curl -fs -u "$admin" -X PUT "$admin_url/v1/apis/bench" -H "$json" \
+  -d "{\"name\":\"bench\",\"paths\":[\"/bench/**\"],\"methods\":[\"GET\"],\"upstreamUrl\":\"http://127.0.0.1:$upstream_port\",\"latestVersion\":1}" >/dev/null
+echo "gateway-options.sh: creating 1,000 tokens (50 accounts x 20)..."
+create_account_tokens() {
+  local account="BENCH$1"
+  curl -fs -u "$admin" -X POST "$admin_url/v1/accounts" -H "$json" -d "{\"sid\":\"$account\",\"name\":\"$account\"}" >/dev/null
+  for _ in $(seq 1 20); do
+    curl -fs -w '\n' -u "$admin" -X POST "$admin_url/v1/accounts/$account/tokens" -H "$json" \
+      -d '{"name":"bench","scopes":[{"api":"bench","methods":["GET"]}]}' \
+      | sed -n 's/.*"sid":"\([^"]*\)".*"authToken":"\([^"]*\)".*/\1:\2/p'
+  done
+}
+export -f create_account_tokens; export admin json admin_url
+seq 1 50 | xargs -P 4 -I{} bash -c 'create_account_tokens {}' > "$work/credentials.txt"
+[ "$(wc -l < "$work/credentials.txt")" -eq 1000 ] || { echo "gateway-options.sh: expected 1000 tokens"; exit 1; }
+
+{ echo "local headers = {}"
+  while IFS= read -r pair; do echo "headers[#headers + 1] = \"Basic $(printf '%s' "$pair" | base64 -w0)\""; done < "$work/credentials.txt"
+  cat <<'LUA'
+local i = 0
+request = function()
+  i = i % #headers + 1
+  return wrk.format("GET", "/bench/item", { ["Authorization"] = headers[i] })
+end
+LUA
+} > "$work/valid.lua"
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks_per_second=$(getconf CLK_TCK)
+
+# Pinning as in load.sh (PIN=0 turns it off): every gateway's threads on CPU 1, wrk and nginx on CPU 0.
+# The idle gateways share CPU 1 with the one under test; each variant has the same three idle beside it.
+load_cpu=()
+if [ "${PIN:-1}" = 1 ]; then
+  load_cpu=(taskset -c 0)
+  for name in "${names[@]}"; do taskset -a -p 2 "${gw_pid[$name]}" >/dev/null; done
+  for pid in $(cat "$work/nginx/nginx.pid") $(pgrep -P "$(cat "$work/nginx/nginx.pid")"); do taskset -p 1 "$pid" >/dev/null; done
+fi
+
+to_ms() { # wrk's latency (850.00us, 6.60ms, 1.20s) in milliseconds
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n *= 1; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+load1() { awk '{print $1}' /proc/loadavg; }
+
+run() { # name
+  local name=$1 pid=${gw_pid[$1]} url="http://127.0.0.1:${gw_port[$1]}" log=${gw_log[$1]}
+  local before after log_before exports_before result
+  local load_before; load_before=$(load1)
+  log_before=$(stat -c %s "$log")
+  exports_before=$(wc -l < "$work/nginx/otlp.log" 2>/dev/null || echo 0)
+  before=$(cpu_ticks "$pid")
+  result=$("${load_cpu[@]}" wrk -t1 -c"$connections" -d"${duration}s" --latency -s "$work/valid.lua" "$url")
+  sleep 1 # let the async appender and the span exporter drain what this run queued
+  after=$(cpu_ticks "$pid")
+  local rps p50 p99 requests non2xx cpu_us lines exports
+  rps=$(echo "$result" | awk '/Requests\/sec/ {print $2}')
+  p50=$(to_ms "$(echo "$result" | awk '$1 == "50%" {print $2}')")
+  p99=$(to_ms "$(echo "$result" | awk '$1 == "99%" {print $2}')")
+  requests=$(echo "$result" | awk '/requests in/ {print $1}')
+  non2xx=$(echo "$result" | awk '/Non-2xx/ {print $4}')
+  cpu_us=$(awk -v t=$((after - before)) -v hz="$ticks_per_second" -v n="$requests" 'BEGIN {printf "%.1f", t / hz / n * 1e6}')
+  lines=$(tail -c +$((log_before + 1)) "$log" | grep -c 'scopegate.access' || true)
+  exports=$(( $(wc -l < "$work/nginx/otlp.log" 2>/dev/null || echo 0) - exports_before ))
+  printf '%-10s round %s  rps %9s  p50 %7s ms  p99 %7s ms  cpu/req %6s us  requests %7s  non-2xx %s  log-lines %7s  span-exports %4s  load1 %s-%s\n' \
+    "$name" "$round" "$rps" "$p50" "$p99" "$cpu_us" "$requests" "${non2xx:-0}" "$lines" "$exports" "$load_before" "$(load1)" | tee -a "$out"
+}
+
+# JIT warm-up: every gateway gets $warmup seconds of the same load, in 15 s turns.
+echo "gateway-options.sh: warming up (JIT), ${warmup} s per gateway in 15 s turns..."
+for _ in $(seq 1 $(( (warmup + 14) / 15 ))); do
+  for name in "${names[@]}"; do
+    "${load_cpu[@]}" wrk -t1 -c"$connections" -d15s -s "$work/valid.lua" "http://127.0.0.1:${gw_port[$name]}" >/dev/null
+  done
+done
+
+{ echo "# bench/gateway-options.sh $(date -u +%FT%TZ): ${duration}s x ${rounds} rounds, ${connections} connections, wrk -t1, pinned: ${PIN:-1}, warm-up ${warmup}s per gateway"
+  echo "# $(nproc) cores, $(java -version 2>&1 | head -n 1), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "# uptime before the rounds: $(uptime)"
+  for i in "${!names[@]}"; do echo "# ${names[$i]}: ${options[$i]:-(defaults)}"; done
+  echo "# other processes on this machine (top 5 by CPU, before the rounds):"
+  ps -eo pcpu,args --sort=-pcpu | head -n 6 | cut -c 1-160 | sed 's/^/#   /'; } | tee "$out"
+for round in $(seq 1 "$rounds"); do
+  echo "# round $round: $(uptime)" | tee -a "$out"
+  for k in "${!names[@]}"; do run "${names[$(( (k + round - 1) % ${#names[@]} ))]}"; done # order rotates per round
+done
+echo "# after the rounds: $(uptime)" | tee -a "$out"
+
+median() { # name, field number: the median of that field over the rounds
+  grep "^$1 " "$out" | awk -v f="$2" '{print $f}' | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+paired() { # name, reference, field: the median over the rounds of (name's value - reference's value) in the same round
+  join <(grep "^$1 " "$out" | awk -v f="$3" '{print $3, $f}' | sort) <(grep "^$2 " "$out" | awk -v f="$3" '{print $3, $f}' | sort) \
+    | awk '{print $2 - $3}' | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+# fields: 5 rps, 7 p50, 10 p99, 13 cpu/req
+echo "# medians over $rounds rounds" | tee -a "$out"
+for name in "${names[@]}"; do
+  printf '# %-10s %9.0f rps  p50 %6.2f ms  p99 %6.2f ms  cpu/req %6.1f us\n' "$name" "$(median "$name" 5)" "$(median "$name" 7)" "$(median "$name" 10)" "$(median "$name" 13)"
+done | tee -a "$out"
+echo "# differences: CPU/request (difference of medians, % of the reference; median of per-round differences), req/s (difference of medians in %)" | tee -a "$out"
+for ref in G-nolog G; do
+  for name in "${names[@]}"; do
+    [ "$name" = "$ref" ] && continue
+    awk -v n="$name" -v r="$ref" -v c="$(median "$name" 13)" -v rc="$(median "$ref" 13)" -v pc="$(paired "$name" "$ref" 13)" \
+      -v s="$(median "$name" 5)" -v rs="$(median "$ref" 5)" 'BEGIN {
+      printf "# %-10s vs %-7s cpu/req %+6.1f us (%+5.1f %%), per-round median %+6.1f us; rps %+5.1f %%\n", n, r, c - rc, 100 * (c - rc) / rc, pc, 100 * (s - rs) / rs }'
+  done
+done | tee -a "$out"
+{ echo "# span exports received by the sink: $(wc -l < "$work/nginx/otlp.log" 2>/dev/null || echo 0), statuses: $(awk '{print $9}' "$work/nginx/otlp.log" 2>/dev/null | sort | uniq -c | tr '\n' ' ')"
+  for name in "${names[@]}"; do
+    echo "# $name stdout: $(stat -c %s "${gw_log[$name]}") bytes, $(grep -c 'scopegate.access' "${gw_log[$name]}" || true) access lines; a sample line:"
+    grep -m 1 'scopegate.access' "${gw_log[$name]}" | cut -c 1-400 | sed 's/^/#   /' || true
+    grep -iE 'WARN|ERROR' "${gw_log[$name]}" | grep -v 'scopegate.access' | head -n 3 | cut -c 1-300 | sed 's/^/#   warn: /' || true
+  done; } | tee -a "$out"
+echo "gateway-options.sh: results in $out"
