@@ -13,6 +13,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.boot.webtestclient.autoconfigure.WebTestClientBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
@@ -20,6 +21,7 @@ import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 
 /**
  * Base of the admin API's HTTP tests: the real application on a random port, on the embedded
@@ -30,7 +32,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         properties = "spring.config.name=" + AdminApiApplication.CONFIG_NAME)
 @AutoConfigureWebTestClient
 @ActiveProfiles("test")
-@Import(AdminApiTest.TestClock.class)
+@Import({AdminApiTest.TestClock.class, AdminApiTest.DescribedResponses.class})
 public abstract class AdminApiTest {
 
     protected static final String OPERATOR_PASSWORD = "test-operator-password";
@@ -42,6 +44,16 @@ public abstract class AdminApiTest {
         @Primary
         MutableClock mutableClock() {
             return new MutableClock();
+        }
+    }
+
+    /** Every response the tests' WebTestClient receives must be one docs/openapi.yaml describes. */
+    @TestConfiguration
+    static class DescribedResponses {
+        @Bean
+        WebTestClientBuilderCustomizer openApiConformance() {
+            ExchangeFilterFunction conformance = OpenApiConformance.ofCommittedDescription();
+            return builder -> builder.filter(conformance);
         }
     }
 

@@ -2,7 +2,14 @@ package io.scopegate.admin.account;
 
 import io.scopegate.admin.account.AccountService.AccountView;
 import io.scopegate.admin.account.AccountService.CreateAccount;
+import io.scopegate.admin.openapi.ProblemResponses;
 import io.scopegate.admin.security.Actor;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
 import org.springframework.http.ResponseEntity;
@@ -15,6 +22,7 @@ import reactor.core.publisher.Mono;
 
 /** Accounts: created by operators, read by operators and the account's own users. */
 @RestController
+@Tag(name = "Accounts", description = "Tenants that own tokens: created by operators, read by operators and the account's users")
 class AccountController {
 
     private final AccountService accounts;
@@ -24,12 +32,23 @@ class AccountController {
     }
 
     @PostMapping("/v1/accounts")
+    @Operation(operationId = "createAccount", summary = "Create an account (operators)")
+    @ApiResponse(responseCode = "201", description = "Created",
+            headers = @Header(name = "Location", description = "Path of the new resource", schema = @Schema(type = "string")),
+            content = @Content(schema = @Schema(implementation = AccountView.class)))
+    @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
+    @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
+    @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
     Mono<ResponseEntity<AccountView>> create(Actor actor, @Valid @RequestBody CreateAccount request) {
         return accounts.create(actor, request)
                 .map(view -> ResponseEntity.created(URI.create("/v1/accounts/" + view.sid())).body(view));
     }
 
     @GetMapping("/v1/accounts/{account}")
+    @Operation(operationId = "readAccount", summary = "Read an account with its enabled-token count and limit")
+    @ApiResponse(responseCode = "200", description = "The account")
+    @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
+    @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)
     Mono<AccountView> read(@PathVariable String account) {
         return accounts.read(account);
     }

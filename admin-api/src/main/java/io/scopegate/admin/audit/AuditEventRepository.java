@@ -2,6 +2,7 @@ package io.scopegate.admin.audit;
 
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -14,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class AuditEventRepository {
 
-    record AuditEvent(Instant at, String actor, String action, String tokenSid, String sourceIp, Map<String, Object> details) {
+    record AuditEvent(Instant at, String actor, String action, @Schema(nullable = true) String tokenSid,
+                      @Schema(nullable = true) String sourceIp, Map<String, Object> details) {
     }
 
     private final DatabaseClient db;

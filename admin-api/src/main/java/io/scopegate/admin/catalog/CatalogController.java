@@ -1,6 +1,13 @@
 package io.scopegate.admin.catalog;
 
+import io.scopegate.admin.openapi.ProblemResponses;
 import io.scopegate.admin.security.Actor;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
@@ -15,6 +22,7 @@ import reactor.core.publisher.Mono;
 
 /** The API catalog: any admin reads it (to choose scopes); operators change it. */
 @RestController
+@Tag(name = "API catalog", description = "The upstream APIs the gateway fronts: any admin reads them, operators change them")
 class CatalogController {
 
     record ApiList(List<ApiDefinition> items) {
@@ -27,16 +35,30 @@ class CatalogController {
     }
 
     @GetMapping("/v1/apis")
+    @Operation(operationId = "listApis", summary = "List the API catalog")
+    @ApiResponse(responseCode = "200", description = "Every API, by id")
     Mono<ApiList> list() {
         return catalog.list().map(ApiList::new);
     }
 
     @GetMapping("/v1/apis/{api}")
+    @Operation(operationId = "readApi", summary = "Read one API")
+    @ApiResponse(responseCode = "200", description = "The API")
+    @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)
     Mono<ApiDefinition> read(@PathVariable String api) {
         return catalog.read(api);
     }
 
     @PutMapping("/v1/apis/{api}")
+    @Operation(operationId = "saveApi", summary = "Create or replace an API (operators); gateways route to it within a second")
+    @ApiResponse(responseCode = "201", description = "Created",
+            headers = @Header(name = "Location", description = "Path of the new resource", schema = @Schema(type = "string")),
+            content = @Content(schema = @Schema(implementation = ApiDefinition.class)))
+    @ApiResponse(responseCode = "200", description = "Replaced",
+            content = @Content(schema = @Schema(implementation = ApiDefinition.class)))
+    @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
+    @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
+    @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
     Mono<ResponseEntity<ApiDefinition>> save(Actor actor, @PathVariable String api, @Valid @RequestBody SaveApi request) {
         return catalog.save(actor, api, request)
                 .map(saved -> saved.created()
@@ -45,6 +67,11 @@ class CatalogController {
     }
 
     @DeleteMapping("/v1/apis/{api}")
+    @Operation(operationId = "deleteApi", summary = "Delete an API (operators); refused while a token holds a scope on it")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
+    @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)
+    @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
     Mono<ResponseEntity<Void>> delete(Actor actor, @PathVariable String api) {
         return catalog.delete(actor, api).thenReturn(ResponseEntity.noContent().build());
     }

@@ -2,6 +2,7 @@ package io.scopegate.admin.legacy;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.scopegate.store.scope.LegacyKind;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 
 /**
@@ -9,7 +10,7 @@ import java.time.Instant;
  * username legacy integrations already use); {@code authToken} appears only when just issued.
  */
 record LegacyToken(LegacyKind kind, String sid, int apiVersion, Instant createdAt, Instant updatedAt,
-                   Instant credentialsRotatedAt, Instant lastUsedAt,
+                   Instant credentialsRotatedAt, @Schema(nullable = true) Instant lastUsedAt,
                    @JsonInclude(JsonInclude.Include.NON_NULL) String authToken) {
 
     LegacyToken withAuthToken(String secret) {

@@ -1,6 +1,12 @@
 package io.scopegate.admin.security;
 
+import io.scopegate.admin.openapi.ProblemResponses;
 import io.scopegate.admin.security.AdminUserService.SaveUser;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -12,9 +18,11 @@ import reactor.core.publisher.Mono;
 
 /** {@code PUT /v1/users/{username}}: operators create or replace admin users. */
 @RestController
+@Tag(name = "Admin users", description = "Who may use this API, with which role and, for account roles, which account")
 class AdminUserController {
 
-    record UserView(String username, AdminRole role, String account) {
+    /** {@code account} is null for an OPERATOR. */
+    record UserView(String username, AdminRole role, @Schema(nullable = true) String account) {
     }
 
     private final AdminUserService users;
@@ -24,6 +32,14 @@ class AdminUserController {
     }
 
     @PutMapping("/v1/users/{username}")
+    @Operation(operationId = "saveAdminUser", summary = "Create or replace an admin user (operators)")
+    @ApiResponse(responseCode = "201", description = "Created",
+            content = @Content(schema = @Schema(implementation = UserView.class)))
+    @ApiResponse(responseCode = "200", description = "Replaced",
+            content = @Content(schema = @Schema(implementation = UserView.class)))
+    @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
+    @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
+    @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
     Mono<ResponseEntity<UserView>> save(Actor actor, @PathVariable String username, @Valid @RequestBody SaveUser request) {
         return users.save(actor, username, request)
                 .map(created -> ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)

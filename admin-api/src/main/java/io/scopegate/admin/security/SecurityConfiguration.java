@@ -48,6 +48,9 @@ class SecurityConfiguration {
                         .accessDeniedHandler(denied))
                 .authorizeExchange(rules -> rules
                         .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus", "/actuator/info").permitAll()
+                        // The API's description and its rendered page: public, like any API reference. Read-only.
+                        .pathMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/swagger-config",
+                                "/docs", "/swagger-ui/**").permitAll()
                         .pathMatchers(HttpMethod.GET, "/v1/apis", "/v1/apis/*").authenticated()
                         .pathMatchers(HttpMethod.PUT, "/v1/apis/*").hasRole(AdminRole.OPERATOR.name())
                         .pathMatchers(HttpMethod.DELETE, "/v1/apis/*").hasRole(AdminRole.OPERATOR.name())

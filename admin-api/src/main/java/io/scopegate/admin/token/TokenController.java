@@ -1,6 +1,14 @@
 package io.scopegate.admin.token;
 
+import io.scopegate.admin.openapi.ProblemResponses;
 import io.scopegate.admin.security.Actor;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Validator;
 import jakarta.validation.groups.Default;
 import java.net.URI;
@@ -24,6 +32,9 @@ import tools.jackson.databind.node.ObjectNode;
 /** {@code /v1/accounts/{account}/tokens}: the scoped-token lifecycle over HTTP. */
 @RestController
 @RequestMapping("/v1/accounts/{account}/tokens")
+@Tag(name = "Scoped tokens", description = "An account's scoped tokens: at most 20 enabled per account")
+@ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
+@ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)
 class TokenController {
 
     record TokenList(List<TokenView> items) {
@@ -53,60 +64,100 @@ class TokenController {
     }
 
     @GetMapping
+    @Operation(operationId = "listTokens", summary = "List the account's tokens, newest first")
+    @ApiResponse(responseCode = "200", description = "The tokens that match every filter given")
+    @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
     Mono<TokenList> list(@PathVariable String account, @RequestParam(required = false) String name,
-            @RequestParam(required = false) String createdOn, @RequestParam(required = false) String state) {
+            @Parameter(schema = @Schema(allowableValues = {"LAST_7_DAYS", "LAST_30_DAYS", "MORE_THAN_30_DAYS"}))
+            @RequestParam(required = false) String createdOn,
+            @Parameter(schema = @Schema(allowableValues = {"ENABLED", "DISABLED"}))
+            @RequestParam(required = false) String state) {
         return tokens.list(account, TokenListQuery.of(name, createdOn, state)).map(TokenList::new);
     }
 
     @PostMapping
+    @Operation(operationId = "createToken", summary = "Create a token; the response shows its secret")
+    @ApiResponse(responseCode = "201", description = "Created, with `authToken`",
+            headers = @Header(name = "Location", description = "Path of the new resource", schema = @Schema(type = "string")),
+            content = @Content(schema = @Schema(implementation = TokenView.class)))
+    @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
+    @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
     Mono<ResponseEntity<TokenView>> create(Actor actor, @PathVariable String account,
             @Validated({Default.class, TokenFields.Create.class}) @RequestBody TokenFields request) {
         return tokens.create(actor, account, request).map(TokenController::created);
     }
 
     @GetMapping("/{sid}")
+    @Operation(operationId = "readToken", summary = "Read a token (never its secret)")
+    @ApiResponse(responseCode = "200", description = "The token")
     Mono<TokenView> read(@PathVariable String account, @PathVariable String sid) {
         return tokens.get(account, sid);
     }
 
     @PatchMapping("/{sid}")
+    @Operation(operationId = "updateToken", summary = "Change the fields present; null clears one, scopes [] clears all",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(schema = @Schema(ref = TokenSchemas.PATCH_REF))))
+    @ApiResponse(responseCode = "200", description = "The changed token")
+    @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
     Mono<TokenView> update(Actor actor, @PathVariable String account, @PathVariable String sid, @RequestBody ObjectNode body) {
         return tokens.update(actor, account, sid, TokenPatch.parse(body, json, validator));
     }
 
     @PostMapping("/{sid}/duplicate")
+    @Operation(operationId = "duplicateToken", summary = "A new token with the same scopes and settings, a new SID and secret")
+    @ApiResponse(responseCode = "201", description = "Created, with `authToken`",
+            headers = @Header(name = "Location", description = "Path of the new resource", schema = @Schema(type = "string")),
+            content = @Content(schema = @Schema(implementation = TokenView.class)))
+    @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
+    @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
     Mono<ResponseEntity<TokenView>> duplicate(Actor actor, @PathVariable String account, @PathVariable String sid,
             @RequestBody(required = false) DuplicateRequest request) {
         return tokens.duplicate(actor, account, sid, request == null ? null : request.name()).map(TokenController::created);
     }
 
     @PostMapping("/{sid}/reset")
+    @Operation(operationId = "resetToken", summary = "A new secret, same SID; the old one stops now or after graceSeconds (max 7 days)")
+    @ApiResponse(responseCode = "200", description = "The token, with its new `authToken`")
+    @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
     Mono<TokenView> reset(Actor actor, @PathVariable String account, @PathVariable String sid,
             @RequestBody(required = false) ResetRequest request) {
         return tokens.reset(actor, account, sid, request == null ? null : request.graceSeconds());
     }
 
     @PostMapping("/{sid}/upgrade-version")
+    @Operation(operationId = "upgradeTokenVersion", summary = "Move the token to the latest API version")
+    @ApiResponse(responseCode = "200", description = "The token")
     Mono<TokenView> upgradeVersion(Actor actor, @PathVariable String account, @PathVariable String sid) {
         return tokens.upgradeVersion(actor, account, sid);
     }
 
     @PostMapping("/{sid}/disable")
+    @Operation(operationId = "disableToken", summary = "Disable the token; gateways refuse it within a second")
+    @ApiResponse(responseCode = "200", description = "The token")
     Mono<TokenView> disable(Actor actor, @PathVariable String account, @PathVariable String sid) {
         return tokens.disable(actor, account, sid);
     }
 
     @PostMapping("/{sid}/enable")
+    @Operation(operationId = "enableToken", summary = "Enable the token, within the account's active-token limit")
+    @ApiResponse(responseCode = "200", description = "The token")
+    @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
     Mono<TokenView> enable(Actor actor, @PathVariable String account, @PathVariable String sid) {
         return tokens.enable(actor, account, sid);
     }
 
     @DeleteMapping("/{sid}")
+    @Operation(operationId = "deleteToken", summary = "Delete the token for good")
+    @ApiResponse(responseCode = "204", description = "Deleted")
     Mono<ResponseEntity<Void>> delete(Actor actor, @PathVariable String account, @PathVariable String sid) {
         return tokens.delete(actor, account, sid).thenReturn(ResponseEntity.status(HttpStatus.NO_CONTENT).build());
     }
 
     @GetMapping("/{sid}/credentials")
+    @Operation(operationId = "readTokenCredentials", summary = "Show the token's secret again (audited)")
+    @ApiResponse(responseCode = "200", description = "The SID and secret")
+    @ApiResponse(responseCode = "410", ref = ProblemResponses.GONE)
     Mono<CredentialsView> credentials(Actor actor, @PathVariable String account, @PathVariable String sid) {
         return tokens.credentials(actor, account, sid).map(secret -> new CredentialsView(sid, secret.value()));
     }

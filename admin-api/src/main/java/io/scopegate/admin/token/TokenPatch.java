@@ -22,7 +22,7 @@ record TokenPatch(Set<String> present, TokenFields fields) {
 
     static final Set<String> EDITABLE = Set.of("name", "description", "primaryContact", "developerEmails", "scopes",
             "expiresAt", "allowedIps", "rateLimit");
-    private static final Set<String> NOT_NULLABLE = Set.of("name", "developerEmails", "scopes");
+    static final Set<String> NOT_NULLABLE = Set.of("name", "developerEmails", "scopes");
 
     static TokenPatch parse(ObjectNode body, JsonMapper json, Validator validator) {
         List<FieldProblem> errors = new ArrayList<>();

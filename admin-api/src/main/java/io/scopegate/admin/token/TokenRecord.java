@@ -2,14 +2,17 @@ package io.scopegate.admin.token;
 
 import io.scopegate.store.scope.Scope;
 import io.scopegate.store.token.TokenState;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 
 /** A scoped token as stored, minus its secret. Serialised as the contract's token JSON. */
-public record TokenRecord(String sid, String accountSid, String name, String description, String primaryContact,
-                   List<String> developerEmails, int apiVersion, TokenState state, List<Scope> scopes,
-                   Instant createdAt, Instant updatedAt, Instant credentialsRotatedAt, Instant lastUsedAt,
-                   Instant expiresAt, List<String> allowedIps, RateLimit rateLimit) {
+public record TokenRecord(String sid, String accountSid, String name, @Schema(nullable = true) String description,
+                   @Schema(nullable = true) String primaryContact, List<String> developerEmails, int apiVersion,
+                   TokenState state, List<Scope> scopes, Instant createdAt, Instant updatedAt,
+                   Instant credentialsRotatedAt, @Schema(nullable = true) Instant lastUsedAt,
+                   @Schema(nullable = true) Instant expiresAt, @Schema(nullable = true) List<String> allowedIps,
+                   RateLimit rateLimit) {
 
     TokenRecord withScopes(List<Scope> newScopes) {
         return new TokenRecord(sid, accountSid, name, description, primaryContact, developerEmails, apiVersion, state,

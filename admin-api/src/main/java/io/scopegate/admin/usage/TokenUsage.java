@@ -2,6 +2,7 @@ package io.scopegate.admin.usage;
 
 import io.scopegate.admin.token.TokenRecord;
 import io.scopegate.store.scope.Scope;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +12,8 @@ import java.util.List;
  * was used, which granted scopes were never used, and what was refused and why (so an integration
  * developer sees "campaigns:POST, out_of_scope" rather than guessing).
  */
-record TokenUsage(String sid, int days, long requests, long denied, Instant lastUsedAt, List<ScopeUse> scopes,
-                  List<ScopeRef> unusedScopes, List<Denial> denials) {
+record TokenUsage(String sid, int days, long requests, long denied, @Schema(nullable = true) Instant lastUsedAt,
+                  List<ScopeUse> scopes, List<ScopeRef> unusedScopes, List<Denial> denials) {
 
     static final String ALLOWED = "allowed";
 
@@ -23,7 +24,7 @@ record TokenUsage(String sid, int days, long requests, long denied, Instant last
         }
     }
 
-    record ScopeUse(String api, String method, long requests, Instant lastUsedAt) {
+    record ScopeUse(String api, String method, long requests, @Schema(nullable = true) Instant lastUsedAt) {
     }
 
     record Denial(String api, String method, String outcome, long requests) {

@@ -2,7 +2,11 @@ package io.scopegate.admin.usage;
 
 import io.scopegate.admin.account.AccountRepository;
 import io.scopegate.admin.error.ApiProblem;
+import io.scopegate.admin.openapi.ProblemResponses;
 import io.scopegate.admin.token.TokenQueries;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -17,6 +21,10 @@ import reactor.core.publisher.Mono;
  * credentials are due for rotation, which tokens are stale, never used, expiring or behind.
  */
 @RestController
+@Tag(name = "Usage", description = "How tokens are used, and what to do about them")
+@ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
+@ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
+@ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)
 class UsageController {
 
     static final int MAX_DAYS = 400;
@@ -36,6 +44,8 @@ class UsageController {
     }
 
     @GetMapping("/v1/accounts/{account}/tokens/{sid}/usage")
+    @Operation(operationId = "readTokenUsage", summary = "One token's requests over `days` days, per granted scope; its unused scopes")
+    @ApiResponse(responseCode = "200", description = "The token's usage")
     Mono<TokenUsage> tokenUsage(@PathVariable String account, @PathVariable String sid, @RequestParam(defaultValue = "30") int days) {
         LocalDate since = since(days);
         return accounts.requireExists(account)
@@ -45,6 +55,8 @@ class UsageController {
     }
 
     @GetMapping("/v1/accounts/{account}/token-report")
+    @Operation(operationId = "readTokenReport", summary = "Every token of the account with its findings (unused scopes, rotation due, …)")
+    @ApiResponse(responseCode = "200", description = "The report")
     Mono<TokenReports.TokenReport> report(@PathVariable String account, @RequestParam(defaultValue = "30") int days) {
         LocalDate since = since(days);
         return accounts.requireExists(account).then(reports.report(account, days, since));
