@@ -28,7 +28,8 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
  * PostgreSQL, with a clock the test moves. Each test makes its own accounts, so tests share one
  * context and one database without seeing each other's tokens.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.name=" + AdminApiApplication.CONFIG_NAME)
 @AutoConfigureWebTestClient
 @ActiveProfiles("test")
@@ -86,34 +87,54 @@ public abstract class AdminApiTest {
 
     /** A new account and its id. */
     protected String newAccount() {
-        Map<?, ?> body = operator().post().uri("/v1/accounts")
+        Map<?, ?> body = operator()
+                .post()
+                .uri("/v1/accounts")
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("name", "Account " + unique("")))
                 .exchange()
-                .expectStatus().isCreated()
-                .expectBody(Map.class).returnResult().getResponseBody();
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
         return (String) body.get("sid");
     }
 
     /** Creates an admin user of the given role on the account; returns the username. */
     protected String newUser(String account, String role) {
         String username = unique("user");
-        operator().put().uri("/v1/users/{u}", username)
+        operator()
+                .put()
+                .uri("/v1/users/{u}", username)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("password", USER_PASSWORD, "role", role, "account", account))
                 .exchange()
-                .expectStatus().isCreated();
+                .expectStatus()
+                .isCreated();
         return username;
     }
 
     /** Registers (or replaces) an API serving the given methods under /{id}/**. */
     protected void putApi(String id, int latestVersion, String... methods) {
-        operator().put().uri("/v1/apis/{id}", id)
+        operator()
+                .put()
+                .uri("/v1/apis/{id}", id)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("name", id, "paths", List.of("/" + id + "/**"), "methods", List.of(methods),
-                        "upstreamUrl", "http://localhost:9/" + id, "latestVersion", latestVersion))
+                .bodyValue(Map.of(
+                        "name",
+                        id,
+                        "paths",
+                        List.of("/" + id + "/**"),
+                        "methods",
+                        List.of(methods),
+                        "upstreamUrl",
+                        "http://localhost:9/" + id,
+                        "latestVersion",
+                        latestVersion))
                 .exchange()
-                .expectStatus().is2xxSuccessful();
+                .expectStatus()
+                .is2xxSuccessful();
     }
 
     /** An API unique to the calling test, serving GET and POST. */
@@ -124,27 +145,39 @@ public abstract class AdminApiTest {
     }
 
     protected Map<String, Object> createToken(WebTestClient client, String account, Map<String, ?> body) {
-        return client.post().uri("/v1/accounts/{a}/tokens", account)
+        return client.post()
+                .uri("/v1/accounts/{a}/tokens", account)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body)
                 .exchange()
-                .expectStatus().isCreated()
-                .expectBody(MAP).returnResult().getResponseBody();
+                .expectStatus()
+                .isCreated()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
     }
 
     protected Map<String, Object> createToken(String account, String name, String api, String... methods) {
-        return createToken(operator(), account, Map.of("name", name,
-                "scopes", List.of(Map.of("api", api, "methods", List.of(methods)))));
+        return createToken(
+                operator(),
+                account,
+                Map.of("name", name, "scopes", List.of(Map.of("api", api, "methods", List.of(methods)))));
     }
 
     /** The SIDs a token listing returns, in order; {@code query} starts with ? or is empty. */
     @SuppressWarnings("unchecked")
     protected List<String> listSids(String account, String query) {
-        Map<String, Object> body = operator().get().uri("/v1/accounts/" + account + "/tokens" + query)
+        Map<String, Object> body = operator()
+                .get()
+                .uri("/v1/accounts/" + account + "/tokens" + query)
                 .exchange()
-                .expectStatus().isOk()
-                .expectBody(MAP).returnResult().getResponseBody();
-        return ((List<Map<String, Object>>) body.get("items")).stream().map(t -> (String) t.get("sid")).toList();
+                .expectStatus()
+                .isOk()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
+        return ((List<Map<String, Object>>) body.get("items"))
+                .stream().map(t -> (String) t.get("sid")).toList();
     }
 
     /** Does the stored credential of this token accept this secret right now (as the gateway will ask)? */
@@ -153,27 +186,33 @@ public abstract class AdminApiTest {
     }
 
     protected StoredCredential storedCredential(String table, String where, Map<String, ?> bindings) {
-        return db.sql("select secret_hash, previous_secret_hash, previous_secret_valid_until from " + table + " where " + where)
+        return db.sql("select secret_hash, previous_secret_hash, previous_secret_valid_until from " + table + " where "
+                        + where)
                 .bindValues(bindings)
-                .map((row, meta) -> new StoredCredential(row.get(0, byte[].class), row.get(1, byte[].class),
-                        row.get(2, Instant.class)))
+                .map((row, meta) -> new StoredCredential(
+                        row.get(0, byte[].class), row.get(1, byte[].class), row.get(2, Instant.class)))
                 .one()
                 .block(Duration.ofSeconds(10));
     }
 
     protected long count(String sql, Object key) {
-        return db.sql(sql).bind(0, key).map((row, meta) -> row.get(0, Long.class)).one().block(Duration.ofSeconds(10));
+        return db.sql(sql)
+                .bind(0, key)
+                .map((row, meta) -> row.get(0, Long.class))
+                .one()
+                .block(Duration.ofSeconds(10));
     }
 
     @SuppressWarnings("unchecked")
     protected static void assertProblem(Map<String, Object> body, int status, String field) {
         assertThat(body).containsEntry("status", status);
         if (field != null) {
-            assertThat((List<Map<String, Object>>) body.get("errors")).extracting(e -> e.get("field")).contains(field);
+            assertThat((List<Map<String, Object>>) body.get("errors"))
+                    .extracting(e -> e.get("field"))
+                    .contains(field);
         }
     }
 
     protected static final org.springframework.core.ParameterizedTypeReference<Map<String, Object>> MAP =
-            new org.springframework.core.ParameterizedTypeReference<>() {
-            };
+            new org.springframework.core.ParameterizedTypeReference<>() {};
 }

@@ -12,10 +12,27 @@ class ManagementEndpointsTest extends AdminApiTest {
 
     @Test
     void healthShowsTheStoreAndPrometheusExportsMetrics() {
-        WebTestClient management = WebTestClient.bindToServer().baseUrl("http://localhost:" + managementPort).build();
-        management.get().uri("/actuator/health").exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.status").isEqualTo("UP").jsonPath("$.components.r2dbc.status").isEqualTo("UP");
-        management.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
-                .expectBody(String.class).value(body -> org.assertj.core.api.Assertions.assertThat(body).contains("jvm_memory_used_bytes"));
+        WebTestClient management = WebTestClient.bindToServer()
+                .baseUrl("http://localhost:" + managementPort)
+                .build();
+        management
+                .get()
+                .uri("/actuator/health")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components.r2dbc.status")
+                .isEqualTo("UP");
+        management
+                .get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .value(body -> org.assertj.core.api.Assertions.assertThat(body).contains("jvm_memory_used_bytes"));
     }
 }

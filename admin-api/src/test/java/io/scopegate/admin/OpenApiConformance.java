@@ -31,6 +31,7 @@ final class OpenApiConformance implements ExchangeFilterFunction {
 
     /** The description documents the REST API; other paths (the description itself, deny-by-default probes) are not operations. */
     private static final String API_PREFIX = "/v1/";
+
     private static final Path DESCRIPTION = Path.of("..", "docs", "openapi.yaml");
 
     private final OpenApiInteractionValidator validator;
@@ -52,7 +53,8 @@ final class OpenApiConformance implements ExchangeFilterFunction {
                     .withResolveCombinators(true)
                     .build());
         } catch (IOException e) {
-            throw new UncheckedIOException("docs/openapi.yaml is missing; see OpenApiSpecTest for how to generate it", e);
+            throw new UncheckedIOException(
+                    "docs/openapi.yaml is missing; see OpenApiSpecTest for how to generate it", e);
         }
     }
 
@@ -62,8 +64,7 @@ final class OpenApiConformance implements ExchangeFilterFunction {
         if (!path.startsWith(API_PREFIX)) {
             return next.exchange(request);
         }
-        return next.exchange(request)
-                .flatMap(response -> checked(request, response));
+        return next.exchange(request).flatMap(response -> checked(request, response));
     }
 
     private Mono<ClientResponse> checked(ClientRequest request, ClientResponse response) {
@@ -75,7 +76,8 @@ final class OpenApiConformance implements ExchangeFilterFunction {
 
     /** The response, its body put back for the test to read, once the description allows it. */
     private ClientResponse checked(ClientRequest request, ClientResponse response, byte[] body) {
-        SimpleResponse.Builder actual = SimpleResponse.Builder.status(response.statusCode().value());
+        SimpleResponse.Builder actual =
+                SimpleResponse.Builder.status(response.statusCode().value());
         response.headers().asHttpHeaders().forEach(actual::withHeader);
         String contentType = response.headers().asHttpHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
         if (contentType != null) {
@@ -84,14 +86,18 @@ final class OpenApiConformance implements ExchangeFilterFunction {
         if (body.length > 0) {
             actual.withBody(body);
         }
-        ValidationReport report = validator.validateResponse(request.url().getRawPath(),
-                Request.Method.valueOf(request.method().name()), actual.build());
+        ValidationReport report = validator.validateResponse(
+                request.url().getRawPath(),
+                Request.Method.valueOf(request.method().name()),
+                actual.build());
         if (report.hasErrors()) {
-            throw new AssertionError("The response to " + request.method() + " " + request.url().getRawPath() + " ("
-                    + response.statusCode().value() + ") is not what docs/openapi.yaml describes:\n"
-                    + report.getMessages().stream().map(message -> "  " + message.getKey() + ": " + message.getMessage())
-                    .collect(Collectors.joining("\n"))
-                    + "\nbody: " + new String(body, StandardCharsets.UTF_8));
+            throw new AssertionError(
+                    "The response to " + request.method() + " " + request.url().getRawPath() + " ("
+                            + response.statusCode().value() + ") is not what docs/openapi.yaml describes:\n"
+                            + report.getMessages().stream()
+                                    .map(message -> "  " + message.getKey() + ": " + message.getMessage())
+                                    .collect(Collectors.joining("\n"))
+                            + "\nbody: " + new String(body, StandardCharsets.UTF_8));
         }
         DataBuffer copy = DefaultDataBufferFactory.sharedInstance.wrap(body);
         return response.mutate().body(Flux.just(copy)).build();

@@ -26,5 +26,4 @@ public record GatewaySettings(
         @DefaultValue("5m") Duration outageGrace,
         @DefaultValue("2s") Duration storeTimeout,
         @DefaultValue("250ms") Duration pollInterval,
-        @DefaultValue("100000") @Min(1) long cacheMaximumSize) {
-}
+        @DefaultValue("100000") @Min(1) long cacheMaximumSize) {}

@@ -20,20 +20,31 @@ class PackageStructureTest {
 
     @Test
     void featurePackagesHaveNoCycles() {
-        slices().matching("io.scopegate.gateway.(*)..").should().beFreeOfCycles().check(GATEWAY);
+        slices().matching("io.scopegate.gateway.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .check(GATEWAY);
     }
 
     @Test
     void policiesDecideWithoutTouchingTheFilterChain() {
-        noClasses().that().resideInAnyPackage("..gateway.scope..", "..gateway.token..", "..gateway.revocation..")
-                .should().dependOnClassesThat().haveFullyQualifiedName("org.springframework.cloud.gateway.filter.GatewayFilterChain")
+        noClasses()
+                .that()
+                .resideInAnyPackage("..gateway.scope..", "..gateway.token..", "..gateway.revocation..")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("org.springframework.cloud.gateway.filter.GatewayFilterChain")
                 .check(GATEWAY);
     }
 
     @Test
     void onlyTheHttpPackageWritesRefusals() {
-        noClasses().that().resideOutsideOfPackages("..gateway.http..", "..gateway.auth..")
-                .should().dependOnClassesThat().haveSimpleName("Rejections")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("..gateway.http..", "..gateway.auth..")
+                .should()
+                .dependOnClassesThat()
+                .haveSimpleName("Rejections")
                 .check(GATEWAY);
     }
 }

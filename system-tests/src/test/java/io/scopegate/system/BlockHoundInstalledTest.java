@@ -13,11 +13,11 @@ class BlockHoundInstalledTest extends SystemTest {
     @Test
     void blockingOnAParallelThreadFails() {
         assertThatThrownBy(() -> Mono.fromCallable(() -> {
-                    Thread.sleep(1);
-                    return 1;
-                })
-                .subscribeOn(Schedulers.parallel())
-                .block(Duration.ofSeconds(5)))
+                            Thread.sleep(1);
+                            return 1;
+                        })
+                        .subscribeOn(Schedulers.parallel())
+                        .block(Duration.ofSeconds(5)))
                 .hasMessageContaining("Blocking call");
     }
 }

@@ -24,10 +24,13 @@ class ConfigurationMetadataTest {
     @Test
     void everyScopegatePropertyInTheShippedSettingsHasMetadata() throws IOException {
         Set<String> documented = new HashSet<>();
-        for (String file : List.of("META-INF/spring-configuration-metadata.json", "META-INF/additional-spring-configuration-metadata.json")) {
+        for (String file : List.of(
+                "META-INF/spring-configuration-metadata.json",
+                "META-INF/additional-spring-configuration-metadata.json")) {
             for (URL url : Collections.list(getClass().getClassLoader().getResources(file))) {
                 try (InputStream in = url.openStream()) {
-                    for (JsonNode property : JsonMapper.builder().build().readTree(in).path("properties")) {
+                    for (JsonNode property :
+                            JsonMapper.builder().build().readTree(in).path("properties")) {
                         documented.add(property.path("name").asString());
                     }
                 }

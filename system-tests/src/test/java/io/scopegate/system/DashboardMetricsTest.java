@@ -49,21 +49,35 @@ class DashboardMetricsTest extends SystemTest {
         }
         Map<String, Object> alerts = new Yaml().load(Files.readString(DEPLOY.resolve("prometheus/alerts.yml")));
         metricsIn(alerts.toString()).forEach(queried::add);
-        assertThat(queried).contains("scopegate_requests_total", "scopegate_token_findings", "scopegate_invalidation_lag_seconds_max");
+        assertThat(queried)
+                .contains(
+                        "scopegate_requests_total",
+                        "scopegate_token_findings",
+                        "scopegate_invalidation_lag_seconds_max");
 
         String account = newAccount();
         String api = newApi("GET");
         Map<String, Object> token = createToken(account, api, "GET");
-        assertThat(status(gatewayA, "GET", "/" + api + "/x", basic((String) token.get("sid"), (String) token.get("authToken")))).isEqualTo(200);
-        assertThat(status(gatewayA, "POST", "/" + api + "/x", basic((String) token.get("sid"), (String) token.get("authToken")))).isEqualTo(403);
+        assertThat(status(gatewayA, "GET", "/" + api + "/x", basic((String) token.get("sid"), (String)
+                        token.get("authToken"))))
+                .isEqualTo(200);
+        assertThat(status(gatewayA, "POST", "/" + api + "/x", basic((String) token.get("sid"), (String)
+                        token.get("authToken"))))
+                .isEqualTo(403);
         int adminManagement = Integer.parseInt(system.admin.getEnvironment().getProperty("local.management.port"));
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            String exported = scrape(gatewayA.management()) + scrape(WebTestClient.bindToServer()
-                    .baseUrl("http://localhost:" + adminManagement).build());
+            String exported = scrape(gatewayA.management())
+                    + scrape(WebTestClient.bindToServer()
+                            .baseUrl("http://localhost:" + adminManagement)
+                            .build());
             Set<String> missing = new TreeSet<>(queried);
-            missing.removeIf(name -> Pattern.compile("^" + name + "[{ ]", Pattern.MULTILINE).matcher(exported).find());
-            assertThat(missing).as("queried by a dashboard or alert but not exported").isEmpty();
+            missing.removeIf(name -> Pattern.compile("^" + name + "[{ ]", Pattern.MULTILINE)
+                    .matcher(exported)
+                    .find());
+            assertThat(missing)
+                    .as("queried by a dashboard or alert but not exported")
+                    .isEmpty();
         });
     }
 
@@ -77,7 +91,14 @@ class DashboardMetricsTest extends SystemTest {
     }
 
     private static String scrape(WebTestClient management) {
-        return management.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody();
+        return management
+                .get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
     }
 }

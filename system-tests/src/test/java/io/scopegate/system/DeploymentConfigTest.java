@@ -39,25 +39,43 @@ class DeploymentConfigTest {
                 }
             }
         }
-        assertThat(documents).extracting(d -> d.get("kind"))
-                .contains("Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Secret", "Namespace");
-        for (Map<String, Object> deployment : documents.stream().filter(d -> "Deployment".equals(d.get("kind"))).toList()) {
+        assertThat(documents)
+                .extracting(d -> d.get("kind"))
+                .contains(
+                        "Deployment",
+                        "Service",
+                        "HorizontalPodAutoscaler",
+                        "PodDisruptionBudget",
+                        "Secret",
+                        "Namespace");
+        for (Map<String, Object> deployment : documents.stream()
+                .filter(d -> "Deployment".equals(d.get("kind")))
+                .toList()) {
             String name = (String) cast(deployment.get("metadata")).get("name");
             Map<String, String> app = "gateway".equals(name) ? gateway : admin;
             Map<String, Object> pod = cast(cast(deployment.get("spec")).get("template"));
-            Map<String, Object> container = cast(((List<?>) cast(pod.get("spec")).get("containers")).get(0));
+            Map<String, Object> container =
+                    cast(((List<?>) cast(pod.get("spec")).get("containers")).get(0));
 
             Set<Object> ports = new HashSet<>();
-            ((List<?>) container.get("ports")).forEach(port -> ports.add(cast(port).get("containerPort")));
-            assertThat(ports).as(name + " ports").containsExactlyInAnyOrder(
-                    Integer.parseInt(app.get("server.port")), Integer.parseInt(app.get("management.server.port")));
+            ((List<?>) container.get("ports"))
+                    .forEach(port -> ports.add(cast(port).get("containerPort")));
+            assertThat(ports)
+                    .as(name + " ports")
+                    .containsExactlyInAnyOrder(
+                            Integer.parseInt(app.get("server.port")),
+                            Integer.parseInt(app.get("management.server.port")));
             assertThat(cast(cast(pod.get("metadata")).get("annotations")))
                     .containsEntry("prometheus.io/port", app.get("management.server.port"))
                     .containsEntry("prometheus.io/path", "/actuator/prometheus");
             assertThat(app.get("management.endpoints.web.exposure.include")).contains("prometheus", "health");
-            assertThat(app.get("management.endpoint.health.probes.enabled")).as(name + " serves the probe paths").isEqualTo("true");
-            assertThat(cast(cast(container.get("readinessProbe")).get("httpGet"))).containsEntry("path", "/actuator/health/readiness");
-            assertThat(cast(cast(container.get("livenessProbe")).get("httpGet"))).containsEntry("path", "/actuator/health/liveness");
+            assertThat(app.get("management.endpoint.health.probes.enabled"))
+                    .as(name + " serves the probe paths")
+                    .isEqualTo("true");
+            assertThat(cast(cast(container.get("readinessProbe")).get("httpGet")))
+                    .containsEntry("path", "/actuator/health/readiness");
+            assertThat(cast(cast(container.get("livenessProbe")).get("httpGet")))
+                    .containsEntry("path", "/actuator/health/liveness");
             for (Object variable : (List<?>) container.get("env")) {
                 assertKnownVariable(name, (String) cast(variable).get("name"), app);
             }
@@ -68,21 +86,31 @@ class DeploymentConfigTest {
     void composeFileParsesAndMatchesTheApplications() throws IOException {
         Map<String, Object> compose = new Yaml().load(Files.readString(DEPLOY.resolve("compose/compose.yaml")));
         Map<String, Object> services = cast(compose.get("services"));
-        assertThat(services).containsKeys("postgres", "admin-api", "gateway-1", "gateway-2", "entry", "prometheus", "grafana");
-        assertThat(cast(services.get("admin-api")).get("ports")).isEqualTo(List.of(admin.get("server.port") + ":" + admin.get("server.port")));
-        assertThat(cast(services.get("entry")).get("ports")).isEqualTo(List.of(gateway.get("server.port") + ":" + gateway.get("server.port")));
+        assertThat(services)
+                .containsKeys("postgres", "admin-api", "gateway-1", "gateway-2", "entry", "prometheus", "grafana");
+        assertThat(cast(services.get("admin-api")).get("ports"))
+                .isEqualTo(List.of(admin.get("server.port") + ":" + admin.get("server.port")));
+        assertThat(cast(services.get("entry")).get("ports"))
+                .isEqualTo(List.of(gateway.get("server.port") + ":" + gateway.get("server.port")));
         for (String service : List.of("admin-api", "gateway-1", "gateway-2")) {
             Map<String, String> app = service.startsWith("gateway") ? gateway : admin;
-            cast(cast(services.get(service)).get("environment")).keySet()
+            cast(cast(services.get(service)).get("environment"))
+                    .keySet()
                     .forEach(variable -> assertKnownVariable(service, variable, app));
-            String health = cast(cast(services.get(service)).get("healthcheck")).get("test").toString();
+            String health = cast(cast(services.get(service)).get("healthcheck"))
+                    .get("test")
+                    .toString();
             assertThat(health).contains("127.0.0.1/" + app.get("management.server.port"), "/actuator/health/readiness");
         }
         String nginx = Files.readString(DEPLOY.resolve("compose/nginx.conf"));
-        assertThat(nginx).contains("gateway-1:" + gateway.get("server.port"), "gateway-2:" + gateway.get("server.port"));
+        assertThat(nginx)
+                .contains("gateway-1:" + gateway.get("server.port"), "gateway-2:" + gateway.get("server.port"));
         String prometheus = Files.readString(DEPLOY.resolve("prometheus/prometheus.yml"));
-        assertThat(prometheus).contains("gateway-1:" + gateway.get("management.server.port"),
-                "admin-api:" + admin.get("management.server.port"), "metrics_path: /actuator/prometheus");
+        assertThat(prometheus)
+                .contains(
+                        "gateway-1:" + gateway.get("management.server.port"),
+                        "admin-api:" + admin.get("management.server.port"),
+                        "metrics_path: /actuator/prometheus");
     }
 
     @Test
@@ -91,7 +119,9 @@ class DeploymentConfigTest {
             Map<String, String> app = "gateway".equals(name) ? gateway : admin;
             String dockerfile = Files.readString(DEPLOY.resolve("docker/" + name + ".Dockerfile"));
             // The -exec jar, never admin-api's -local one (which carries the embedded PostgreSQL).
-            assertThat(dockerfile).as(name + " image").contains("COPY " + name + "/target/" + name + "-*-exec.jar app.jar")
+            assertThat(dockerfile)
+                    .as(name + " image")
+                    .contains("COPY " + name + "/target/" + name + "-*-exec.jar app.jar")
                     .contains("EXPOSE " + app.get("server.port") + " " + app.get("management.server.port"));
         }
     }
@@ -103,9 +133,17 @@ class DeploymentConfigTest {
         }
         String wanted = canonical(variable);
         boolean known = app.keySet().stream().anyMatch(key -> canonical(key).equals(wanted))
-                || Set.of("springr2dbcurl", "springr2dbcusername", "springr2dbcpassword", "scopegatebootstrapadminpassword",
-                "scopegatecredentialshmackey", "scopegatecredentialsencryptionkey").contains(wanted);
-        assertThat(known).as(where + ": " + variable + " names no property of the application").isTrue();
+                || Set.of(
+                                "springr2dbcurl",
+                                "springr2dbcusername",
+                                "springr2dbcpassword",
+                                "scopegatebootstrapadminpassword",
+                                "scopegatecredentialshmackey",
+                                "scopegatecredentialsencryptionkey")
+                        .contains(wanted);
+        assertThat(known)
+                .as(where + ": " + variable + " names no property of the application")
+                .isTrue();
     }
 
     private static String canonical(String name) {

@@ -40,14 +40,18 @@ class GatewayAccessTest extends SystemTest {
 
     @Test
     void allowedRequestReachesTheUpstreamWithIdentityHeadersAndWithoutCredentials() {
-        gatewayA.client().get().uri("/" + api + "/items?page=2&sort=name")
+        gatewayA.client()
+                .get()
+                .uri("/" + api + "/items?page=2&sort=name")
                 .header("Authorization", readerAuth())
                 .header("X-Scopegate-Account", "forged-account")
                 .header("X-Scopegate-Anything", "forged")
                 .header("X-Api-Version", "999")
                 .exchange()
-                .expectStatus().isOk()
-                .expectBody().json("{\"from\":\"upstream\"}");
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .json("{\"from\":\"upstream\"}");
 
         upstream.verify(getRequestedFor(urlEqualTo("/" + api + "/items?page=2&sort=name"))
                 .withHeader("X-Scopegate-Account", equalTo(account))
@@ -59,35 +63,58 @@ class GatewayAccessTest extends SystemTest {
 
     @Test
     void oneRequestIdFollowsTheRequestToTheUpstreamAndBackAndRefusalsCarryOneToo() {
-        gatewayA.client().get().uri("/" + api + "/items")
+        gatewayA.client()
+                .get()
+                .uri("/" + api + "/items")
                 .header("Authorization", readerAuth())
                 .header("X-Request-Id", "lb-42")
                 .exchange()
-                .expectStatus().isOk()
-                .expectHeader().valueEquals("X-Request-Id", "lb-42");
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .valueEquals("X-Request-Id", "lb-42");
         upstream.verify(getRequestedFor(urlEqualTo("/" + api + "/items")).withHeader("X-Request-Id", equalTo("lb-42")));
 
-        String made = gatewayA.client().get().uri("/" + api + "/items")
+        String made = gatewayA.client()
+                .get()
+                .uri("/" + api + "/items")
                 .header("X-Request-Id", "not sane")
                 .exchange()
-                .expectStatus().isForbidden()
-                .returnResult(String.class).getResponseHeaders().getFirst("X-Request-Id");
+                .expectStatus()
+                .isForbidden()
+                .returnResult(String.class)
+                .getResponseHeaders()
+                .getFirst("X-Request-Id");
         assertThat(made).matches("[0-9a-f]{32}");
-        String unrouted = gatewayA.client().get().uri("/no-such-api/x").exchange()
-                .expectStatus().isNotFound()
-                .returnResult(String.class).getResponseHeaders().getFirst("X-Request-Id");
+        String unrouted = gatewayA.client()
+                .get()
+                .uri("/no-such-api/x")
+                .exchange()
+                .expectStatus()
+                .isNotFound()
+                .returnResult(String.class)
+                .getResponseHeaders()
+                .getFirst("X-Request-Id");
         assertThat(unrouted).matches("[0-9a-f]{32}").isNotEqualTo(made);
     }
 
     @Test
     void headFollowsGetAndOtherMethodsNeedTheirScope() {
         assertThat(status(gatewayA, "HEAD", "/" + api + "/items", readerAuth())).isEqualTo(200);
-        EntityExchangeResult<String> refused = gatewayA.client().post().uri("/" + api + "/items")
-                .header("Authorization", readerAuth()).exchange()
-                .expectStatus().isForbidden()
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody(String.class).returnResult();
-        assertThat(refused.getResponseBody()).contains("\"title\":\"Access Denied\"").contains(api + ":POST");
+        EntityExchangeResult<String> refused = gatewayA.client()
+                .post()
+                .uri("/" + api + "/items")
+                .header("Authorization", readerAuth())
+                .exchange()
+                .expectStatus()
+                .isForbidden()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody(String.class)
+                .returnResult();
+        assertThat(refused.getResponseBody())
+                .contains("\"title\":\"Access Denied\"")
+                .contains(api + ":POST");
         upstream.verify(0, postRequestedFor(urlPathMatching("/" + api + "/.*")));
     }
 
@@ -99,14 +126,35 @@ class GatewayAccessTest extends SystemTest {
         Map<String, Object> disabled = createToken(account, api, "GET");
         tokenAction(account, disabled.get("sid"), "disable");
         Map<String, Object> deleted = createToken(account, api, "GET");
-        admin().delete().uri("/v1/accounts/{a}/tokens/{s}", account, deleted.get("sid")).exchange().expectStatus().isNoContent();
-        Map<String, Object> elsewhere = createToken(account, Map.of("name", "office only", "allowedIps", List.of("203.0.113.0/24"),
-                "scopes", List.of(Map.of("api", api, "methods", List.of("GET")))));
-        Map<String, Object> expiring = createToken(account, Map.of("name", "short-lived", "expiresAt", Instant.now().plusSeconds(2).toString(),
-                "scopes", List.of(Map.of("api", api, "methods", List.of("GET")))));
+        admin().delete()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, deleted.get("sid"))
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+        Map<String, Object> elsewhere = createToken(
+                account,
+                Map.of(
+                        "name",
+                        "office only",
+                        "allowedIps",
+                        List.of("203.0.113.0/24"),
+                        "scopes",
+                        List.of(Map.of("api", api, "methods", List.of("GET")))));
+        Map<String, Object> expiring = createToken(
+                account,
+                Map.of(
+                        "name",
+                        "short-lived",
+                        "expiresAt",
+                        Instant.now().plusSeconds(2).toString(),
+                        "scopes",
+                        List.of(Map.of("api", api, "methods", List.of("GET")))));
         String expiringAuth = basic((String) expiring.get("sid"), (String) expiring.get("authToken"));
-        assertThat(status(gatewayA, "GET", "/" + api + "/x", expiringAuth)).as("before expiry").isEqualTo(200);
-        await().atMost(Duration.ofSeconds(10)).until(() -> status(gatewayA, "GET", "/" + api + "/x", expiringAuth) == 403);
+        assertThat(status(gatewayA, "GET", "/" + api + "/x", expiringAuth))
+                .as("before expiry")
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> status(gatewayA, "GET", "/" + api + "/x", expiringAuth) == 403);
 
         Map<String, String> cases = new LinkedHashMap<>();
         cases.put("missing", null);
@@ -124,15 +172,21 @@ class GatewayAccessTest extends SystemTest {
 
         List<String> bodies = new ArrayList<>();
         cases.forEach((name, authorization) -> {
-            EntityExchangeResult<byte[]> result = gatewayA.client().get().uri("/" + api + "/items")
+            EntityExchangeResult<byte[]> result = gatewayA.client()
+                    .get()
+                    .uri("/" + api + "/items")
                     .headers(headers -> {
                         if (authorization != null) {
                             headers.set("Authorization", authorization);
                         }
                     })
-                    .exchange().expectBody(byte[].class).returnResult();
+                    .exchange()
+                    .expectBody(byte[].class)
+                    .returnResult();
             assertThat(result.getStatus().value()).as(name).isEqualTo(403);
-            assertThat(result.getResponseHeaders().getContentType()).as(name).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+            assertThat(result.getResponseHeaders().getContentType())
+                    .as(name)
+                    .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
             bodies.add(new String(result.getResponseBody()));
         });
         assertThat(bodies).allSatisfy(body -> assertThat(body).isEqualTo(bodies.get(0)));
@@ -141,54 +195,111 @@ class GatewayAccessTest extends SystemTest {
 
     @Test
     void anAllowedAddressGetsIn() {
-        Map<String, Object> local = createToken(account, Map.of("name", "local only", "allowedIps", List.of("127.0.0.0/8", "::1"),
-                "scopes", List.of(Map.of("api", api, "methods", List.of("GET")))));
-        assertThat(status(gatewayA, "GET", "/" + api + "/x", basic((String) local.get("sid"), (String) local.get("authToken")))).isEqualTo(200);
+        Map<String, Object> local = createToken(
+                account,
+                Map.of(
+                        "name",
+                        "local only",
+                        "allowedIps",
+                        List.of("127.0.0.0/8", "::1"),
+                        "scopes",
+                        List.of(Map.of("api", api, "methods", List.of("GET")))));
+        assertThat(status(gatewayA, "GET", "/" + api + "/x", basic((String) local.get("sid"), (String)
+                        local.get("authToken"))))
+                .isEqualTo(200);
     }
 
     @Test
     void legacyTokensUseTheAccountSidAndReadOnlyCannotWrite() {
-        Map<String, Object> enabled = admin().post().uri("/v1/accounts/{a}/legacy-tokens/enable", account).exchange()
-                .expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody();
+        Map<String, Object> enabled = admin().post()
+                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> tokens = (List<Map<String, Object>>) enabled.get("tokens");
-        String readWrite = tokens.stream().filter(t -> t.get("kind").equals("READ_WRITE")).findFirst().orElseThrow().get("authToken").toString();
-        String readOnly = tokens.stream().filter(t -> t.get("kind").equals("READ_ONLY")).findFirst().orElseThrow().get("authToken").toString();
+        String readWrite = tokens.stream()
+                .filter(t -> t.get("kind").equals("READ_WRITE"))
+                .findFirst()
+                .orElseThrow()
+                .get("authToken")
+                .toString();
+        String readOnly = tokens.stream()
+                .filter(t -> t.get("kind").equals("READ_ONLY"))
+                .findFirst()
+                .orElseThrow()
+                .get("authToken")
+                .toString();
 
-        assertThat(status(gatewayA, "GET", "/" + api + "/x", basic(account, readOnly))).isEqualTo(200);
-        assertThat(status(gatewayA, "POST", "/" + api + "/x", basic(account, readOnly))).isEqualTo(403);
-        assertThat(status(gatewayA, "POST", "/" + api + "/x", basic(account, readWrite))).isEqualTo(200);
-        assertThat(status(gatewayA, "DELETE", "/" + api + "/x", basic(account, readWrite))).as("the API does not serve DELETE").isEqualTo(403);
-        upstream.verify(postRequestedFor(urlPathMatching("/" + api + "/x")).withHeader("X-Scopegate-Token", equalTo(account + ":READ_WRITE"))
+        assertThat(status(gatewayA, "GET", "/" + api + "/x", basic(account, readOnly)))
+                .isEqualTo(200);
+        assertThat(status(gatewayA, "POST", "/" + api + "/x", basic(account, readOnly)))
+                .isEqualTo(403);
+        assertThat(status(gatewayA, "POST", "/" + api + "/x", basic(account, readWrite)))
+                .isEqualTo(200);
+        assertThat(status(gatewayA, "DELETE", "/" + api + "/x", basic(account, readWrite)))
+                .as("the API does not serve DELETE")
+                .isEqualTo(403);
+        upstream.verify(postRequestedFor(urlPathMatching("/" + api + "/x"))
+                .withHeader("X-Scopegate-Token", equalTo(account + ":READ_WRITE"))
                 .withHeader("Authorization", absent()));
     }
 
     @Test
     void methodOverrideHeadersAreRefused() {
         for (String header : List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")) {
-            gatewayA.client().get().uri("/" + api + "/items").header("Authorization", readerAuth()).header(header, "DELETE")
-                    .exchange().expectStatus().isBadRequest()
-                    .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+            gatewayA.client()
+                    .get()
+                    .uri("/" + api + "/items")
+                    .header("Authorization", readerAuth())
+                    .header(header, "DELETE")
+                    .exchange()
+                    .expectStatus()
+                    .isBadRequest()
+                    .expectHeader()
+                    .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
         }
         upstream.verify(0, getRequestedFor(urlPathMatching("/" + api + "/items")));
     }
 
     @Test
     void aTokensRateLimitAnswers429WithRetryAfter() {
-        Map<String, Object> limited = createToken(account, Map.of("name", "slow", "rateLimit", Map.of("requestsPerSecond", 1, "burst", 2),
-                "scopes", List.of(Map.of("api", api, "methods", List.of("GET")))));
+        Map<String, Object> limited = createToken(
+                account,
+                Map.of(
+                        "name",
+                        "slow",
+                        "rateLimit",
+                        Map.of("requestsPerSecond", 1, "burst", 2),
+                        "scopes",
+                        List.of(Map.of("api", api, "methods", List.of("GET")))));
         String auth = basic((String) limited.get("sid"), (String) limited.get("authToken"));
         assertThat(status(gatewayA, "GET", "/" + api + "/1", auth)).isEqualTo(200);
         assertThat(status(gatewayA, "GET", "/" + api + "/2", auth)).isEqualTo(200);
-        gatewayA.client().get().uri("/" + api + "/3").header("Authorization", auth).exchange()
-                .expectStatus().isEqualTo(429)
-                .expectHeader().valueMatches("Retry-After", "[1-9][0-9]*");
+        gatewayA.client()
+                .get()
+                .uri("/" + api + "/3")
+                .header("Authorization", auth)
+                .exchange()
+                .expectStatus()
+                .isEqualTo(429)
+                .expectHeader()
+                .valueMatches("Retry-After", "[1-9][0-9]*");
     }
 
     @Test
     void unknownPathsAre404() {
-        gatewayA.client().get().uri("/no-such-api-" + api + "/x").header("Authorization", readerAuth()).exchange()
-                .expectStatus().isNotFound()
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        gatewayA.client()
+                .get()
+                .uri("/no-such-api-" + api + "/x")
+                .header("Authorization", readerAuth())
+                .exchange()
+                .expectStatus()
+                .isNotFound()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
     }
 }

@@ -15,11 +15,12 @@ class GatewayDatabaseRoleTest extends SystemTest {
     void aGatewayRunsWithTheDocumentedGrantsOnly() {
         DatabaseClient db = system.admin.getBean(DatabaseClient.class);
         for (String statement : new String[] {
-                "do $$ begin if not exists (select from pg_roles where rolname = 'scopegate_gateway') then "
-                        + "create role scopegate_gateway login password 'gateway-role-password'; end if; end $$",
-                "grant select on apis, tokens, token_scopes, legacy_tokens, token_events to scopegate_gateway",
-                "grant select, insert, update on token_usage_daily to scopegate_gateway",
-                "grant update (last_used_at) on tokens, legacy_tokens to scopegate_gateway"}) {
+            "do $$ begin if not exists (select from pg_roles where rolname = 'scopegate_gateway') then "
+                    + "create role scopegate_gateway login password 'gateway-role-password'; end if; end $$",
+            "grant select on apis, tokens, token_scopes, legacy_tokens, token_events to scopegate_gateway",
+            "grant select, insert, update on token_usage_daily to scopegate_gateway",
+            "grant update (last_used_at) on tokens, legacy_tokens to scopegate_gateway"
+        }) {
             db.sql(statement).then().block(Duration.ofSeconds(5));
         }
         String account = newAccount();
@@ -30,14 +31,28 @@ class GatewayDatabaseRoleTest extends SystemTest {
                 "spring.r2dbc.username", "scopegate_gateway",
                 "spring.r2dbc.password", "gateway-role-password"))) {
             awaitReady(gateway);
-            assertThat(status(gateway, "GET", "/" + api + "/x", basic(sid, (String) token.get("authToken")))).isEqualTo(200);
+            assertThat(status(gateway, "GET", "/" + api + "/x", basic(sid, (String) token.get("authToken"))))
+                    .isEqualTo(200);
             tokenAction(account, sid, "disable");
-            await().atMost(Duration.ofSeconds(1)).until(() -> status(gateway, "GET", "/" + api + "/x", basic(sid, (String) token.get("authToken"))) == 403);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> admin().get().uri("/v1/accounts/{a}/tokens/{s}/usage?days=1", account, sid)
-                    .exchange().expectBody().jsonPath("$.requests").isEqualTo(2).jsonPath("$.lastUsedAt").isNotEmpty());
+            await().atMost(Duration.ofSeconds(1))
+                    .until(() -> status(gateway, "GET", "/" + api + "/x", basic(sid, (String) token.get("authToken")))
+                            == 403);
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> admin().get()
+                            .uri("/v1/accounts/{a}/tokens/{s}/usage?days=1", account, sid)
+                            .exchange()
+                            .expectBody()
+                            .jsonPath("$.requests")
+                            .isEqualTo(2)
+                            .jsonPath("$.lastUsedAt")
+                            .isNotEmpty());
             Long connections = db.sql("select count(*) from pg_stat_activity where usename = 'scopegate_gateway'")
-                    .map(row -> row.get(0, Long.class)).one().block(Duration.ofSeconds(5));
-            assertThat(connections).as("the gateway is connected as the restricted role").isPositive();
+                    .map(row -> row.get(0, Long.class))
+                    .one()
+                    .block(Duration.ofSeconds(5));
+            assertThat(connections)
+                    .as("the gateway is connected as the restricted role")
+                    .isPositive();
         }
     }
 }

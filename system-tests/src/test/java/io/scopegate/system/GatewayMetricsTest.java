@@ -25,20 +25,54 @@ class GatewayMetricsTest extends SystemTest {
         assertThat(status(gatewayA, "POST", "/" + api + "/x", auth)).isEqualTo(403);
         tokenAction(account, sid, "disable");
 
-        String scrape = gatewayA.management().get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody();
+        String scrape = gatewayA.management()
+                .get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
 
-        assertThat(value(scrape, "scopegate_requests_total", "account=\"" + account + "\"", "api=\"" + api + "\"",
-                "method=\"GET\"", "outcome=\"allowed\"", "token=\"" + sid + "\"")).isEqualTo(3.0);
-        assertThat(value(scrape, "scopegate_requests_total", "account=\"" + account + "\"", "api=\"" + api + "\"",
-                "method=\"POST\"", "outcome=\"out_of_scope\"", "token=\"" + sid + "\"")).isEqualTo(1.0);
-        assertThat(scrape).contains("scopegate_request_duration_seconds_bucket{api=\"" + api + "\",outcome=\"allowed\"");
-        assertThat(scrape).contains("scopegate_token_cache_size", "scopegate_token_cache_hits_total",
-                "scopegate_token_cache_misses_total", "scopegate_token_cache_evictions_total",
-                "scopegate_invalidation_lag_seconds_count");
-        gatewayA.management().get().uri("/actuator/health").exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.components.storeSync.status").isEqualTo("UP")
-                .jsonPath("$.components.storeSync.details.cache").isEqualTo("warm");
+        assertThat(value(
+                        scrape,
+                        "scopegate_requests_total",
+                        "account=\"" + account + "\"",
+                        "api=\"" + api + "\"",
+                        "method=\"GET\"",
+                        "outcome=\"allowed\"",
+                        "token=\"" + sid + "\""))
+                .isEqualTo(3.0);
+        assertThat(value(
+                        scrape,
+                        "scopegate_requests_total",
+                        "account=\"" + account + "\"",
+                        "api=\"" + api + "\"",
+                        "method=\"POST\"",
+                        "outcome=\"out_of_scope\"",
+                        "token=\"" + sid + "\""))
+                .isEqualTo(1.0);
+        assertThat(scrape)
+                .contains("scopegate_request_duration_seconds_bucket{api=\"" + api + "\",outcome=\"allowed\"");
+        assertThat(scrape)
+                .contains(
+                        "scopegate_token_cache_size",
+                        "scopegate_token_cache_hits_total",
+                        "scopegate_token_cache_misses_total",
+                        "scopegate_token_cache_evictions_total",
+                        "scopegate_invalidation_lag_seconds_count");
+        gatewayA.management()
+                .get()
+                .uri("/actuator/health")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.components.storeSync.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components.storeSync.details.cache")
+                .isEqualTo("warm");
     }
 
     @Test
@@ -50,19 +84,46 @@ class GatewayMetricsTest extends SystemTest {
         Map<String, Object> third = createToken(account, api, "GET");
         try (RunningGateway gateway = system.startGateway(Map.of("scopegate.metrics.max-token-series", "1"))) {
             awaitReady(gateway);
-            assertThat(status(gateway, "GET", "/" + api + "/x", basic((String) first.get("sid"), (String) first.get("authToken")))).isEqualTo(200);
-            assertThat(status(gateway, "GET", "/" + api + "/x", basic((String) second.get("sid"), (String) second.get("authToken")))).isEqualTo(200);
-            assertThat(status(gateway, "GET", "/" + api + "/x", basic((String) third.get("sid"), (String) third.get("authToken")))).isEqualTo(200);
+            assertThat(status(gateway, "GET", "/" + api + "/x", basic((String) first.get("sid"), (String)
+                            first.get("authToken"))))
+                    .isEqualTo(200);
+            assertThat(status(gateway, "GET", "/" + api + "/x", basic((String) second.get("sid"), (String)
+                            second.get("authToken"))))
+                    .isEqualTo(200);
+            assertThat(status(gateway, "GET", "/" + api + "/x", basic((String) third.get("sid"), (String)
+                            third.get("authToken"))))
+                    .isEqualTo(200);
 
             // A request is counted when its exchange completes, which a client can see a moment after
             // the response arrived: read the scrape until the last request is in it.
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-                String scrape = gateway.management().get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
-                        .expectBody(String.class).returnResult().getResponseBody();
-                assertThat(value(scrape, "scopegate_requests_total", "account=\"" + account + "\"", "api=\"" + api + "\"",
-                        "method=\"GET\"", "outcome=\"allowed\"", "token=\"" + first.get("sid") + "\"")).isEqualTo(1.0);
-                assertThat(value(scrape, "scopegate_requests_total", "account=\"_overflow\"", "api=\"" + api + "\"",
-                        "method=\"GET\"", "outcome=\"allowed\"", "token=\"_overflow\"")).isEqualTo(2.0);
+                String scrape = gateway.management()
+                        .get()
+                        .uri("/actuator/prometheus")
+                        .exchange()
+                        .expectStatus()
+                        .isOk()
+                        .expectBody(String.class)
+                        .returnResult()
+                        .getResponseBody();
+                assertThat(value(
+                                scrape,
+                                "scopegate_requests_total",
+                                "account=\"" + account + "\"",
+                                "api=\"" + api + "\"",
+                                "method=\"GET\"",
+                                "outcome=\"allowed\"",
+                                "token=\"" + first.get("sid") + "\""))
+                        .isEqualTo(1.0);
+                assertThat(value(
+                                scrape,
+                                "scopegate_requests_total",
+                                "account=\"_overflow\"",
+                                "api=\"" + api + "\"",
+                                "method=\"GET\"",
+                                "outcome=\"allowed\"",
+                                "token=\"_overflow\""))
+                        .isEqualTo(2.0);
                 assertThat(scrape).doesNotContain((String) second.get("sid")).doesNotContain((String) third.get("sid"));
             });
         }
@@ -70,10 +131,14 @@ class GatewayMetricsTest extends SystemTest {
 
     /** The value of the one series with exactly these labels (in Prometheus' sorted order). */
     private static double value(String scrape, String name, String... labels) {
-        Matcher matcher = Pattern.compile("^" + name + "\\{" + Pattern.quote(String.join(",", labels)) + ",?\\} (\\S+)$", Pattern.MULTILINE)
+        Matcher matcher = Pattern.compile(
+                        "^" + name + "\\{" + Pattern.quote(String.join(",", labels)) + ",?\\} (\\S+)$",
+                        Pattern.MULTILINE)
                 .matcher(scrape);
-        assertThat(matcher.find()).as(name + " " + String.join(",", labels) + " in\n" + scrape.lines()
-                .filter(l -> l.startsWith(name)).toList()).isTrue();
+        assertThat(matcher.find())
+                .as(name + " " + String.join(",", labels) + " in\n"
+                        + scrape.lines().filter(l -> l.startsWith(name)).toList())
+                .isTrue();
         return Double.parseDouble(matcher.group(1));
     }
 }

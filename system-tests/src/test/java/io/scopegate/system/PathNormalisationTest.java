@@ -34,21 +34,22 @@ class PathNormalisationTest extends SystemTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "/{allowed}/../{other}/secret",
-            "/{allowed}/./../{other}/secret",
-            "/{allowed}/%2e%2e/{other}/secret",
-            "/{allowed}/%2E%2E/{other}/secret",
-            "/{allowed}/..%2f{other}/secret",
-            "/{allowed}%2f..%2f{other}/secret",
-            "/{allowed}/%252e%252e/{other}/secret",
-            "//{other}/secret",
-            "/{allowed}//../{other}/secret",
-            "/{allowed}/;/../{other}/secret",
-            "/{allowed}/..;/{other}/secret",
-            "/{allowed}/%5c..%5c{other}/secret",
-            "/{allowed}/%00/../{other}/secret"
-    })
+    @ValueSource(
+            strings = {
+                "/{allowed}/../{other}/secret",
+                "/{allowed}/./../{other}/secret",
+                "/{allowed}/%2e%2e/{other}/secret",
+                "/{allowed}/%2E%2E/{other}/secret",
+                "/{allowed}/..%2f{other}/secret",
+                "/{allowed}%2f..%2f{other}/secret",
+                "/{allowed}/%252e%252e/{other}/secret",
+                "//{other}/secret",
+                "/{allowed}//../{other}/secret",
+                "/{allowed}/;/../{other}/secret",
+                "/{allowed}/..;/{other}/secret",
+                "/{allowed}/%5c..%5c{other}/secret",
+                "/{allowed}/%00/../{other}/secret"
+            })
     void pathTricksNeverReachAnotherApi(String template) throws Exception {
         setUp();
         String path = template.replace("{allowed}", allowedApi).replace("{other}", otherApi);
@@ -57,7 +58,9 @@ class PathNormalisationTest extends SystemTest {
                 .timeout(Duration.ofSeconds(10))
                 .build();
 
-        int status = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        int status = HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.discarding())
+                .statusCode();
 
         assertThat(status).as(path).isIn(400, 403, 404);
         upstream.verify(0, anyRequestedFor(urlPathMatching("/" + otherApi + "/.*")));

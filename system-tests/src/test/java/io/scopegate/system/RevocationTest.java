@@ -57,28 +57,50 @@ class RevocationTest extends SystemTest {
         await().atMost(WITHIN).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
             for (RunningGateway gateway : List.of(gatewayA, gatewayB)) {
                 CachedToken cached = gateway.context().getBean(TokenCache.class).loaded(sid);
-                assertThat(cached).isInstanceOfSatisfying(CachedToken.Scoped.class, token -> assertThat(token.enabled()).isFalse());
+                assertThat(cached)
+                        .isInstanceOfSatisfying(
+                                CachedToken.Scoped.class,
+                                token -> assertThat(token.enabled()).isFalse());
             }
         });
     }
 
     @Test
     void resetTokensOldSecretIsRefusedOnBothReplicas() {
-        String newSecret = (String) admin().post().uri("/v1/accounts/{a}/tokens/{s}/reset", account, sid).exchange()
-                .expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody().get("authToken");
+        String newSecret = (String) admin().post()
+                .uri("/v1/accounts/{a}/tokens/{s}/reset", account, sid)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody()
+                .get("authToken");
         refusedOnBothWithinASecond("GET");
-        assertThat(status(gatewayA, "GET", "/" + api + "/x", basic(sid, newSecret))).isEqualTo(200);
-        assertThat(status(gatewayB, "GET", "/" + api + "/x", basic(sid, newSecret))).isEqualTo(200);
+        assertThat(status(gatewayA, "GET", "/" + api + "/x", basic(sid, newSecret)))
+                .isEqualTo(200);
+        assertThat(status(gatewayB, "GET", "/" + api + "/x", basic(sid, newSecret)))
+                .isEqualTo(200);
     }
 
     @Test
     void resetWithGraceKeepsTheOldSecretWorkingOnBothReplicas() {
-        String newSecret = (String) admin().post().uri("/v1/accounts/{a}/tokens/{s}/reset", account, sid)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("graceSeconds", 3600))
-                .exchange().expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody().get("authToken");
+        String newSecret = (String) admin().post()
+                .uri("/v1/accounts/{a}/tokens/{s}/reset", account, sid)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("graceSeconds", 3600))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody()
+                .get("authToken");
         await().atMost(WITHIN).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
-            assertThat(status(gatewayA, "GET", "/" + api + "/x", basic(sid, newSecret))).isEqualTo(200);
-            assertThat(status(gatewayB, "GET", "/" + api + "/x", basic(sid, newSecret))).isEqualTo(200);
+            assertThat(status(gatewayA, "GET", "/" + api + "/x", basic(sid, newSecret)))
+                    .isEqualTo(200);
+            assertThat(status(gatewayB, "GET", "/" + api + "/x", basic(sid, newSecret)))
+                    .isEqualTo(200);
         });
         assertThat(status(gatewayA, "GET", "/" + api + "/x", auth)).isEqualTo(200);
         assertThat(status(gatewayB, "GET", "/" + api + "/x", auth)).isEqualTo(200);
@@ -86,15 +108,23 @@ class RevocationTest extends SystemTest {
 
     @Test
     void deletedTokenIsRefusedOnBothReplicas() {
-        admin().delete().uri("/v1/accounts/{a}/tokens/{s}", account, sid).exchange().expectStatus().isNoContent();
+        admin().delete()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, sid)
+                .exchange()
+                .expectStatus()
+                .isNoContent();
         refusedOnBothWithinASecond("GET");
     }
 
     @Test
     void removedScopeIsRefusedOnBothReplicas() {
-        admin().patch().uri("/v1/accounts/{a}/tokens/{s}", account, sid).contentType(MediaType.APPLICATION_JSON)
+        admin().patch()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, sid)
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("scopes", List.of(Map.of("api", api, "methods", List.of("GET")))))
-                .exchange().expectStatus().isOk();
+                .exchange()
+                .expectStatus()
+                .isOk();
         refusedOnBothWithinASecond("POST");
         assertThat(status(gatewayA, "GET", "/" + api + "/x", auth)).isEqualTo(200);
     }
@@ -102,8 +132,11 @@ class RevocationTest extends SystemTest {
     @Test
     void revocationStillHoldsWithinASecondAfterTheListenConnectionsWereDropped() {
         DatabaseClient db = system.admin.getBean(DatabaseClient.class);
-        Long dropped = db.sql("select count(pg_terminate_backend(pid)) from pg_stat_activity where query ilike 'LISTEN scopegate_events%'")
-                .map(row -> row.get(0, Long.class)).one().block(Duration.ofSeconds(5));
+        Long dropped = db.sql(
+                        "select count(pg_terminate_backend(pid)) from pg_stat_activity where query ilike 'LISTEN scopegate_events%'")
+                .map(row -> row.get(0, Long.class))
+                .one()
+                .block(Duration.ofSeconds(5));
         assertThat(dropped).isGreaterThanOrEqualTo(2);
 
         tokenAction(account, sid, "disable");

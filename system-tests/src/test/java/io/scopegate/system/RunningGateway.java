@@ -16,11 +16,17 @@ record RunningGateway(ConfigurableApplicationContext context) implements AutoClo
     }
 
     WebTestClient client() {
-        return WebTestClient.bindToServer().baseUrl("http://localhost:" + port()).responseTimeout(Duration.ofSeconds(30)).build();
+        return WebTestClient.bindToServer()
+                .baseUrl("http://localhost:" + port())
+                .responseTimeout(Duration.ofSeconds(30))
+                .build();
     }
 
     WebTestClient management() {
-        return WebTestClient.bindToServer().baseUrl("http://localhost:" + managementPort()).responseTimeout(Duration.ofSeconds(30)).build();
+        return WebTestClient.bindToServer()
+                .baseUrl("http://localhost:" + managementPort())
+                .responseTimeout(Duration.ofSeconds(30))
+                .build();
     }
 
     @Override

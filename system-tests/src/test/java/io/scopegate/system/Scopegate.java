@@ -39,9 +39,12 @@ final class Scopegate {
                 .allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "ensureBufferValid")
                 // Console logging in tests takes the appender's lock.
                 .allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes"));
-        upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort().containerThreads(20));
+        upstream =
+                new WireMockServer(WireMockConfiguration.options().dynamicPort().containerThreads(20));
         upstream.start();
-        admin = run(AdminApiApplication.application(), Map.of(
+        admin = run(
+                AdminApiApplication.application(),
+                Map.of(
                         "server.port", "0",
                         "management.server.port", "0",
                         "spring.main.banner-mode", "off",
@@ -86,11 +89,14 @@ final class Scopegate {
         // Usage reaches the store quickly, so tests read it back without long waits.
         properties.put("scopegate.usage.flush-interval", "200ms");
         // admin-api's Spring Security is on this test classpath; the gateway never uses its filter chain.
-        properties.put("spring.autoconfigure.exclude", String.join(",",
-                "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
-                "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
-                "org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
-                "org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration"));
+        properties.put(
+                "spring.autoconfigure.exclude",
+                String.join(
+                        ",",
+                        "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+                        "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
+                        "org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
+                        "org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration"));
         properties.putAll(overrides);
         return new RunningGateway(run(GatewayApplication.application(), properties));
     }
@@ -101,13 +107,16 @@ final class Scopegate {
      * one gateway would shut down the event loops of every server in this JVM.
      */
     private static ConfigurableApplicationContext run(SpringApplicationBuilder application, Map<String, ?> properties) {
-        String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        String[] args = properties.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
         return application
-                .initializers(context -> ((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class, () -> {
-                    ReactorResourceFactory resources = new ReactorResourceFactory();
-                    resources.setUseGlobalResources(false);
-                    return resources;
-                }))
+                .initializers(context -> ((GenericApplicationContext) context)
+                        .registerBean(ReactorResourceFactory.class, () -> {
+                            ReactorResourceFactory resources = new ReactorResourceFactory();
+                            resources.setUseGlobalResources(false);
+                            return resources;
+                        }))
                 .run(args);
     }
 }

@@ -33,33 +33,62 @@ class StoreOutageTest extends SystemTest {
                     "scopegate.gateway.store-timeout", "1s"))) {
 
                 // Cold: never synced, so not ready, and nobody can be vouched for.
-                gateway.management().get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503);
+                gateway.management()
+                        .get()
+                        .uri("/actuator/health/readiness")
+                        .exchange()
+                        .expectStatus()
+                        .isEqualTo(503);
                 assertThat(status(gateway, "GET", "/" + api + "/x", knownAuth)).isEqualTo(503);
 
                 proxy.restore();
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                        gateway.management().get().uri("/actuator/health/readiness").exchange().expectStatus().isOk());
+                await().atMost(Duration.ofSeconds(10))
+                        .untilAsserted(() -> gateway.management()
+                                .get()
+                                .uri("/actuator/health/readiness")
+                                .exchange()
+                                .expectStatus()
+                                .isOk());
                 awaitRouted(api, gateway);
                 assertThat(status(gateway, "GET", "/" + api + "/x", knownAuth)).isEqualTo(200);
-                assertThat(status(gateway, "GET", "/" + api + "/x", revokedAuth)).isEqualTo(200);
+                assertThat(status(gateway, "GET", "/" + api + "/x", revokedAuth))
+                        .isEqualTo(200);
                 tokenAction(account, revoked.get("sid"), "disable");
-                await().atMost(Duration.ofSeconds(2)).until(() -> status(gateway, "GET", "/" + api + "/x", revokedAuth) == 403);
+                await().atMost(Duration.ofSeconds(2))
+                        .until(() -> status(gateway, "GET", "/" + api + "/x", revokedAuth) == 403);
 
                 proxy.cut();
                 Map<String, Object> unknown = createToken(account, api, "GET");
                 long start = System.nanoTime();
-                assertThat(status(gateway, "GET", "/" + api + "/x", basic((String) unknown.get("sid"), (String) unknown.get("authToken"))))
-                        .as("unknown while the store is down").isEqualTo(503);
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("answered, not hung").isLessThan(Duration.ofSeconds(10));
-                assertThat(status(gateway, "GET", "/" + api + "/x", knownAuth)).as("cached, within grace").isEqualTo(200);
-                assertThat(status(gateway, "GET", "/" + api + "/x", revokedAuth)).as("seen revoked").isEqualTo(403);
-                gateway.management().get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+                assertThat(status(gateway, "GET", "/" + api + "/x", basic((String) unknown.get("sid"), (String)
+                                unknown.get("authToken"))))
+                        .as("unknown while the store is down")
+                        .isEqualTo(503);
+                assertThat(Duration.ofNanos(System.nanoTime() - start))
+                        .as("answered, not hung")
+                        .isLessThan(Duration.ofSeconds(10));
+                assertThat(status(gateway, "GET", "/" + api + "/x", knownAuth))
+                        .as("cached, within grace")
+                        .isEqualTo(200);
+                assertThat(status(gateway, "GET", "/" + api + "/x", revokedAuth))
+                        .as("seen revoked")
+                        .isEqualTo(403);
+                gateway.management()
+                        .get()
+                        .uri("/actuator/health/readiness")
+                        .exchange()
+                        .expectStatus()
+                        .isOk();
 
-                await().atMost(Duration.ofSeconds(10)).until(() -> status(gateway, "GET", "/" + api + "/x", knownAuth) == 503);
-                assertThat(status(gateway, "GET", "/" + api + "/x", revokedAuth)).as("still refused past grace").isEqualTo(403);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> status(gateway, "GET", "/" + api + "/x", knownAuth) == 503);
+                assertThat(status(gateway, "GET", "/" + api + "/x", revokedAuth))
+                        .as("still refused past grace")
+                        .isEqualTo(403);
 
                 proxy.restore();
-                await().atMost(Duration.ofSeconds(10)).until(() -> status(gateway, "GET", "/" + api + "/x", knownAuth) == 200);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> status(gateway, "GET", "/" + api + "/x", knownAuth) == 200);
             }
         }
     }

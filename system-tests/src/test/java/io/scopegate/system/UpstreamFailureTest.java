@@ -24,23 +24,37 @@ class UpstreamFailureTest extends SystemTest {
         awaitRouted(api, gatewayA);
         Map<String, Object> token = createToken(account, api, "GET");
 
-        gatewayA.client().get().uri("/" + api + "/x").header("Authorization", basic((String) token.get("sid"), (String) token.get("authToken")))
+        gatewayA.client()
+                .get()
+                .uri("/" + api + "/x")
+                .header("Authorization", basic((String) token.get("sid"), (String) token.get("authToken")))
                 .exchange()
-                .expectStatus().isEqualTo(502)
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody().jsonPath("$.title").isEqualTo("Bad Gateway");
+                .expectStatus()
+                .isEqualTo(502)
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.title")
+                .isEqualTo("Bad Gateway");
     }
 
     @Test
     void slowUpstreamIs504() {
         String account = newAccount();
         String api = newApi("GET");
-        upstream.stubFor(get(urlPathEqualTo("/" + api + "/slow")).willReturn(aResponse().withStatus(200).withFixedDelay(5_000)));
+        upstream.stubFor(get(urlPathEqualTo("/" + api + "/slow"))
+                .willReturn(aResponse().withStatus(200).withFixedDelay(5_000)));
         Map<String, Object> token = createToken(account, api, "GET");
 
-        gatewayA.client().get().uri("/" + api + "/slow").header("Authorization", basic((String) token.get("sid"), (String) token.get("authToken")))
+        gatewayA.client()
+                .get()
+                .uri("/" + api + "/slow")
+                .header("Authorization", basic((String) token.get("sid"), (String) token.get("authToken")))
                 .exchange()
-                .expectStatus().isEqualTo(504)
-                .expectBody().jsonPath("$.title").isEqualTo("Gateway Timeout");
+                .expectStatus()
+                .isEqualTo(504)
+                .expectBody()
+                .jsonPath("$.title")
+                .isEqualTo("Gateway Timeout");
     }
 }

@@ -18,13 +18,20 @@ class UsageTest extends SystemTest {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> usage(String account, String sid) {
-        return admin().get().uri("/v1/accounts/{a}/tokens/{s}/usage?days=1", account, sid).exchange()
-                .expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+        return admin().get()
+                .uri("/v1/accounts/{a}/tokens/{s}/usage?days=1", account, sid)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
     }
 
     private void awaitRequests(String account, String sid, long expected) {
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(((Number) usage(account, sid).get("requests")).longValue()).isEqualTo(expected));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(((Number) usage(account, sid).get("requests")).longValue())
+                        .isEqualTo(expected));
     }
 
     @Test
@@ -33,47 +40,68 @@ class UsageTest extends SystemTest {
         String account = newAccount();
         String campaigns = newApi("GET", "POST");
         String reports = newApi("GET", "POST");
-        Map<String, Object> token = createToken(account, Map.of("name", "integration", "scopes", List.of(
-                Map.of("api", campaigns, "methods", List.of("GET", "POST")),
-                Map.of("api", reports, "methods", List.of("GET")))));
+        Map<String, Object> token = createToken(
+                account,
+                Map.of(
+                        "name",
+                        "integration",
+                        "scopes",
+                        List.of(
+                                Map.of("api", campaigns, "methods", List.of("GET", "POST")),
+                                Map.of("api", reports, "methods", List.of("GET")))));
         String sid = (String) token.get("sid");
         String auth = basic(sid, (String) token.get("authToken"));
 
         for (int i = 0; i < 5; i++) {
-            assertThat(status(i % 2 == 0 ? gatewayA : gatewayB, "GET", "/" + campaigns + "/" + i, auth)).isEqualTo(200);
+            assertThat(status(i % 2 == 0 ? gatewayA : gatewayB, "GET", "/" + campaigns + "/" + i, auth))
+                    .isEqualTo(200);
         }
         assertThat(status(gatewayA, "HEAD", "/" + campaigns + "/h", auth)).isEqualTo(200);
         assertThat(status(gatewayB, "HEAD", "/" + campaigns + "/h", auth)).isEqualTo(200);
         for (int i = 0; i < 3; i++) {
             assertThat(status(gatewayB, "POST", "/" + reports + "/" + i, auth)).isEqualTo(403);
         }
-        assertThat(status(gatewayA, "GET", "/" + reports + "/x", basic(sid, "sgt_00000000000000000000000000000007zifQ")))
-                .as("a wrong secret is not this token's use").isEqualTo(403);
+        assertThat(status(
+                        gatewayA, "GET", "/" + reports + "/x", basic(sid, "sgt_00000000000000000000000000000007zifQ")))
+                .as("a wrong secret is not this token's use")
+                .isEqualTo(403);
 
         awaitRequests(account, sid, 10);
         Map<String, Object> usage = usage(account, sid);
         assertThat(usage).containsEntry("sid", sid).containsEntry("denied", 3);
-        assertThat((List<Map<String, Object>>) usage.get("scopes")).extracting(s -> s.get("api") + ":" + s.get("method") + "=" + s.get("requests"))
+        assertThat((List<Map<String, Object>>) usage.get("scopes"))
+                .extracting(s -> s.get("api") + ":" + s.get("method") + "=" + s.get("requests"))
                 .containsExactlyInAnyOrder(campaigns + ":GET=7", campaigns + ":POST=0", reports + ":GET=0");
-        assertThat((List<Map<String, Object>>) usage.get("unusedScopes")).containsExactlyInAnyOrder(
-                Map.of("api", campaigns, "method", "POST"), Map.of("api", reports, "method", "GET"));
-        assertThat((List<Map<String, Object>>) usage.get("denials")).containsExactly(
-                Map.of("api", reports, "method", "POST", "outcome", "out_of_scope", "requests", 3));
+        assertThat((List<Map<String, Object>>) usage.get("unusedScopes"))
+                .containsExactlyInAnyOrder(
+                        Map.of("api", campaigns, "method", "POST"), Map.of("api", reports, "method", "GET"));
+        assertThat((List<Map<String, Object>>) usage.get("denials"))
+                .containsExactly(Map.of("api", reports, "method", "POST", "outcome", "out_of_scope", "requests", 3));
         assertThat(usage.get("lastUsedAt")).isNotNull();
 
         tokenAction(account, sid, "disable");
         await().atMost(Duration.ofSeconds(1)).until(() -> status(gatewayA, "GET", "/" + campaigns + "/d", auth) == 403);
         awaitRequests(account, sid, 11);
-        assertThat((List<Map<String, Object>>) usage(account, sid).get("denials")).contains(
-                Map.of("api", campaigns, "method", "GET", "outcome", "disabled", "requests", 1));
+        assertThat((List<Map<String, Object>>) usage(account, sid).get("denials"))
+                .contains(Map.of("api", campaigns, "method", "GET", "outcome", "disabled", "requests", 1));
 
-        Map<String, Object> report = admin().get().uri("/v1/accounts/{a}/token-report", account).exchange()
-                .expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
-        Map<String, Object> entry = ((List<Map<String, Object>>) report.get("tokens")).stream()
-                .filter(t -> sid.equals(t.get("sid"))).findFirst().orElseThrow();
-        Map<String, Object> unused = ((List<Map<String, Object>>) entry.get("findings")).stream()
-                .filter(f -> "UNUSED_SCOPES".equals(f.get("kind"))).findFirst().orElseThrow();
-        assertThat(unused.get("patch")).isEqualTo(Map.of("scopes", List.of(Map.of("api", campaigns, "methods", List.of("GET")))));
+        Map<String, Object> report = admin().get()
+                .uri("/v1/accounts/{a}/token-report", account)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
+        Map<String, Object> entry = ((List<Map<String, Object>>) report.get("tokens"))
+                .stream().filter(t -> sid.equals(t.get("sid"))).findFirst().orElseThrow();
+        Map<String, Object> unused = ((List<Map<String, Object>>) entry.get("findings"))
+                .stream()
+                        .filter(f -> "UNUSED_SCOPES".equals(f.get("kind")))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(unused.get("patch"))
+                .isEqualTo(Map.of("scopes", List.of(Map.of("api", campaigns, "methods", List.of("GET")))));
     }
 
     @Test
@@ -85,7 +113,8 @@ class UsageTest extends SystemTest {
         try (RunningGateway gateway = system.startGateway(Map.of("scopegate.usage.flush-interval", "1h"))) {
             awaitReady(gateway);
             for (int i = 0; i < 4; i++) {
-                assertThat(status(gateway, "GET", "/" + api + "/" + i, basic(sid, (String) token.get("authToken")))).isEqualTo(200);
+                assertThat(status(gateway, "GET", "/" + api + "/" + i, basic(sid, (String) token.get("authToken"))))
+                        .isEqualTo(200);
             }
             assertThat(usage(account, sid)).containsEntry("requests", 0);
         }
@@ -100,10 +129,10 @@ class UsageTest extends SystemTest {
         String auth = basic((String) token.get("sid"), (String) token.get("authToken"));
         URI store = URI.create(system.r2dbcUrl().substring("r2dbc:".length()));
         try (CuttableProxy proxy = new CuttableProxy(store.getPort());
-             RunningGateway gateway = system.startGateway(Map.of(
-                     "spring.r2dbc.url", "r2dbc:postgresql://127.0.0.1:" + proxy.port() + store.getPath(),
-                     "scopegate.gateway.store-timeout", "1s",
-                     "scopegate.usage.flush-timeout", "1s"))) {
+                RunningGateway gateway = system.startGateway(Map.of(
+                        "spring.r2dbc.url", "r2dbc:postgresql://127.0.0.1:" + proxy.port() + store.getPath(),
+                        "scopegate.gateway.store-timeout", "1s",
+                        "scopegate.usage.flush-timeout", "1s"))) {
             awaitReady(gateway);
             assertThat(status(gateway, "GET", "/" + api + "/1", auth)).isEqualTo(200);
             awaitRequests(account, (String) token.get("sid"), 1);
@@ -112,8 +141,14 @@ class UsageTest extends SystemTest {
             for (int i = 0; i < 5; i++) {
                 assertThat(status(gateway, "GET", "/" + api + "/" + i, auth)).isEqualTo(200);
             }
-            gateway.management().get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
-                    .expectBody(String.class).value(scrape -> assertThat(scrape).contains("scopegate_usage_pending"));
+            gateway.management()
+                    .get()
+                    .uri("/actuator/prometheus")
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody(String.class)
+                    .value(scrape -> assertThat(scrape).contains("scopegate_usage_pending"));
             proxy.restore();
             awaitRequests(account, (String) token.get("sid"), 6);
         }

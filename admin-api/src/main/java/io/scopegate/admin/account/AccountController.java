@@ -22,7 +22,9 @@ import reactor.core.publisher.Mono;
 
 /** Accounts: created by operators, read by operators and the account's own users. */
 @RestController
-@Tag(name = "Accounts", description = "Tenants that own tokens: created by operators, read by operators and the account's users")
+@Tag(
+        name = "Accounts",
+        description = "Tenants that own tokens: created by operators, read by operators and the account's users")
 class AccountController {
 
     private final AccountService accounts;
@@ -33,15 +35,22 @@ class AccountController {
 
     @PostMapping("/v1/accounts")
     @Operation(operationId = "createAccount", summary = "Create an account (operators)")
-    @ApiResponse(responseCode = "201", description = "Created",
-            headers = @Header(name = "Location", description = "Path of the new resource", schema = @Schema(type = "string")),
+    @ApiResponse(
+            responseCode = "201",
+            description = "Created",
+            headers =
+                    @Header(
+                            name = "Location",
+                            description = "Path of the new resource",
+                            schema = @Schema(type = "string")),
             content = @Content(schema = @Schema(implementation = AccountView.class)))
     @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
     @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
     @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
     Mono<ResponseEntity<AccountView>> create(Actor actor, @Valid @RequestBody CreateAccount request) {
         return accounts.create(actor, request)
-                .map(view -> ResponseEntity.created(URI.create("/v1/accounts/" + view.sid())).body(view));
+                .map(view -> ResponseEntity.created(URI.create("/v1/accounts/" + view.sid()))
+                        .body(view));
     }
 
     @GetMapping("/v1/accounts/{account}")

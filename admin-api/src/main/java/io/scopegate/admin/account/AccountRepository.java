@@ -1,8 +1,8 @@
 package io.scopegate.admin.account;
 
-import io.scopegate.store.token.TokenState;
-import io.scopegate.admin.error.ApiProblem;
 import io.r2dbc.spi.Readable;
+import io.scopegate.admin.error.ApiProblem;
+import io.scopegate.store.token.TokenState;
 import java.time.Instant;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -13,7 +13,8 @@ import reactor.core.publisher.Mono;
 public class AccountRepository {
 
     /** One account by SID; append {@code for update} to lock its row. */
-    private static final String SELECT_BY_SID = "select sid, name, legacy_enabled, created_at from accounts where sid = :sid";
+    private static final String SELECT_BY_SID =
+            "select sid, name, legacy_enabled, created_at from accounts where sid = :sid";
 
     private final DatabaseClient db;
 
@@ -50,8 +51,11 @@ public class AccountRepository {
     }
 
     private static Account account(Readable row) {
-        return new Account(row.get("sid", String.class), row.get("name", String.class),
-                Boolean.TRUE.equals(row.get("legacy_enabled", Boolean.class)), row.get("created_at", Instant.class));
+        return new Account(
+                row.get("sid", String.class),
+                row.get("name", String.class),
+                Boolean.TRUE.equals(row.get("legacy_enabled", Boolean.class)),
+                row.get("created_at", Instant.class));
     }
 
     public Mono<Long> countEnabledTokens(String sid) {

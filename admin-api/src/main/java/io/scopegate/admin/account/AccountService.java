@@ -20,13 +20,19 @@ import reactor.core.publisher.Mono;
 @Service
 class AccountService {
 
-    record CreateAccount(@Pattern(regexp = "[A-Za-z0-9]{2,64}", message = "must be 2 to 64 letters or digits") String sid,
-                         @NotBlank @Size(max = 200) String name) {
-    }
+    record CreateAccount(
+            @Pattern(regexp = "[A-Za-z0-9]{2,64}", message = "must be 2 to 64 letters or digits")
+            String sid,
 
-    record AccountView(String sid, String name, Instant createdAt, boolean legacyTokensEnabled, long activeTokens,
-                       int tokenLimit) {
-    }
+            @NotBlank @Size(max = 200) String name) {}
+
+    record AccountView(
+            String sid,
+            String name,
+            Instant createdAt,
+            boolean legacyTokensEnabled,
+            long activeTokens,
+            int tokenLimit) {}
 
     private final AccountRepository accounts;
     private final ChangeLog changes;
@@ -35,7 +41,12 @@ class AccountService {
     private final Clock clock;
     private final TokenProperties limits;
 
-    AccountService(AccountRepository accounts, ChangeLog changes, TransactionalOperator tx, Sids sids, Clock clock,
+    AccountService(
+            AccountRepository accounts,
+            ChangeLog changes,
+            TransactionalOperator tx,
+            Sids sids,
+            Clock clock,
             TokenProperties limits) {
         this.accounts = accounts;
         this.changes = changes;
@@ -51,21 +62,26 @@ class AccountService {
             return Mono.error(ApiProblem.invalid("sid", "is reserved for token SIDs"));
         }
         String sid = request.sid() == null ? sids.newAccountSid() : request.sid();
-        return tx.transactional(insert(actor, sid, request.name().strip()))
-                .then(read(sid));
+        return tx.transactional(insert(actor, sid, request.name().strip())).then(read(sid));
     }
 
     Mono<AccountView> read(String sid) {
         return accounts.require(sid)
                 .zipWith(accounts.countEnabledTokens(sid))
-                .map(pair -> new AccountView(pair.getT1().sid(), pair.getT1().name(), pair.getT1().createdAt(),
-                        pair.getT1().legacyEnabled(), pair.getT2(), limits.maxActivePerAccount()));
+                .map(pair -> new AccountView(
+                        pair.getT1().sid(),
+                        pair.getT1().name(),
+                        pair.getT1().createdAt(),
+                        pair.getT1().legacyEnabled(),
+                        pair.getT2(),
+                        limits.maxActivePerAccount()));
     }
 
     private Mono<Void> insert(Actor actor, String sid, String name) {
         return accounts.insert(sid, name, clock.instant())
                 .flatMap(created -> created
                         ? changes.record(actor, AuditAction.ACCOUNT_CREATED, sid, sid, Map.of("name", name))
-                        : Mono.error(ApiProblem.conflict("Account exists", "An account with SID " + sid + " already exists")));
+                        : Mono.error(ApiProblem.conflict(
+                                "Account exists", "An account with SID " + sid + " already exists")));
     }
 }

@@ -21,8 +21,7 @@ class AuditController {
 
     static final int MAX_LIMIT = 1000;
 
-    record AuditEvents(List<AuditEvent> items) {
-    }
+    record AuditEvents(List<AuditEvent> items) {}
 
     private final AuditEventRepository events;
     private final AccountRepository accounts;
@@ -33,12 +32,16 @@ class AuditController {
     }
 
     @GetMapping("/v1/accounts/{account}/audit-events")
-    @Operation(operationId = "listAuditEvents", summary = "The account's audit events, newest first; sid narrows to one token")
+    @Operation(
+            operationId = "listAuditEvents",
+            summary = "The account's audit events, newest first; sid narrows to one token")
     @ApiResponse(responseCode = "200", description = "The events")
     @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
     @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
     @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)
-    Mono<AuditEvents> list(@PathVariable String account, @RequestParam(required = false) String sid,
+    Mono<AuditEvents> list(
+            @PathVariable String account,
+            @RequestParam(required = false) String sid,
             @RequestParam(defaultValue = "100") int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
             return Mono.error(ApiProblem.invalid("limit", "must be between 1 and " + MAX_LIMIT));

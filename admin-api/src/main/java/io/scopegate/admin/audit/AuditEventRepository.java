@@ -15,9 +15,13 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class AuditEventRepository {
 
-    record AuditEvent(Instant at, String actor, String action, @Schema(nullable = true) String tokenSid,
-                      @Schema(nullable = true) String sourceIp, Map<String, Object> details) {
-    }
+    record AuditEvent(
+            Instant at,
+            String actor,
+            String action,
+            @Schema(nullable = true) String tokenSid,
+            @Schema(nullable = true) String sourceIp,
+            Map<String, Object> details) {}
 
     private final DatabaseClient db;
     private final JsonMapper json;
@@ -42,7 +46,8 @@ class AuditEventRepository {
     }
 
     private AuditEvent event(Readable row) {
-        return new AuditEvent(row.get("at", Instant.class),
+        return new AuditEvent(
+                row.get("at", Instant.class),
                 row.get("actor", String.class),
                 row.get("action", String.class),
                 row.get("token_sid", String.class),

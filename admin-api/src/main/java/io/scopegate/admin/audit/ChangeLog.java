@@ -34,12 +34,14 @@ public class ChangeLog {
      *                for catalog actions, the username for admin-user actions
      * @param details what changed; never a secret
      */
-    public Mono<Void> record(Actor actor, AuditAction action, String accountSid, String subject, Map<String, ?> details) {
+    public Mono<Void> record(
+            Actor actor, AuditAction action, String accountSid, String subject, Map<String, ?> details) {
         return audit(actor, action, accountSid, subject, details)
                 .then(action.eventKind() == null ? Mono.empty() : event(action, accountSid, subject));
     }
 
-    private Mono<Void> audit(Actor actor, AuditAction action, String accountSid, String subject, Map<String, ?> details) {
+    private Mono<Void> audit(
+            Actor actor, AuditAction action, String accountSid, String subject, Map<String, ?> details) {
         boolean aboutToken = action.eventKind() != null && action.eventKind().namesCredential()
                 || action == AuditAction.CREDENTIALS_READ;
         return db.sql("""

@@ -13,7 +13,8 @@ import reactor.core.publisher.Mono;
 @Repository
 public class ApiRepository {
 
-    private static final String SELECT = "select id, name, paths, methods, upstream_url, latest_version, created_at, updated_at from apis";
+    private static final String SELECT =
+            "select id, name, paths, methods, upstream_url, latest_version, created_at, updated_at from apis";
 
     private final DatabaseClient db;
 
@@ -26,7 +27,10 @@ public class ApiRepository {
     }
 
     public Mono<ApiDefinition> find(String id) {
-        return db.sql(SELECT + " where id = :id").bind("id", id).map(ApiRepository::api).one();
+        return db.sql(SELECT + " where id = :id")
+                .bind("id", id)
+                .map(ApiRepository::api)
+                .one();
     }
 
     /** The highest latestVersion in the catalog; 1 while the catalog is empty. */
@@ -80,13 +84,19 @@ public class ApiRepository {
 
     /** Serialises catalog writers so two concurrent PUTs cannot both claim one path. */
     Mono<Void> lockCatalog() {
-        return db.sql("select pg_advisory_xact_lock(hashtext('scopegate.apis'))").then();
+        return db.sql("select pg_advisory_xact_lock(hashtext('scopegate.apis'))")
+                .then();
     }
 
     private static ApiDefinition api(Readable row) {
-        return new ApiDefinition(row.get("id", String.class), row.get("name", String.class),
-                Arrays.asList(row.get("paths", String[].class)), Arrays.asList(row.get("methods", String[].class)),
-                row.get("upstream_url", String.class), row.get("latest_version", Integer.class),
-                row.get("created_at", Instant.class), row.get("updated_at", Instant.class));
+        return new ApiDefinition(
+                row.get("id", String.class),
+                row.get("name", String.class),
+                Arrays.asList(row.get("paths", String[].class)),
+                Arrays.asList(row.get("methods", String[].class)),
+                row.get("upstream_url", String.class),
+                row.get("latest_version", Integer.class),
+                row.get("created_at", Instant.class),
+                row.get("updated_at", Instant.class));
     }
 }

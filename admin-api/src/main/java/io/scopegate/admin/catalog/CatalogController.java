@@ -22,11 +22,12 @@ import reactor.core.publisher.Mono;
 
 /** The API catalog: any admin reads it (to choose scopes); operators change it. */
 @RestController
-@Tag(name = "API catalog", description = "The upstream APIs the gateway fronts: any admin reads them, operators change them")
+@Tag(
+        name = "API catalog",
+        description = "The upstream APIs the gateway fronts: any admin reads them, operators change them")
 class CatalogController {
 
-    record ApiList(List<ApiDefinition> items) {
-    }
+    record ApiList(List<ApiDefinition> items) {}
 
     private final CatalogService catalog;
 
@@ -50,16 +51,27 @@ class CatalogController {
     }
 
     @PutMapping("/v1/apis/{api}")
-    @Operation(operationId = "saveApi", summary = "Create or replace an API (operators); gateways route to it within a second")
-    @ApiResponse(responseCode = "201", description = "Created",
-            headers = @Header(name = "Location", description = "Path of the new resource", schema = @Schema(type = "string")),
+    @Operation(
+            operationId = "saveApi",
+            summary = "Create or replace an API (operators); gateways route to it within a second")
+    @ApiResponse(
+            responseCode = "201",
+            description = "Created",
+            headers =
+                    @Header(
+                            name = "Location",
+                            description = "Path of the new resource",
+                            schema = @Schema(type = "string")),
             content = @Content(schema = @Schema(implementation = ApiDefinition.class)))
-    @ApiResponse(responseCode = "200", description = "Replaced",
+    @ApiResponse(
+            responseCode = "200",
+            description = "Replaced",
             content = @Content(schema = @Schema(implementation = ApiDefinition.class)))
     @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
     @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
     @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
-    Mono<ResponseEntity<ApiDefinition>> save(Actor actor, @PathVariable String api, @Valid @RequestBody SaveApi request) {
+    Mono<ResponseEntity<ApiDefinition>> save(
+            Actor actor, @PathVariable String api, @Valid @RequestBody SaveApi request) {
         return catalog.save(actor, api, request)
                 .map(saved -> saved.created()
                         ? ResponseEntity.created(URI.create("/v1/apis/" + api)).body(saved.api())
@@ -67,7 +79,9 @@ class CatalogController {
     }
 
     @DeleteMapping("/v1/apis/{api}")
-    @Operation(operationId = "deleteApi", summary = "Delete an API (operators); refused while a token holds a scope on it")
+    @Operation(
+            operationId = "deleteApi",
+            summary = "Delete an API (operators); refused while a token holds a scope on it")
     @ApiResponse(responseCode = "204", description = "Deleted")
     @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
     @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)

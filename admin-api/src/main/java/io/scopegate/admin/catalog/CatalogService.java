@@ -19,8 +19,7 @@ import reactor.core.publisher.Mono;
 class CatalogService {
 
     /** A stored API, and whether this save created it (201) or replaced it (200). */
-    record SavedApi(ApiDefinition api, boolean created) {
-    }
+    record SavedApi(ApiDefinition api, boolean created) {}
 
     private final ApiRepository catalog;
     private final ChangeLog changes;
@@ -68,14 +67,21 @@ class CatalogService {
     }
 
     private static Map<String, Object> savedDetails(ApiDefinition api) {
-        return Map.of("paths", api.paths(), "methods", api.methods(), "upstreamUrl", api.upstreamUrl(),
-                "latestVersion", api.latestVersion());
+        return Map.of(
+                "paths",
+                api.paths(),
+                "methods",
+                api.methods(),
+                "upstreamUrl",
+                api.upstreamUrl(),
+                "latestVersion",
+                api.latestVersion());
     }
 
     private Mono<Void> ensurePathsFree(ApiDefinition api) {
         return catalog.otherOwnerOfPaths(api.id(), api.paths())
-                .flatMap(owner -> Mono.error(ApiProblem.conflict("Path already routed",
-                        "API " + owner + " already serves one of these path patterns")));
+                .flatMap(owner -> Mono.error(ApiProblem.conflict(
+                        "Path already routed", "API " + owner + " already serves one of these path patterns")));
     }
 
     /** Never leave a token holding a scope the catalog no longer serves. */
@@ -83,15 +89,22 @@ class CatalogService {
         return catalog.methodsInUse(api.id())
                 .filter(method -> !api.methods().contains(method))
                 .collectList()
-                .flatMap(dropped -> dropped.isEmpty() ? Mono.empty() : Mono.error(ApiProblem.conflict("Method in use",
-                        "Tokens still hold " + api.id() + " scopes for " + String.join(", ", dropped))));
+                .flatMap(dropped -> dropped.isEmpty()
+                        ? Mono.empty()
+                        : Mono.error(ApiProblem.conflict(
+                                "Method in use",
+                                "Tokens still hold " + api.id() + " scopes for " + String.join(", ", dropped))));
     }
 
     /** An API goes only once no token holds a scope on it, so no token is left pointing nowhere. */
     private Mono<Void> ensureNotInUse(String id) {
         return catalog.methodsInUse(id)
                 .collectList()
-                .flatMap(inUse -> inUse.isEmpty() ? Mono.empty() : Mono.error(ApiProblem.conflict("API in use",
-                        "Tokens still hold scopes on " + id + " (" + String.join(", ", inUse) + "); remove them first")));
+                .flatMap(inUse -> inUse.isEmpty()
+                        ? Mono.empty()
+                        : Mono.error(ApiProblem.conflict(
+                                "API in use",
+                                "Tokens still hold scopes on " + id + " (" + String.join(", ", inUse)
+                                        + "); remove them first")));
     }
 }

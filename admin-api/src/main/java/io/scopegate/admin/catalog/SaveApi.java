@@ -20,11 +20,12 @@ import org.springframework.web.util.pattern.PathPatternParser;
 import org.springframework.web.util.pattern.PatternParseException;
 
 /** The body of {@code PUT /v1/apis/{api}}: what an operator says about one upstream API. */
-record SaveApi(@NotBlank @Size(max = 200) String name,
-               @NotEmpty @Size(max = 50) List<@NotBlank @Size(max = 500) String> paths,
-               @NotEmpty List<@NotBlank String> methods,
-               @NotBlank @Size(max = 2048) String upstreamUrl,
-               @NotNull @Positive @Max(10_000) Integer latestVersion) {
+record SaveApi(
+        @NotBlank @Size(max = 200) String name,
+        @NotEmpty @Size(max = 50) List<@NotBlank @Size(max = 500) String> paths,
+        @NotEmpty List<@NotBlank String> methods,
+        @NotBlank @Size(max = 2048) String upstreamUrl,
+        @NotNull @Positive @Max(10_000) Integer latestVersion) {
 
     static final Pattern API_ID = Pattern.compile("[a-z][a-z0-9-]{0,63}");
 
@@ -48,13 +49,21 @@ record SaveApi(@NotBlank @Size(max = 200) String name,
             upperCaseMethods.add(method);
         }
         if (!isHttpUrl(upstreamUrl)) {
-            errors.add(new FieldProblem("upstreamUrl", "must be an absolute http or https URL without query or fragment"));
+            errors.add(
+                    new FieldProblem("upstreamUrl", "must be an absolute http or https URL without query or fragment"));
         }
         if (!errors.isEmpty()) {
             throw ApiProblem.invalid(errors);
         }
-        return new ApiDefinition(id, name.strip(), List.copyOf(new LinkedHashSet<>(paths)), List.copyOf(upperCaseMethods),
-                upstreamUrl, latestVersion, now, now);
+        return new ApiDefinition(
+                id,
+                name.strip(),
+                List.copyOf(new LinkedHashSet<>(paths)),
+                List.copyOf(upperCaseMethods),
+                upstreamUrl,
+                latestVersion,
+                now,
+                now);
     }
 
     private void checkPaths(List<FieldProblem> errors) {
@@ -76,8 +85,11 @@ record SaveApi(@NotBlank @Size(max = 200) String name,
     private static boolean isHttpUrl(String url) {
         try {
             URI uri = new URI(url);
-            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
-                    && uri.getQuery() == null && uri.getFragment() == null && uri.getUserInfo() == null;
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                    && uri.getHost() != null
+                    && uri.getQuery() == null
+                    && uri.getFragment() == null
+                    && uri.getUserInfo() == null;
         } catch (Exception e) {
             return false;
         }

@@ -35,11 +35,13 @@ public class Credentials {
     /** @param boundTo the row the ciphertext belongs to: the token SID, or account SID and legacy kind */
     public IssuedSecret issue(CredentialFormat.Kind kind, String boundTo) {
         Secret secret = format.generate(kind);
-        return new IssuedSecret(secret, hasher.hash(secret.value()), cipher == null ? null : cipher.encrypt(secret, boundTo));
+        return new IssuedSecret(
+                secret, hasher.hash(secret.value()), cipher == null ? null : cipher.encrypt(secret, boundTo));
     }
 
     /** A new secret; the current one keeps passing for {@code graceSeconds} (none when null or 0). */
-    public Rotation rotate(byte[] currentHash, Integer graceSeconds, Instant now, CredentialFormat.Kind kind, String boundTo) {
+    public Rotation rotate(
+            byte[] currentHash, Integer graceSeconds, Instant now, CredentialFormat.Kind kind, String boundTo) {
         if (graceSeconds != null && (graceSeconds < 0 || graceSeconds > MAX_GRACE.toSeconds())) {
             throw ApiProblem.invalid("graceSeconds", "must be between 0 and " + MAX_GRACE.toSeconds() + " (7 days)");
         }

@@ -17,12 +17,10 @@ public final class SecretColumns {
             credentials_rotated_at = :now, updated_at = :now
             """;
 
-    private SecretColumns() {
-    }
+    private SecretColumns() {}
 
     public static GenericExecuteSpec bindRotation(GenericExecuteSpec update, Rotation rotation, Instant now) {
-        return update
-                .bind("hash", rotation.issued().hash())
+        return update.bind("hash", rotation.issued().hash())
                 .bind("ciphertext", Parameter.fromOrEmpty(rotation.issued().ciphertext(), byte[].class))
                 .bind("previous", Parameter.fromOrEmpty(rotation.previousHash(), byte[].class))
                 .bind("until", Parameter.fromOrEmpty(rotation.previousValidUntil(), Instant.class))

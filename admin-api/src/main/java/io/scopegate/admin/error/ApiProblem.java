@@ -29,7 +29,8 @@ public final class ApiProblem extends ErrorResponseException {
     }
 
     public static ApiProblem forbidden() {
-        return new ApiProblem(ProblemType.FORBIDDEN, ProblemType.FORBIDDEN.title(), "Your role does not allow this operation");
+        return new ApiProblem(
+                ProblemType.FORBIDDEN, ProblemType.FORBIDDEN.title(), "Your role does not allow this operation");
     }
 
     public static ApiProblem conflict(String title, String detail) {
@@ -37,7 +38,9 @@ public final class ApiProblem extends ErrorResponseException {
     }
 
     public static ApiProblem tokenLimitReached(int limit) {
-        return new ApiProblem(ProblemType.ACTIVE_TOKEN_LIMIT, ProblemType.ACTIVE_TOKEN_LIMIT.title(),
+        return new ApiProblem(
+                ProblemType.ACTIVE_TOKEN_LIMIT,
+                ProblemType.ACTIVE_TOKEN_LIMIT.title(),
                 "The account already has " + limit + " enabled scoped tokens; disable or delete one first");
     }
 
@@ -85,7 +88,10 @@ public final class ApiProblem extends ErrorResponseException {
     static String describe(List<FieldProblem> errors) {
         StringBuilder detail = new StringBuilder();
         for (FieldProblem error : errors) {
-            detail.append(detail.isEmpty() ? "" : "; ").append(error.field()).append(": ").append(error.message());
+            detail.append(detail.isEmpty() ? "" : "; ")
+                    .append(error.field())
+                    .append(": ")
+                    .append(error.message());
         }
         return detail.toString();
     }

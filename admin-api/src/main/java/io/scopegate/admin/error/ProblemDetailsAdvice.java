@@ -26,8 +26,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 
     @Override
-    protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(WebExchangeBindException ex,
-            HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+    protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(
+            WebExchangeBindException ex, HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
         List<FieldProblem> errors = new ArrayList<>();
         ex.getFieldErrors().forEach(e -> errors.add(new FieldProblem(e.getField(), e.getDefaultMessage())));
         ex.getGlobalErrors().forEach(e -> errors.add(new FieldProblem(e.getObjectName(), e.getDefaultMessage())));
@@ -35,8 +35,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
-            HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+    protected Mono<ResponseEntity<Object>> handleServerWebInputException(
+            ServerWebInputException ex, HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
         Throwable cause = ex.getCause() instanceof DecodingException decoding ? decoding.getCause() : ex.getCause();
         if (cause instanceof JacksonException json) {
             return problem(ApiProblem.invalidJson(json), exchange);
@@ -50,16 +50,23 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(DataIntegrityViolationException.class)
     Mono<ResponseEntity<Object>> integrityViolation(DataIntegrityViolationException ex, ServerWebExchange exchange) {
         // Two requests raced for the same unique key; the loser is told, nothing was written.
-        log.info("integrity violation on {} {}: {}", exchange.getRequest().getMethod(),
-                exchange.getRequest().getPath(), ex.getMostSpecificCause().getClass().getSimpleName());
+        log.info(
+                "integrity violation on {} {}: {}",
+                exchange.getRequest().getMethod(),
+                exchange.getRequest().getPath(),
+                ex.getMostSpecificCause().getClass().getSimpleName());
         return problem(ApiProblem.conflict("Conflict", "The resource was changed concurrently; retry"), exchange);
     }
 
     @ExceptionHandler(Exception.class)
     Mono<ResponseEntity<Object>> unexpected(Exception ex, ServerWebExchange exchange) {
-        log.error("unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
-        ProblemDetail body = ApiProblem.problem(ProblemType.INTERNAL, ProblemType.INTERNAL.title(),
-                "The request failed; it has been logged");
+        log.error(
+                "unhandled error on {} {}",
+                exchange.getRequest().getMethod(),
+                exchange.getRequest().getPath(),
+                ex);
+        ProblemDetail body = ApiProblem.problem(
+                ProblemType.INTERNAL, ProblemType.INTERNAL.title(), "The request failed; it has been logged");
         return createResponseEntity(body, new HttpHeaders(), ProblemType.INTERNAL.status(), exchange);
     }
 

@@ -9,9 +9,15 @@ import java.time.Instant;
  * One of an account's two legacy credentials. Its {@code sid} is the account SID (the Basic
  * username legacy integrations already use); {@code authToken} appears only when just issued.
  */
-record LegacyToken(LegacyKind kind, String sid, int apiVersion, Instant createdAt, Instant updatedAt,
-                   Instant credentialsRotatedAt, @Schema(nullable = true) Instant lastUsedAt,
-                   @JsonInclude(JsonInclude.Include.NON_NULL) String authToken) {
+record LegacyToken(
+        LegacyKind kind,
+        String sid,
+        int apiVersion,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant credentialsRotatedAt,
+        @Schema(nullable = true) Instant lastUsedAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String authToken) {
 
     LegacyToken withAuthToken(String secret) {
         return new LegacyToken(kind, sid, apiVersion, createdAt, updatedAt, credentialsRotatedAt, lastUsedAt, secret);
@@ -19,6 +25,7 @@ record LegacyToken(LegacyKind kind, String sid, int apiVersion, Instant createdA
 
     @Override
     public String toString() {
-        return "LegacyToken[kind=" + kind + ", sid=" + sid + ", authToken=" + (authToken == null ? "none" : "redacted") + "]";
+        return "LegacyToken[kind=" + kind + ", sid=" + sid + ", authToken=" + (authToken == null ? "none" : "redacted")
+                + "]";
     }
 }

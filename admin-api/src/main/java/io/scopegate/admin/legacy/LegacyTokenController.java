@@ -29,13 +29,14 @@ import reactor.core.publisher.Mono;
  */
 @RestController
 @RequestMapping("/v1/accounts/{account}/legacy-tokens")
-@Tag(name = "Legacy tokens", description = "An account's two older credentials, under the account SID; off until enabled")
+@Tag(
+        name = "Legacy tokens",
+        description = "An account's two older credentials, under the account SID; off until enabled")
 @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
 @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)
 class LegacyTokenController {
 
-    record ResetRequest(Integer graceSeconds) {
-    }
+    record ResetRequest(Integer graceSeconds) {}
 
     private final LegacyTokenService legacy;
 
@@ -44,34 +45,49 @@ class LegacyTokenController {
     }
 
     @GetMapping
-    @Operation(operationId = "listLegacyTokens", summary = "Whether legacy tokens are on, and both of them (never their secrets)")
+    @Operation(
+            operationId = "listLegacyTokens",
+            summary = "Whether legacy tokens are on, and both of them (never their secrets)")
     @ApiResponse(responseCode = "200", description = "The legacy tokens")
     Mono<LegacyTokenList> list(@PathVariable String account) {
         return legacy.list(account);
     }
 
     @PostMapping("/enable")
-    @Operation(operationId = "enableLegacyTokens", summary = "Create both legacy tokens; the response shows their secrets")
-    @ApiResponse(responseCode = "201", description = "Created, each with its `authToken`",
-            headers = @Header(name = "Location", description = "Path of the new resource", schema = @Schema(type = "string")),
+    @Operation(
+            operationId = "enableLegacyTokens",
+            summary = "Create both legacy tokens; the response shows their secrets")
+    @ApiResponse(
+            responseCode = "201",
+            description = "Created, each with its `authToken`",
+            headers =
+                    @Header(
+                            name = "Location",
+                            description = "Path of the new resource",
+                            schema = @Schema(type = "string")),
             content = @Content(schema = @Schema(implementation = LegacyTokenList.class)))
     @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
     Mono<ResponseEntity<LegacyTokenList>> enable(Actor actor, @PathVariable String account) {
         return legacy.enable(actor, account)
-                .map(body -> ResponseEntity.created(URI.create("/v1/accounts/" + account + "/legacy-tokens")).body(body));
+                .map(body -> ResponseEntity.created(URI.create("/v1/accounts/" + account + "/legacy-tokens"))
+                        .body(body));
     }
 
     @PostMapping("/{kind}/reset")
     @Operation(operationId = "resetLegacyToken", summary = "A new secret for one legacy token")
     @ApiResponse(responseCode = "200", description = "The legacy token, with its new `authToken`")
     @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
-    Mono<LegacyToken> reset(Actor actor, @PathVariable String account,
+    Mono<LegacyToken> reset(
+            Actor actor,
+            @PathVariable String account,
             @Parameter(name = "kind", schema = @Schema(allowableValues = {"read-write", "read-only"}))
-            @PathVariable("kind") String segment,
+                    @PathVariable("kind")
+                    String segment,
             @RequestBody(required = false) ResetRequest request) {
         LegacyKind kind = LegacyKind.fromPathSegment(segment);
         if (kind == null) {
-            return Mono.error(ApiProblem.notFound("No legacy token kind '" + segment + "'; use read-write or read-only"));
+            return Mono.error(
+                    ApiProblem.notFound("No legacy token kind '" + segment + "'; use read-write or read-only"));
         }
         return legacy.reset(actor, account, kind, request == null ? null : request.graceSeconds());
     }

@@ -28,12 +28,18 @@ class LegacyTokenRepository {
     }
 
     Flux<LegacyToken> list(String account) {
-        return db.sql(SELECT + " order by kind desc").bind("account", account).map(LegacyTokenRepository::token).all();
+        return db.sql(SELECT + " order by kind desc")
+                .bind("account", account)
+                .map(LegacyTokenRepository::token)
+                .all();
     }
 
     Mono<LegacyToken> find(String account, LegacyKind kind) {
-        return db.sql(SELECT + " and kind = :kind").bind("account", account).bind("kind", kind.name())
-                .map(LegacyTokenRepository::token).one();
+        return db.sql(SELECT + " and kind = :kind")
+                .bind("account", account)
+                .bind("kind", kind.name())
+                .map(LegacyTokenRepository::token)
+                .one();
     }
 
     Mono<byte[]> secretHash(String account, LegacyKind kind) {
@@ -60,17 +66,25 @@ class LegacyTokenRepository {
     }
 
     Mono<Void> replaceSecret(String account, LegacyKind kind, Rotation rotation, Instant now) {
-        return SecretColumns.bindRotation(db.sql("update legacy_tokens set " + SecretColumns.ROTATION_ASSIGNMENTS
-                        + " where account_sid = :account and kind = :kind")
-                        .bind("account", account)
-                        .bind("kind", kind.name()), rotation, now)
+        return SecretColumns.bindRotation(
+                        db.sql("update legacy_tokens set " + SecretColumns.ROTATION_ASSIGNMENTS
+                                        + " where account_sid = :account and kind = :kind")
+                                .bind("account", account)
+                                .bind("kind", kind.name()),
+                        rotation,
+                        now)
                 .then();
     }
 
     private static LegacyToken token(Readable row) {
-        return new LegacyToken(LegacyKind.valueOf(row.get("kind", String.class)), row.get("account_sid", String.class),
-                row.get("api_version", Integer.class), row.get("created_at", Instant.class),
-                row.get("updated_at", Instant.class), row.get("credentials_rotated_at", Instant.class),
-                row.get("last_used_at", Instant.class), null);
+        return new LegacyToken(
+                LegacyKind.valueOf(row.get("kind", String.class)),
+                row.get("account_sid", String.class),
+                row.get("api_version", Integer.class),
+                row.get("created_at", Instant.class),
+                row.get("updated_at", Instant.class),
+                row.get("credentials_rotated_at", Instant.class),
+                row.get("last_used_at", Instant.class),
+                null);
     }
 }

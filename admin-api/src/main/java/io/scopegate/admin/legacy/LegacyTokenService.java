@@ -27,8 +27,7 @@ import reactor.core.publisher.Mono;
 @Service
 class LegacyTokenService {
 
-    record LegacyTokenList(boolean enabled, List<LegacyToken> tokens) {
-    }
+    record LegacyTokenList(boolean enabled, List<LegacyToken> tokens) {}
 
     private final LegacyTokenRepository legacy;
     private final AccountRepository accounts;
@@ -38,8 +37,14 @@ class LegacyTokenService {
     private final TransactionalOperator tx;
     private final Clock clock;
 
-    LegacyTokenService(LegacyTokenRepository legacy, AccountRepository accounts, ApiRepository catalog,
-            Credentials credentials, ChangeLog changes, TransactionalOperator tx, Clock clock) {
+    LegacyTokenService(
+            LegacyTokenRepository legacy,
+            AccountRepository accounts,
+            ApiRepository catalog,
+            Credentials credentials,
+            ChangeLog changes,
+            TransactionalOperator tx,
+            Clock clock) {
         this.legacy = legacy;
         this.accounts = accounts;
         this.catalog = catalog;
@@ -51,7 +56,8 @@ class LegacyTokenService {
 
     Mono<LegacyTokenList> list(String account) {
         return accounts.require(account)
-                .flatMap(found -> legacy.list(account).collectList()
+                .flatMap(found -> legacy.list(account)
+                        .collectList()
                         .map(tokens -> new LegacyTokenList(found.legacyEnabled(), tokens)));
     }
 
@@ -60,14 +66,13 @@ class LegacyTokenService {
         Instant now = clock.instant();
         return tx.transactional(accounts.lock(account)
                 .flatMap(found -> found.legacyEnabled()
-                        ? Mono.error(ApiProblem.conflict("Legacy tokens already enabled",
-                                "Reset a legacy token to get a new secret"))
+                        ? Mono.error(ApiProblem.conflict(
+                                "Legacy tokens already enabled", "Reset a legacy token to get a new secret"))
                         : catalog.latestVersion())
-                .flatMapMany(version -> Flux.fromArray(LegacyKind.values())
-                        .concatMap(kind -> issue(account, kind, version, now)))
+                .flatMapMany(version ->
+                        Flux.fromArray(LegacyKind.values()).concatMap(kind -> issue(account, kind, version, now)))
                 .collectList()
-                .flatMap(tokens -> markEnabled(actor, account, now)
-                        .thenReturn(new LegacyTokenList(true, tokens))));
+                .flatMap(tokens -> markEnabled(actor, account, now).thenReturn(new LegacyTokenList(true, tokens))));
     }
 
     /** A new secret for one kind; the old one keeps passing for {@code graceSeconds} (none when null). */
@@ -75,8 +80,10 @@ class LegacyTokenService {
         Instant now = clock.instant();
         return tx.transactional(accounts.lock(account)
                 .then(legacy.secretHash(account, kind))
-                .switchIfEmpty(Mono.defer(() -> Mono.error(ApiProblem.notFound("Legacy tokens are not enabled for " + account))))
-                .map(current -> credentials.rotate(current, graceSeconds, now, CredentialFormat.Kind.LEGACY, boundTo(account, kind)))
+                .switchIfEmpty(Mono.defer(
+                        () -> Mono.error(ApiProblem.notFound("Legacy tokens are not enabled for " + account))))
+                .map(current -> credentials.rotate(
+                        current, graceSeconds, now, CredentialFormat.Kind.LEGACY, boundTo(account, kind)))
                 .flatMap(rotation -> replaceSecret(actor, account, kind, rotation, graceSeconds, now)));
     }
 
@@ -92,10 +99,14 @@ class LegacyTokenService {
                 .then(changes.record(actor, AuditAction.LEGACY_TOKENS_ENABLED, account, account, Map.of()));
     }
 
-    private Mono<LegacyToken> replaceSecret(Actor actor, String account, LegacyKind kind, Rotation rotation,
-            Integer graceSeconds, Instant now) {
+    private Mono<LegacyToken> replaceSecret(
+            Actor actor, String account, LegacyKind kind, Rotation rotation, Integer graceSeconds, Instant now) {
         return legacy.replaceSecret(account, kind, rotation, now)
-                .then(changes.record(actor, AuditAction.LEGACY_TOKEN_RESET, account, account,
+                .then(changes.record(
+                        actor,
+                        AuditAction.LEGACY_TOKEN_RESET,
+                        account,
+                        account,
                         Map.of("kind", kind.name(), "graceSeconds", graceSeconds == null ? 0 : graceSeconds)))
                 .then(legacy.find(account, kind))
                 .map(token -> token.withAuthToken(rotation.issued().secret().value()));

@@ -31,19 +31,19 @@ class OpenApiConfiguration {
     @Bean
     OpenAPI adminApiDescription() {
         return new OpenAPI()
-                .info(new Info()
-                        .title("Scopegate admin API")
-                        .version("v1")
-                        .description("""
+                .info(new Info().title("Scopegate admin API").version("v1").description("""
                                 Accounts, admin users, the API catalog, scoped tokens and legacy tokens.
                                 Every request authenticates with an admin user's HTTP Basic credentials; \
                                 every error is application/problem+json."""))
                 // Relative, so the committed description does not depend on the host or port it was generated on.
                 .servers(List.of(new Server().url("/")))
-                .components(new Components().addSecuritySchemes(BASIC_AUTH, new SecurityScheme()
-                        .type(SecurityScheme.Type.HTTP)
-                        .scheme("basic")
-                        .description("An admin user's username and password")))
+                .components(new Components()
+                        .addSecuritySchemes(
+                                BASIC_AUTH,
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("basic")
+                                        .description("An admin user's username and password")))
                 .addSecurityItem(new SecurityRequirement().addList(BASIC_AUTH));
     }
 
@@ -66,7 +66,8 @@ class OpenApiConfiguration {
             return;
         }
         for (Schema<?> property : schema.getProperties().values()) {
-            if (property.getAdditionalProperties() instanceof Schema<?> values && "object".equals(values.getType())
+            if (property.getAdditionalProperties() instanceof Schema<?> values
+                    && "object".equals(values.getType())
                     && values.getProperties() == null) {
                 property.setAdditionalProperties(true);
             }

@@ -40,8 +40,7 @@ public final class ProblemResponses implements OpenApiCustomizer {
     /** Spring's own problem type, for a request refused before our validation ran. */
     private static final String ABOUT_BLANK = "about:blank";
 
-    ProblemResponses() {
-    }
+    ProblemResponses() {}
 
     @Override
     public void customise(OpenAPI openApi) {
@@ -49,19 +48,31 @@ public final class ProblemResponses implements OpenApiCustomizer {
         components.addSchemas("Problem", problem());
         components.addSchemas("FieldProblem", fieldProblem());
         components.addResponses("BadRequest", badRequest());
-        components.addResponses("Unauthorized", response("No or wrong admin credentials", ProblemType.UNAUTHORIZED)
-                .addHeaderObject("WWW-Authenticate", new Header()
-                        .description("`Basic realm=\"scopegate-admin\"`")
-                        .schema(new StringSchema())));
-        components.addResponses("Forbidden", response("The admin's role or account does not allow this operation",
-                ProblemType.FORBIDDEN));
-        components.addResponses("NotFound", response("No such account, token or API (nor is another account's token)",
-                ProblemType.NOT_FOUND));
-        components.addResponses("Conflict", response("The current state forbids the change; `title` says which",
-                ProblemType.CONFLICT, ProblemType.ACTIVE_TOKEN_LIMIT));
-        components.addResponses("Gone", response("Secrets cannot be shown again (scopegate.credentials.retrievable=false)",
-                ProblemType.GONE));
-        components.addResponses("InternalError", response("The request failed; it has been logged", ProblemType.INTERNAL));
+        components.addResponses(
+                "Unauthorized",
+                response("No or wrong admin credentials", ProblemType.UNAUTHORIZED)
+                        .addHeaderObject(
+                                "WWW-Authenticate",
+                                new Header()
+                                        .description("`Basic realm=\"scopegate-admin\"`")
+                                        .schema(new StringSchema())));
+        components.addResponses(
+                "Forbidden",
+                response("The admin's role or account does not allow this operation", ProblemType.FORBIDDEN));
+        components.addResponses(
+                "NotFound",
+                response("No such account, token or API (nor is another account's token)", ProblemType.NOT_FOUND));
+        components.addResponses(
+                "Conflict",
+                response(
+                        "The current state forbids the change; `title` says which",
+                        ProblemType.CONFLICT,
+                        ProblemType.ACTIVE_TOKEN_LIMIT));
+        components.addResponses(
+                "Gone",
+                response("Secrets cannot be shown again (scopegate.credentials.retrievable=false)", ProblemType.GONE));
+        components.addResponses(
+                "InternalError", response("The request failed; it has been logged", ProblemType.INTERNAL));
         openApi.getPaths().values().stream()
                 .flatMap(path -> path.readOperations().stream())
                 .forEach(ProblemResponses::addCommonResponses);
@@ -75,7 +86,8 @@ public final class ProblemResponses implements OpenApiCustomizer {
     }
 
     private static ApiResponse response(String description, ProblemType... types) {
-        List<String> uris = Arrays.stream(types).map(type -> type.uri().toString()).toList();
+        List<String> uris =
+                Arrays.stream(types).map(type -> type.uri().toString()).toList();
         return new ApiResponse()
                 .description(description + " (" + String.join(", ", uris) + ")")
                 .content(problemJson(typed(uris, new ObjectSchema())));
@@ -91,7 +103,8 @@ public final class ProblemResponses implements OpenApiCustomizer {
         return new ApiResponse()
                 .description("The request is invalid (" + validation + ", with `errors` naming each wrong field; "
                         + ABOUT_BLANK + " when the framework refused it before validation)")
-                .content(problemJson(typed(List.of(validation, ABOUT_BLANK), new ObjectSchema().addProperty("errors", errors))));
+                .content(problemJson(
+                        typed(List.of(validation, ABOUT_BLANK), new ObjectSchema().addProperty("errors", errors))));
     }
 
     /** The problem schema, its {@code type} narrowed to these URIs, with any extra properties. */

@@ -21,7 +21,8 @@ final class AccountAccess implements ReactiveAuthorizationManager<AuthorizationC
                 .filter(Authentication::isAuthenticated)
                 .map(Authentication::getPrincipal)
                 .ofType(AdminPrincipal.class)
-                .map(admin -> admin.role() == AdminRole.OPERATOR || admin.accountSid() != null && admin.accountSid().equals(account))
+                .map(admin -> admin.role() == AdminRole.OPERATOR
+                        || admin.accountSid() != null && admin.accountSid().equals(account))
                 .defaultIfEmpty(false)
                 .map(AuthorizationDecision::new);
     }

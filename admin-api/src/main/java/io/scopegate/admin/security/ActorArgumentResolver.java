@@ -22,12 +22,14 @@ class ActorArgumentResolver implements HandlerMethodArgumentResolver {
                 .cast(Authentication.class)
                 .map(Authentication::getPrincipal)
                 .cast(AdminPrincipal.class)
-                .map(principal -> new Actor(principal.username(), principal.role(), principal.accountSid(),
-                        sourceIp(exchange)));
+                .map(principal ->
+                        new Actor(principal.username(), principal.role(), principal.accountSid(), sourceIp(exchange)));
     }
 
     private static String sourceIp(ServerWebExchange exchange) {
         InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-        return remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress();
+        return remote == null || remote.getAddress() == null
+                ? null
+                : remote.getAddress().getHostAddress();
     }
 }

@@ -22,8 +22,10 @@ import reactor.core.publisher.Mono;
 class AdminUserController {
 
     /** {@code account} is null for an OPERATOR. */
-    record UserView(String username, AdminRole role, @Schema(nullable = true) String account) {
-    }
+    record UserView(
+            String username,
+            AdminRole role,
+            @Schema(nullable = true) String account) {}
 
     private final AdminUserService users;
 
@@ -33,14 +35,19 @@ class AdminUserController {
 
     @PutMapping("/v1/users/{username}")
     @Operation(operationId = "saveAdminUser", summary = "Create or replace an admin user (operators)")
-    @ApiResponse(responseCode = "201", description = "Created",
+    @ApiResponse(
+            responseCode = "201",
+            description = "Created",
             content = @Content(schema = @Schema(implementation = UserView.class)))
-    @ApiResponse(responseCode = "200", description = "Replaced",
+    @ApiResponse(
+            responseCode = "200",
+            description = "Replaced",
             content = @Content(schema = @Schema(implementation = UserView.class)))
     @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
     @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
     @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
-    Mono<ResponseEntity<UserView>> save(Actor actor, @PathVariable String username, @Valid @RequestBody SaveUser request) {
+    Mono<ResponseEntity<UserView>> save(
+            Actor actor, @PathVariable String username, @Valid @RequestBody SaveUser request) {
         return users.save(actor, username, request)
                 .map(created -> ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
                         .body(new UserView(username, request.role(), request.account())));

@@ -19,7 +19,8 @@ class AdminUserRepository {
     Mono<AdminPrincipal> find(String username) {
         return db.sql("select username, password_hash, role, account_sid from admin_users where username = :username")
                 .bind("username", username)
-                .map((row, meta) -> new AdminPrincipal(row.get("username", String.class),
+                .map((row, meta) -> new AdminPrincipal(
+                        row.get("username", String.class),
                         row.get("password_hash", String.class),
                         AdminRole.valueOf(row.get("role", String.class)),
                         row.get("account_sid", String.class)))

@@ -19,7 +19,10 @@ import reactor.core.scheduler.Schedulers;
 @Service
 class AdminUserService {
 
-    record SaveUser(@NotNull @Size(min = 12, max = 128) String password, @NotNull AdminRole role, String account) {
+    record SaveUser(
+            @NotNull @Size(min = 12, max = 128) String password,
+            @NotNull AdminRole role,
+            String account) {
         @Override
         public String toString() {
             return "SaveUser[role=" + role + ", account=" + account + "]";
@@ -35,8 +38,13 @@ class AdminUserService {
     private final TransactionalOperator tx;
     private final Clock clock;
 
-    AdminUserService(AdminUserRepository users, AccountRepository accounts, PasswordEncoder encoder, ChangeLog changes,
-            TransactionalOperator tx, Clock clock) {
+    AdminUserService(
+            AdminUserRepository users,
+            AccountRepository accounts,
+            PasswordEncoder encoder,
+            ChangeLog changes,
+            TransactionalOperator tx,
+            Clock clock) {
         this.users = users;
         this.accounts = accounts;
         this.encoder = encoder;
@@ -57,11 +65,12 @@ class AdminUserService {
         if (!operator && request.account() == null) {
             return Mono.error(ApiProblem.invalid("account", "is required for " + request.role()));
         }
-        Mono<Void> checked = operator ? Mono.empty() : accountExists(request.account()).then(keepOneOperator(username));
-        return tx.transactional(checked
-                .then(hash(request.password()))
+        Mono<Void> checked =
+                operator ? Mono.empty() : accountExists(request.account()).then(keepOneOperator(username));
+        return tx.transactional(checked.then(hash(request.password()))
                 .flatMap(encoded -> users.save(username, encoded, request.role(), request.account(), clock.instant()))
-                .flatMap(created -> recordSaved(actor, username, request, created).thenReturn(created)));
+                .flatMap(created ->
+                        recordSaved(actor, username, request, created).thenReturn(created)));
     }
 
     private Mono<Void> accountExists(String account) {
@@ -72,8 +81,7 @@ class AdminUserService {
 
     /** bcrypt is deliberately slow: keep it off the event loop. */
     private Mono<String> hash(String password) {
-        return Mono.fromCallable(() -> encoder.encode(password))
-                .subscribeOn(Schedulers.boundedElastic());
+        return Mono.fromCallable(() -> encoder.encode(password)).subscribeOn(Schedulers.boundedElastic());
     }
 
     /** Demoting the last operator would lock everyone out of the platform. */
@@ -82,12 +90,17 @@ class AdminUserService {
                 .filter(existing -> existing.role() == AdminRole.OPERATOR)
                 .flatMap(existing -> users.countOperatorsOtherThan(username))
                 .filter(others -> others == 0)
-                .flatMap(none -> Mono.error(ApiProblem.conflict("Last operator",
+                .flatMap(none -> Mono.error(ApiProblem.conflict(
+                        "Last operator",
                         "At least one OPERATOR must remain; create another before demoting " + username)));
     }
 
     private Mono<Void> recordSaved(Actor actor, String username, SaveUser request, boolean created) {
-        return changes.record(actor, AuditAction.ADMIN_USER_SAVED, request.account(), username,
+        return changes.record(
+                actor,
+                AuditAction.ADMIN_USER_SAVED,
+                request.account(),
+                username,
                 Map.of("username", username, "role", request.role().name(), "created", created));
     }
 }

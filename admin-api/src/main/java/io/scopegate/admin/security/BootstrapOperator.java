@@ -30,7 +30,8 @@ class BootstrapOperator implements ApplicationRunner {
     private final SecureRandom random;
     private final Clock clock;
 
-    BootstrapOperator(DatabaseClient db, PasswordEncoder encoder, Environment environment, SecureRandom random, Clock clock) {
+    BootstrapOperator(
+            DatabaseClient db, PasswordEncoder encoder, Environment environment, SecureRandom random, Clock clock) {
         this.db = db;
         this.encoder = encoder;
         this.environment = environment;
@@ -74,8 +75,8 @@ class BootstrapOperator implements ApplicationRunner {
         if (created == 0) {
             log.warn("no operator exists, but user '{}' does; not touching it", USERNAME);
         } else if (generated) {
-            System.out.println("\n  Scopegate bootstrap operator created: user '" + USERNAME + "', password '" + password
-                    + "'\n  It is shown this once; set SCOPEGATE_BOOTSTRAP_ADMIN_PASSWORD to choose it.\n");
+            System.out.println("\n  Scopegate bootstrap operator created: user '" + USERNAME + "', password '"
+                    + password + "'\n  It is shown this once; set SCOPEGATE_BOOTSTRAP_ADMIN_PASSWORD to choose it.\n");
         } else {
             log.info("bootstrap operator '{}' created with the configured password", USERNAME);
         }

@@ -30,11 +30,11 @@ class SecurityConfiguration {
     SecurityWebFilterChain adminSecurity(ServerHttpSecurity http, ProblemWriter problems) {
         ServerAuthenticationEntryPoint unauthenticated = (exchange, e) -> {
             exchange.getResponse().getHeaders().set("WWW-Authenticate", "Basic realm=\"scopegate-admin\"");
-            return problems.write(exchange, ProblemType.UNAUTHORIZED,
-                    "Authenticate with an admin user's HTTP Basic credentials");
+            return problems.write(
+                    exchange, ProblemType.UNAUTHORIZED, "Authenticate with an admin user's HTTP Basic credentials");
         };
-        ServerAccessDeniedHandler denied = (exchange, e) -> problems.write(exchange, ProblemType.FORBIDDEN,
-                "Your role does not allow this operation");
+        ServerAccessDeniedHandler denied = (exchange, e) ->
+                problems.write(exchange, ProblemType.FORBIDDEN, "Your role does not allow this operation");
         return http
                 // A Basic-only JSON API keeps no session and sets no cookie, so there is nothing for CSRF to ride on.
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
@@ -43,22 +43,35 @@ class SecurityConfiguration {
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .httpBasic(basic -> basic.authenticationEntryPoint(unauthenticated))
-                .exceptionHandling(handling -> handling
-                        .authenticationEntryPoint(unauthenticated)
-                        .accessDeniedHandler(denied))
-                .authorizeExchange(rules -> rules
-                        .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus", "/actuator/info").permitAll()
+                .exceptionHandling(handling ->
+                        handling.authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied))
+                .authorizeExchange(rules -> rules.pathMatchers(
+                                "/actuator/health/**", "/actuator/health", "/actuator/prometheus", "/actuator/info")
+                        .permitAll()
                         // The API's description and its rendered page: public, like any API reference. Read-only.
-                        .pathMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/swagger-config",
-                                "/docs", "/swagger-ui/**").permitAll()
-                        .pathMatchers(HttpMethod.GET, "/v1/apis", "/v1/apis/*").authenticated()
-                        .pathMatchers(HttpMethod.PUT, "/v1/apis/*").hasRole(AdminRole.OPERATOR.name())
-                        .pathMatchers(HttpMethod.DELETE, "/v1/apis/*").hasRole(AdminRole.OPERATOR.name())
-                        .pathMatchers(HttpMethod.POST, "/v1/accounts").hasRole(AdminRole.OPERATOR.name())
-                        .pathMatchers(HttpMethod.PUT, "/v1/users/*").hasRole(AdminRole.OPERATOR.name())
-                        .pathMatchers("/v1/accounts/{account}", "/v1/accounts/{account}/**").access(new AccountAccess())
+                        .pathMatchers(
+                                HttpMethod.GET,
+                                "/v3/api-docs",
+                                "/v3/api-docs.yaml",
+                                "/v3/api-docs/swagger-config",
+                                "/docs",
+                                "/swagger-ui/**")
+                        .permitAll()
+                        .pathMatchers(HttpMethod.GET, "/v1/apis", "/v1/apis/*")
+                        .authenticated()
+                        .pathMatchers(HttpMethod.PUT, "/v1/apis/*")
+                        .hasRole(AdminRole.OPERATOR.name())
+                        .pathMatchers(HttpMethod.DELETE, "/v1/apis/*")
+                        .hasRole(AdminRole.OPERATOR.name())
+                        .pathMatchers(HttpMethod.POST, "/v1/accounts")
+                        .hasRole(AdminRole.OPERATOR.name())
+                        .pathMatchers(HttpMethod.PUT, "/v1/users/*")
+                        .hasRole(AdminRole.OPERATOR.name())
+                        .pathMatchers("/v1/accounts/{account}", "/v1/accounts/{account}/**")
+                        .access(new AccountAccess())
                         // Deny by default: a path without a rule above is served to no one.
-                        .anyExchange().denyAll())
+                        .anyExchange()
+                        .denyAll())
                 .build();
     }
 

@@ -1,7 +1,7 @@
 package io.scopegate.admin.token;
 
-import io.scopegate.admin.catalog.ApiRepository;
 import io.scopegate.admin.catalog.ApiDefinition;
+import io.scopegate.admin.catalog.ApiRepository;
 import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.error.FieldProblem;
 import io.scopegate.store.scope.Scope;
@@ -31,9 +31,7 @@ class ScopeResolver {
         if (requested == null || requested.isEmpty()) {
             return Mono.just(List.of());
         }
-        return catalog.all()
-                .collectMap(ApiDefinition::id, Function.identity())
-                .map(apis -> check(requested, apis));
+        return catalog.all().collectMap(ApiDefinition::id, Function.identity()).map(apis -> check(requested, apis));
     }
 
     private static List<Scope> check(List<ScopeRequest> requested, Map<String, ApiDefinition> apis) {
@@ -48,17 +46,20 @@ class ScopeResolver {
                 continue;
             }
             if (!seen.add(api.id())) {
-                errors.add(new FieldProblem("scopes[" + i + "].api", "'" + api.id() + "' is listed twice; list its methods once"));
+                errors.add(new FieldProblem(
+                        "scopes[" + i + "].api", "'" + api.id() + "' is listed twice; list its methods once"));
                 continue;
             }
-            Set<String> methods = scope.methods().stream().map(m -> m.toUpperCase(Locale.ROOT))
+            Set<String> methods = scope.methods().stream()
+                    .map(m -> m.toUpperCase(Locale.ROOT))
                     .collect(Collectors.toCollection(TreeSet::new));
             Set<String> unserved = new TreeSet<>(methods);
             unserved.removeAll(api.methods());
             if (!unserved.isEmpty()) {
-                errors.add(new FieldProblem("scopes[" + i + "].methods",
-                        "API '" + api.id() + "' does not serve " + String.join(", ", unserved)
-                                + " (it serves " + String.join(", ", api.methods()) + ")"));
+                errors.add(new FieldProblem(
+                        "scopes[" + i + "].methods",
+                        "API '" + api.id() + "' does not serve " + String.join(", ", unserved) + " (it serves "
+                                + String.join(", ", api.methods()) + ")"));
                 continue;
             }
             scopes.add(new Scope(api.id(), methods));

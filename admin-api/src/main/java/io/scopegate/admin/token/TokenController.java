@@ -37,14 +37,11 @@ import tools.jackson.databind.node.ObjectNode;
 @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)
 class TokenController {
 
-    record TokenList(List<TokenView> items) {
-    }
+    record TokenList(List<TokenView> items) {}
 
-    record DuplicateRequest(String name) {
-    }
+    record DuplicateRequest(String name) {}
 
-    record ResetRequest(Integer graceSeconds) {
-    }
+    record ResetRequest(Integer graceSeconds) {}
 
     record CredentialsView(String sid, String authToken) {
         @Override
@@ -67,22 +64,33 @@ class TokenController {
     @Operation(operationId = "listTokens", summary = "List the account's tokens, newest first")
     @ApiResponse(responseCode = "200", description = "The tokens that match every filter given")
     @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
-    Mono<TokenList> list(@PathVariable String account, @RequestParam(required = false) String name,
+    Mono<TokenList> list(
+            @PathVariable String account,
+            @RequestParam(required = false) String name,
             @Parameter(schema = @Schema(allowableValues = {"LAST_7_DAYS", "LAST_30_DAYS", "MORE_THAN_30_DAYS"}))
-            @RequestParam(required = false) String createdOn,
-            @Parameter(schema = @Schema(allowableValues = {"ENABLED", "DISABLED"}))
-            @RequestParam(required = false) String state) {
+                    @RequestParam(required = false)
+                    String createdOn,
+            @Parameter(schema = @Schema(allowableValues = {"ENABLED", "DISABLED"})) @RequestParam(required = false)
+                    String state) {
         return tokens.list(account, TokenListQuery.of(name, createdOn, state)).map(TokenList::new);
     }
 
     @PostMapping
     @Operation(operationId = "createToken", summary = "Create a token; the response shows its secret")
-    @ApiResponse(responseCode = "201", description = "Created, with `authToken`",
-            headers = @Header(name = "Location", description = "Path of the new resource", schema = @Schema(type = "string")),
+    @ApiResponse(
+            responseCode = "201",
+            description = "Created, with `authToken`",
+            headers =
+                    @Header(
+                            name = "Location",
+                            description = "Path of the new resource",
+                            schema = @Schema(type = "string")),
             content = @Content(schema = @Schema(implementation = TokenView.class)))
     @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
     @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
-    Mono<ResponseEntity<TokenView>> create(Actor actor, @PathVariable String account,
+    Mono<ResponseEntity<TokenView>> create(
+            Actor actor,
+            @PathVariable String account,
             @Validated({Default.class, TokenFields.Create.class}) @RequestBody TokenFields request) {
         return tokens.create(actor, account, request).map(TokenController::created);
     }
@@ -95,32 +103,54 @@ class TokenController {
     }
 
     @PatchMapping("/{sid}")
-    @Operation(operationId = "updateToken", summary = "Change the fields present; null clears one, scopes [] clears all",
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-                    content = @Content(schema = @Schema(ref = TokenSchemas.PATCH_REF))))
+    @Operation(
+            operationId = "updateToken",
+            summary = "Change the fields present; null clears one, scopes [] clears all",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            content = @Content(schema = @Schema(ref = TokenSchemas.PATCH_REF))))
     @ApiResponse(responseCode = "200", description = "The changed token")
     @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
-    Mono<TokenView> update(Actor actor, @PathVariable String account, @PathVariable String sid, @RequestBody ObjectNode body) {
+    Mono<TokenView> update(
+            Actor actor, @PathVariable String account, @PathVariable String sid, @RequestBody ObjectNode body) {
         return tokens.update(actor, account, sid, TokenPatch.parse(body, json, validator));
     }
 
     @PostMapping("/{sid}/duplicate")
-    @Operation(operationId = "duplicateToken", summary = "A new token with the same scopes and settings, a new SID and secret")
-    @ApiResponse(responseCode = "201", description = "Created, with `authToken`",
-            headers = @Header(name = "Location", description = "Path of the new resource", schema = @Schema(type = "string")),
+    @Operation(
+            operationId = "duplicateToken",
+            summary = "A new token with the same scopes and settings, a new SID and secret")
+    @ApiResponse(
+            responseCode = "201",
+            description = "Created, with `authToken`",
+            headers =
+                    @Header(
+                            name = "Location",
+                            description = "Path of the new resource",
+                            schema = @Schema(type = "string")),
             content = @Content(schema = @Schema(implementation = TokenView.class)))
     @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
     @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
-    Mono<ResponseEntity<TokenView>> duplicate(Actor actor, @PathVariable String account, @PathVariable String sid,
+    Mono<ResponseEntity<TokenView>> duplicate(
+            Actor actor,
+            @PathVariable String account,
+            @PathVariable String sid,
             @RequestBody(required = false) DuplicateRequest request) {
-        return tokens.duplicate(actor, account, sid, request == null ? null : request.name()).map(TokenController::created);
+        return tokens.duplicate(actor, account, sid, request == null ? null : request.name())
+                .map(TokenController::created);
     }
 
     @PostMapping("/{sid}/reset")
-    @Operation(operationId = "resetToken", summary = "A new secret, same SID; the old one stops now or after graceSeconds (max 7 days)")
+    @Operation(
+            operationId = "resetToken",
+            summary = "A new secret, same SID; the old one stops now or after graceSeconds (max 7 days)")
     @ApiResponse(responseCode = "200", description = "The token, with its new `authToken`")
     @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
-    Mono<TokenView> reset(Actor actor, @PathVariable String account, @PathVariable String sid,
+    Mono<TokenView> reset(
+            Actor actor,
+            @PathVariable String account,
+            @PathVariable String sid,
             @RequestBody(required = false) ResetRequest request) {
         return tokens.reset(actor, account, sid, request == null ? null : request.graceSeconds());
     }
@@ -151,7 +181,8 @@ class TokenController {
     @Operation(operationId = "deleteToken", summary = "Delete the token for good")
     @ApiResponse(responseCode = "204", description = "Deleted")
     Mono<ResponseEntity<Void>> delete(Actor actor, @PathVariable String account, @PathVariable String sid) {
-        return tokens.delete(actor, account, sid).thenReturn(ResponseEntity.status(HttpStatus.NO_CONTENT).build());
+        return tokens.delete(actor, account, sid)
+                .thenReturn(ResponseEntity.status(HttpStatus.NO_CONTENT).build());
     }
 
     @GetMapping("/{sid}/credentials")
@@ -163,7 +194,8 @@ class TokenController {
     }
 
     private static ResponseEntity<TokenView> created(TokenView view) {
-        return ResponseEntity.created(URI.create("/v1/accounts/" + view.token().accountSid() + "/tokens/" + view.token().sid()))
+        return ResponseEntity.created(URI.create("/v1/accounts/" + view.token().accountSid() + "/tokens/"
+                        + view.token().sid()))
                 .body(view);
     }
 }

@@ -15,7 +15,11 @@ import java.util.List;
  * present change). Email checks require a dot in the domain, as mail to {@code a@b} goes nowhere.
  */
 record TokenFields(
-        @NotNull(groups = Create.class) @Size(min = 1, max = 100) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String name,
+        @NotNull(groups = Create.class)
+        @Size(min = 1, max = 100)
+        @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+        String name,
+
         @Size(max = 1000) String description,
         @Email(regexp = ".+@.+\\..+") @Size(max = 254) String primaryContact,
         @Size(max = 20) List<@NotBlank @Email(regexp = ".+@.+\\..+") @Size(max = 254) String> developerEmails,
@@ -26,6 +30,5 @@ record TokenFields(
         @Valid RateLimit rateLimit) {
 
     /** Validation group for what only creation requires. */
-    interface Create {
-    }
+    interface Create {}
 }

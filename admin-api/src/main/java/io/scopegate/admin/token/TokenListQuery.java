@@ -1,7 +1,7 @@
 package io.scopegate.admin.token;
 
-import io.scopegate.store.token.TokenState;
 import io.scopegate.admin.error.ApiProblem;
+import io.scopegate.store.token.TokenState;
 import java.time.Duration;
 import java.time.Instant;
 

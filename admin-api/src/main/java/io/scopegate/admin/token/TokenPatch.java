@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A PATCH body: the fields present change, the rest stay. {@code null} clears an optional field;
@@ -20,8 +20,15 @@ import tools.jackson.databind.json.JsonMapper;
  */
 record TokenPatch(Set<String> present, TokenFields fields) {
 
-    static final Set<String> EDITABLE = Set.of("name", "description", "primaryContact", "developerEmails", "scopes",
-            "expiresAt", "allowedIps", "rateLimit");
+    static final Set<String> EDITABLE = Set.of(
+            "name",
+            "description",
+            "primaryContact",
+            "developerEmails",
+            "scopes",
+            "expiresAt",
+            "allowedIps",
+            "rateLimit");
     static final Set<String> NOT_NULLABLE = Set.of("name", "developerEmails", "scopes");
 
     static TokenPatch parse(ObjectNode body, JsonMapper json, Validator validator) {
@@ -33,8 +40,9 @@ record TokenPatch(Set<String> present, TokenFields fields) {
             } else if (!EDITABLE.contains(field)) {
                 errors.add(new FieldProblem(field, "is not a known field"));
             } else if (NOT_NULLABLE.contains(field) && body.get(field).isNull()) {
-                errors.add(new FieldProblem(field, "scopes".equals(field)
-                        ? "must not be null; send [] to clear all scopes" : "must not be null"));
+                errors.add(new FieldProblem(
+                        field,
+                        "scopes".equals(field) ? "must not be null; send [] to clear all scopes" : "must not be null"));
             }
         }
         if (!errors.isEmpty()) {
@@ -61,14 +69,20 @@ record TokenPatch(Set<String> present, TokenFields fields) {
 
     /** @param scopes the resolved scopes when {@code scopes} is present, else ignored */
     TokenRecord applyTo(TokenRecord token, List<Scope> scopes, Instant now) {
-        return new TokenRecord(token.sid(), token.accountSid(),
+        return new TokenRecord(
+                token.sid(),
+                token.accountSid(),
                 has("name") ? fields.name().strip() : token.name(),
                 has("description") ? fields.description() : token.description(),
                 has("primaryContact") ? fields.primaryContact() : token.primaryContact(),
                 has("developerEmails") ? List.copyOf(fields.developerEmails()) : token.developerEmails(),
-                token.apiVersion(), token.state(),
+                token.apiVersion(),
+                token.state(),
                 has("scopes") ? scopes : token.scopes(),
-                token.createdAt(), now, token.credentialsRotatedAt(), token.lastUsedAt(),
+                token.createdAt(),
+                now,
+                token.credentialsRotatedAt(),
+                token.lastUsedAt(),
                 has("expiresAt") ? fields.expiresAt() : token.expiresAt(),
                 has("allowedIps") ? emptyToNull(fields.allowedIps()) : token.allowedIps(),
                 has("rateLimit") ? fields.rateLimit() : token.rateLimit());

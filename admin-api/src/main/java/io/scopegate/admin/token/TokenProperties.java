@@ -8,5 +8,4 @@ import org.springframework.validation.annotation.Validated;
 /** {@code scopegate.tokens.*}. */
 @Validated
 @ConfigurationProperties("scopegate.tokens")
-public record TokenProperties(@DefaultValue("20") @Min(1) int maxActivePerAccount) {
-}
+public record TokenProperties(@DefaultValue("20") @Min(1) int maxActivePerAccount) {}

@@ -20,7 +20,8 @@ public class TokenQueries {
 
     public Mono<TokenRecord> require(String account, String sid) {
         return tokens.find(account, sid)
-                .switchIfEmpty(Mono.defer(() -> Mono.error(ApiProblem.notFound("No token " + sid + " in account " + account))));
+                .switchIfEmpty(Mono.defer(
+                        () -> Mono.error(ApiProblem.notFound("No token " + sid + " in account " + account))));
     }
 
     public Flux<TokenRecord> all(String account) {

@@ -7,32 +7,103 @@ import java.time.Instant;
 import java.util.List;
 
 /** A scoped token as stored, minus its secret. Serialised as the contract's token JSON. */
-public record TokenRecord(String sid, String accountSid, String name, @Schema(nullable = true) String description,
-                   @Schema(nullable = true) String primaryContact, List<String> developerEmails, int apiVersion,
-                   TokenState state, List<Scope> scopes, Instant createdAt, Instant updatedAt,
-                   Instant credentialsRotatedAt, @Schema(nullable = true) Instant lastUsedAt,
-                   @Schema(nullable = true) Instant expiresAt, @Schema(nullable = true) List<String> allowedIps,
-                   RateLimit rateLimit) {
+public record TokenRecord(
+        String sid,
+        String accountSid,
+        String name,
+        @Schema(nullable = true) String description,
+        @Schema(nullable = true) String primaryContact,
+        List<String> developerEmails,
+        int apiVersion,
+        TokenState state,
+        List<Scope> scopes,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant credentialsRotatedAt,
+        @Schema(nullable = true) Instant lastUsedAt,
+        @Schema(nullable = true) Instant expiresAt,
+        @Schema(nullable = true) List<String> allowedIps,
+        RateLimit rateLimit) {
 
     TokenRecord withScopes(List<Scope> newScopes) {
-        return new TokenRecord(sid, accountSid, name, description, primaryContact, developerEmails, apiVersion, state,
-                newScopes, createdAt, updatedAt, credentialsRotatedAt, lastUsedAt, expiresAt, allowedIps, rateLimit);
+        return new TokenRecord(
+                sid,
+                accountSid,
+                name,
+                description,
+                primaryContact,
+                developerEmails,
+                apiVersion,
+                state,
+                newScopes,
+                createdAt,
+                updatedAt,
+                credentialsRotatedAt,
+                lastUsedAt,
+                expiresAt,
+                allowedIps,
+                rateLimit);
     }
 
     TokenRecord withState(TokenState newState, Instant now) {
-        return new TokenRecord(sid, accountSid, name, description, primaryContact, developerEmails, apiVersion, newState,
-                scopes, createdAt, now, credentialsRotatedAt, lastUsedAt, expiresAt, allowedIps, rateLimit);
+        return new TokenRecord(
+                sid,
+                accountSid,
+                name,
+                description,
+                primaryContact,
+                developerEmails,
+                apiVersion,
+                newState,
+                scopes,
+                createdAt,
+                now,
+                credentialsRotatedAt,
+                lastUsedAt,
+                expiresAt,
+                allowedIps,
+                rateLimit);
     }
 
     TokenRecord withApiVersion(int version, Instant now) {
-        return new TokenRecord(sid, accountSid, name, description, primaryContact, developerEmails, version, state,
-                scopes, createdAt, now, credentialsRotatedAt, lastUsedAt, expiresAt, allowedIps, rateLimit);
+        return new TokenRecord(
+                sid,
+                accountSid,
+                name,
+                description,
+                primaryContact,
+                developerEmails,
+                version,
+                state,
+                scopes,
+                createdAt,
+                now,
+                credentialsRotatedAt,
+                lastUsedAt,
+                expiresAt,
+                allowedIps,
+                rateLimit);
     }
 
     /** A copy under a new SID and name, as {@code duplicate} makes it: enabled, never used, fresh timestamps. */
     TokenRecord copyAs(String newSid, String newName, Instant now) {
-        return new TokenRecord(newSid, accountSid, newName, description, primaryContact, developerEmails, apiVersion,
-                TokenState.ENABLED, scopes, now, now, now, null, expiresAt, allowedIps, rateLimit);
+        return new TokenRecord(
+                newSid,
+                accountSid,
+                newName,
+                description,
+                primaryContact,
+                developerEmails,
+                apiVersion,
+                TokenState.ENABLED,
+                scopes,
+                now,
+                now,
+                now,
+                null,
+                expiresAt,
+                allowedIps,
+                rateLimit);
     }
 
     boolean enabled() {

@@ -1,12 +1,12 @@
 package io.scopegate.admin.token;
 
-import io.scopegate.store.token.TokenState;
 import io.r2dbc.spi.Readable;
 import io.scopegate.admin.credential.IssuedSecret;
 import io.scopegate.admin.credential.Rotation;
 import io.scopegate.admin.credential.SecretColumns;
 import io.scopegate.store.scope.Scope;
 import io.scopegate.store.scope.ScopeRows;
+import io.scopegate.store.token.TokenState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,12 +70,16 @@ class TokenRepository {
                 .bind("name", Parameter.fromOrEmpty(query.name(), String.class))
                 .bind("after", Parameter.fromOrEmpty(after, Instant.class))
                 .bind("before", Parameter.fromOrEmpty(before, Instant.class))
-                .bind("state", Parameter.fromOrEmpty(query.state() == null ? null : query.state().name(), String.class))
+                .bind(
+                        "state",
+                        Parameter.fromOrEmpty(
+                                query.state() == null ? null : query.state().name(), String.class))
                 .map(TokenRepository::token)
                 .all()
                 .collectList()
-                .flatMapMany(tokens -> scopesOf(tokens).flatMapMany(scopes -> Flux.fromIterable(tokens)
-                        .map(token -> token.withScopes(scopes.getOrDefault(token.sid(), List.of())))));
+                .flatMapMany(tokens -> scopesOf(tokens)
+                        .flatMapMany(scopes -> Flux.fromIterable(tokens)
+                                .map(token -> token.withScopes(scopes.getOrDefault(token.sid(), List.of())))));
     }
 
     Mono<Void> insert(TokenRecord token, IssuedSecret secret) {
@@ -105,10 +109,7 @@ class TokenRepository {
                                   expires_at = :expires, allowed_ips = :ips, rate_limit_rps = :rps,
                                   rate_limit_burst = :burst, updated_at = :updated
                 where sid = :sid
-                """)
-                .bind("sid", token.sid())
-                .bindValues(settings(token))
-                .then();
+                """).bind("sid", token.sid()).bindValues(settings(token)).then();
     }
 
     Mono<Void> replaceScopes(String sid, List<Scope> scopes) {
@@ -120,7 +121,9 @@ class TokenRepository {
                 methods.add(method);
             }
         }
-        Mono<Void> clear = db.sql("delete from token_scopes where token_sid = :sid").bind("sid", sid).then();
+        Mono<Void> clear = db.sql("delete from token_scopes where token_sid = :sid")
+                .bind("sid", sid)
+                .then();
         if (apis.isEmpty()) {
             return clear;
         }
@@ -150,8 +153,11 @@ class TokenRepository {
     }
 
     Mono<Void> replaceSecret(String sid, Rotation rotation, Instant now) {
-        return SecretColumns.bindRotation(db.sql("update tokens set " + SecretColumns.ROTATION_ASSIGNMENTS + " where sid = :sid")
-                        .bind("sid", sid), rotation, now)
+        return SecretColumns.bindRotation(
+                        db.sql("update tokens set " + SecretColumns.ROTATION_ASSIGNMENTS + " where sid = :sid")
+                                .bind("sid", sid),
+                        rotation,
+                        now)
                 .then();
     }
 
@@ -168,9 +174,18 @@ class TokenRepository {
         values.put("version", token.apiVersion());
         values.put("state", token.state().name());
         values.put("expires", Parameter.fromOrEmpty(token.expiresAt(), Instant.class));
-        values.put("ips", Parameter.fromOrEmpty(token.allowedIps() == null ? null : token.allowedIps().toArray(String[]::new), String[].class));
-        values.put("rps", Parameter.fromOrEmpty(token.rateLimit() == null ? null : token.rateLimit().requestsPerSecond(), Integer.class));
-        values.put("burst", Parameter.fromOrEmpty(token.rateLimit() == null ? null : token.rateLimit().burst(), Integer.class));
+        values.put(
+                "ips",
+                Parameter.fromOrEmpty(
+                        token.allowedIps() == null ? null : token.allowedIps().toArray(String[]::new), String[].class));
+        values.put(
+                "rps",
+                Parameter.fromOrEmpty(
+                        token.rateLimit() == null ? null : token.rateLimit().requestsPerSecond(), Integer.class));
+        values.put(
+                "burst",
+                Parameter.fromOrEmpty(
+                        token.rateLimit() == null ? null : token.rateLimit().burst(), Integer.class));
         values.put("updated", token.updatedAt());
         return values;
     }
@@ -183,7 +198,8 @@ class TokenRepository {
         if (tokens.isEmpty()) {
             return Mono.just(Map.of());
         }
-        return db.sql("select token_sid, " + ScopeRows.AGGREGATE + " from token_scopes where token_sid = any(:sids) group by token_sid")
+        return db.sql("select token_sid, " + ScopeRows.AGGREGATE
+                        + " from token_scopes where token_sid = any(:sids) group by token_sid")
                 .bind("sids", tokens.stream().map(TokenRecord::sid).toArray(String[]::new))
                 .map((row, meta) -> Map.entry(row.get(0, String.class), ScopeRows.group(row.get(1, String[].class))))
                 .all()
@@ -193,13 +209,22 @@ class TokenRepository {
     private static TokenRecord token(Readable row) {
         Integer rps = row.get("rate_limit_rps", Integer.class);
         String[] ips = row.get("allowed_ips", String[].class);
-        return new TokenRecord(row.get("sid", String.class), row.get("account_sid", String.class),
-                row.get("name", String.class), row.get("description", String.class),
-                row.get("primary_contact", String.class), Arrays.asList(row.get("developer_emails", String[].class)),
-                row.get("api_version", Integer.class), TokenState.valueOf(row.get("state", String.class)), List.of(),
-                row.get("created_at", Instant.class), row.get("updated_at", Instant.class),
-                row.get("credentials_rotated_at", Instant.class), row.get("last_used_at", Instant.class),
-                row.get("expires_at", Instant.class), ips == null ? null : Arrays.asList(ips),
+        return new TokenRecord(
+                row.get("sid", String.class),
+                row.get("account_sid", String.class),
+                row.get("name", String.class),
+                row.get("description", String.class),
+                row.get("primary_contact", String.class),
+                Arrays.asList(row.get("developer_emails", String[].class)),
+                row.get("api_version", Integer.class),
+                TokenState.valueOf(row.get("state", String.class)),
+                List.of(),
+                row.get("created_at", Instant.class),
+                row.get("updated_at", Instant.class),
+                row.get("credentials_rotated_at", Instant.class),
+                row.get("last_used_at", Instant.class),
+                row.get("expires_at", Instant.class),
+                ips == null ? null : Arrays.asList(ips),
                 rps == null ? null : new RateLimit(rps, row.get("rate_limit_burst", Integer.class)));
     }
 }

@@ -43,7 +43,8 @@ class TokenSchemas implements OpenApiCustomizer {
      * refers to (rather than allOf, which schema validators do not let match null).
      */
     private static Schema<?> nullable(Schema<?> field, Map<String, Schema> schemas) {
-        Schema<?> target = field.get$ref() == null ? field
+        Schema<?> target = field.get$ref() == null
+                ? field
                 : schemas.get(field.get$ref().substring(field.get$ref().lastIndexOf('/') + 1));
         Schema<?> copy = AnnotationsUtils.clone(target, false);
         copy.setNullable(true);

@@ -1,6 +1,5 @@
 package io.scopegate.admin.token;
 
-import io.scopegate.store.token.TokenState;
 import io.scopegate.admin.account.AccountRepository;
 import io.scopegate.admin.audit.AuditAction;
 import io.scopegate.admin.audit.ChangeLog;
@@ -15,6 +14,7 @@ import io.scopegate.store.credential.CredentialFormat;
 import io.scopegate.store.credential.Secret;
 import io.scopegate.store.credential.Sids;
 import io.scopegate.store.scope.Scope;
+import io.scopegate.store.token.TokenState;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,8 +43,16 @@ class TokenService {
     private final Clock clock;
     private final TokenProperties limits;
 
-    TokenService(TokenRepository tokens, AccountRepository accounts, ApiRepository catalog, ScopeResolver scopes,
-            Credentials credentials, ChangeLog changes, TransactionalOperator tx, Sids sids, Clock clock,
+    TokenService(
+            TokenRepository tokens,
+            AccountRepository accounts,
+            ApiRepository catalog,
+            ScopeResolver scopes,
+            Credentials credentials,
+            ChangeLog changes,
+            TransactionalOperator tx,
+            Sids sids,
+            Clock clock,
             TokenProperties limits) {
         this.tokens = tokens;
         this.accounts = accounts;
@@ -83,7 +91,8 @@ class TokenService {
 
     Mono<TokenView> update(Actor actor, String account, String sid, TokenPatch patch) {
         Instant now = clock.instant();
-        FieldProblem expiry = patch.has("expiresAt") ? expiryProblem(patch.fields().expiresAt(), now) : null;
+        FieldProblem expiry =
+                patch.has("expiresAt") ? expiryProblem(patch.fields().expiresAt(), now) : null;
         if (expiry != null) {
             return Mono.error(ApiProblem.invalid(List.of(expiry)));
         }
@@ -110,7 +119,8 @@ class TokenService {
         return accounts.requireExists(account)
                 .then(tx.transactional(existing(account, sid, true)
                         .then(tokens.secretHash(sid))
-                        .map(current -> credentials.rotate(current, graceSeconds, now, CredentialFormat.Kind.SCOPED, sid))
+                        .map(current ->
+                                credentials.rotate(current, graceSeconds, now, CredentialFormat.Kind.SCOPED, sid))
                         .flatMap(rotation -> replaceSecret(actor, account, sid, rotation, graceSeconds, now))));
     }
 
@@ -148,7 +158,12 @@ class TokenService {
         return accounts.requireExists(account)
                 .then(tx.transactional(existing(account, sid, true)
                         .flatMap(token -> tokens.delete(sid)
-                                .then(changes.record(actor, AuditAction.TOKEN_DELETED, account, sid, Map.of("name", token.name()))))));
+                                .then(changes.record(
+                                        actor,
+                                        AuditAction.TOKEN_DELETED,
+                                        account,
+                                        sid,
+                                        Map.of("name", token.name()))))));
     }
 
     /** Decrypts the stored secret; the read is audited in the same transaction, or not served. */
@@ -165,30 +180,43 @@ class TokenService {
     private Mono<TokenView> insertBelowLimit(Actor actor, TokenRecord token) {
         return accounts.lock(token.accountSid())
                 .then(ensureBelowLimit(token.accountSid()))
-                .then(Mono.defer(() -> insert(actor, token, AuditAction.TOKEN_CREATED,
+                .then(Mono.defer(() -> insert(
+                        actor,
+                        token,
+                        AuditAction.TOKEN_CREATED,
                         Map.of("name", token.name(), "scopes", scopeNames(token.scopes())))));
     }
 
     /** @param resolved the new scopes when the patch names {@code scopes}, else empty */
-    private Mono<Void> applyPatch(Actor actor, TokenRecord token, TokenPatch patch, Optional<List<Scope>> resolved,
-            Instant now) {
+    private Mono<Void> applyPatch(
+            Actor actor, TokenRecord token, TokenPatch patch, Optional<List<Scope>> resolved, Instant now) {
         TokenRecord updated = patch.applyTo(token, resolved.orElse(null), now);
-        Mono<Void> scopeWrite = resolved.isPresent() ? tokens.replaceScopes(token.sid(), updated.scopes()) : Mono.empty();
+        Mono<Void> scopeWrite =
+                resolved.isPresent() ? tokens.replaceScopes(token.sid(), updated.scopes()) : Mono.empty();
         return tokens.update(updated)
                 .then(scopeWrite)
-                .then(changes.record(actor, AuditAction.TOKEN_UPDATED, token.accountSid(), token.sid(),
+                .then(changes.record(
+                        actor,
+                        AuditAction.TOKEN_UPDATED,
+                        token.accountSid(),
+                        token.sid(),
                         updateDetails(patch, updated)));
     }
 
     private Mono<TokenView> insertCopy(Actor actor, TokenRecord source, String requestedName, Instant now) {
         TokenRecord copy = source.copyAs(sids.newTokenSid(), copyName(source, requestedName), now);
-        return insert(actor, copy, AuditAction.TOKEN_DUPLICATED, Map.of("sourceSid", source.sid(), "name", copy.name()));
+        return insert(
+                actor, copy, AuditAction.TOKEN_DUPLICATED, Map.of("sourceSid", source.sid(), "name", copy.name()));
     }
 
-    private Mono<TokenView> replaceSecret(Actor actor, String account, String sid, Rotation rotation, Integer graceSeconds,
-            Instant now) {
+    private Mono<TokenView> replaceSecret(
+            Actor actor, String account, String sid, Rotation rotation, Integer graceSeconds, Instant now) {
         return tokens.replaceSecret(sid, rotation, now)
-                .then(changes.record(actor, AuditAction.TOKEN_RESET, account, sid,
+                .then(changes.record(
+                        actor,
+                        AuditAction.TOKEN_RESET,
+                        account,
+                        sid,
                         Map.of("graceSeconds", graceSeconds == null ? 0 : graceSeconds)))
                 .then(tokens.find(account, sid))
                 .flatMap(token -> view(token, rotation.issued().secret().value()));
@@ -200,13 +228,18 @@ class TokenService {
             return Mono.empty();
         }
         return tokens.update(token.withApiVersion(latest, now))
-                .then(changes.record(actor, AuditAction.TOKEN_VERSION_UPGRADED, token.accountSid(), token.sid(),
+                .then(changes.record(
+                        actor,
+                        AuditAction.TOKEN_VERSION_UPGRADED,
+                        token.accountSid(),
+                        token.sid(),
                         Map.of("from", token.apiVersion(), "to", latest)));
     }
 
     private Mono<TokenRecord> existing(String account, String sid, boolean lock) {
         Mono<TokenRecord> token = lock ? tokens.lock(account, sid) : tokens.find(account, sid);
-        return token.switchIfEmpty(Mono.defer(() -> Mono.error(ApiProblem.notFound("No token " + sid + " in account " + account))));
+        return token.switchIfEmpty(
+                Mono.defer(() -> Mono.error(ApiProblem.notFound("No token " + sid + " in account " + account))));
     }
 
     private Mono<TokenView> reread(String account, String sid) {
@@ -232,7 +265,8 @@ class TokenService {
                 .flatMap(stored -> view(stored, secret.secret().value()));
     }
 
-    private TokenRecord newToken(String account, TokenFields fields, List<Scope> resolvedScopes, int latest, Instant now) {
+    private TokenRecord newToken(
+            String account, TokenFields fields, List<Scope> resolvedScopes, int latest, Instant now) {
         List<FieldProblem> errors = new ArrayList<>();
         FieldProblem expiry = expiryProblem(fields.expiresAt(), now);
         if (expiry != null) {
@@ -244,14 +278,29 @@ class TokenService {
         if (!errors.isEmpty()) {
             throw ApiProblem.invalid(errors);
         }
-        return new TokenRecord(sids.newTokenSid(), account, fields.name().strip(), fields.description(),
-                fields.primaryContact(), fields.developerEmails() == null ? List.of() : List.copyOf(fields.developerEmails()),
-                fields.apiVersion() == null ? latest : fields.apiVersion(), TokenState.ENABLED, resolvedScopes,
-                now, now, now, null, fields.expiresAt(), TokenPatch.emptyToNull(fields.allowedIps()), fields.rateLimit());
+        return new TokenRecord(
+                sids.newTokenSid(),
+                account,
+                fields.name().strip(),
+                fields.description(),
+                fields.primaryContact(),
+                fields.developerEmails() == null ? List.of() : List.copyOf(fields.developerEmails()),
+                fields.apiVersion() == null ? latest : fields.apiVersion(),
+                TokenState.ENABLED,
+                resolvedScopes,
+                now,
+                now,
+                now,
+                null,
+                fields.expiresAt(),
+                TokenPatch.emptyToNull(fields.allowedIps()),
+                fields.rateLimit());
     }
 
     private static FieldProblem expiryProblem(Instant expiresAt, Instant now) {
-        return expiresAt != null && !expiresAt.isAfter(now) ? new FieldProblem("expiresAt", "must be in the future") : null;
+        return expiresAt != null && !expiresAt.isAfter(now)
+                ? new FieldProblem("expiresAt", "must be in the future")
+                : null;
     }
 
     private static String copyName(TokenRecord source, String requested) {
@@ -274,6 +323,8 @@ class TokenService {
 
     /** {@code campaigns:GET} style names, for audit details. */
     private static List<String> scopeNames(List<Scope> scopes) {
-        return scopes.stream().flatMap(s -> s.methods().stream().map(m -> s.api() + ":" + m)).toList();
+        return scopes.stream()
+                .flatMap(s -> s.methods().stream().map(m -> s.api() + ":" + m))
+                .toList();
     }
 }

@@ -8,8 +8,10 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
  * of create, duplicate and reset, the secret itself.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-record TokenView(@JsonUnwrapped TokenRecord token, int latestApiVersion,
-                 @JsonInclude(JsonInclude.Include.NON_NULL) String authToken) {
+record TokenView(
+        @JsonUnwrapped TokenRecord token,
+        int latestApiVersion,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String authToken) {
 
     @Override
     public String toString() {

@@ -23,21 +23,38 @@ record Finding(String kind, String detail, List<TokenUsage.ScopeRef> scopes, Map
     }
 
     /** Every finding for one token, in a fixed order. */
-    static List<Finding> about(TokenRecord token, TokenUsage usage, int latestVersion, Instant now, ReportSettings settings) {
+    static List<Finding> about(
+            TokenRecord token, TokenUsage usage, int latestVersion, Instant now, ReportSettings settings) {
         List<Finding> findings = new ArrayList<>();
         if (!usage.unusedScopes().isEmpty()) {
-            findings.add(new Finding("UNUSED_SCOPES", usage.unusedScopes().size() + " granted scope(s) unused in " + usage.days()
-                    + " days: " + String.join(", ", usage.unusedScopes().stream().map(TokenUsage.ScopeRef::name).toList()),
-                    usage.unusedScopes(), Map.of("scopes", scopesWithout(token.scopes(), usage.unusedScopes()))));
+            findings.add(new Finding(
+                    "UNUSED_SCOPES",
+                    usage.unusedScopes().size() + " granted scope(s) unused in " + usage.days() + " days: "
+                            + String.join(
+                                    ", ",
+                                    usage.unusedScopes().stream()
+                                            .map(TokenUsage.ScopeRef::name)
+                                            .toList()),
+                    usage.unusedScopes(),
+                    Map.of("scopes", scopesWithout(token.scopes(), usage.unusedScopes()))));
         }
         long rotatedDays = Duration.between(token.credentialsRotatedAt(), now).toDays();
         if (token.credentialsRotatedAt().isBefore(now.minus(settings.rotationAfter()))) {
-            findings.add(of("ROTATION_DUE", "credentials last rotated " + rotatedDays + " days ago; reset the token and update its integrations"));
+            findings.add(of(
+                    "ROTATION_DUE",
+                    "credentials last rotated " + rotatedDays
+                            + " days ago; reset the token and update its integrations"));
         }
         if (token.lastUsedAt() == null) {
-            findings.add(of("NEVER_USED", "no request since it was created " + Duration.between(token.createdAt(), now).toDays() + " days ago"));
+            findings.add(of(
+                    "NEVER_USED",
+                    "no request since it was created "
+                            + Duration.between(token.createdAt(), now).toDays() + " days ago"));
         } else if (token.lastUsedAt().isBefore(now.minus(settings.staleAfter()))) {
-            findings.add(of("STALE", "last used " + Duration.between(token.lastUsedAt(), now).toDays() + " days ago; disable or delete it if no one needs it"));
+            findings.add(of(
+                    "STALE",
+                    "last used " + Duration.between(token.lastUsedAt(), now).toDays()
+                            + " days ago; disable or delete it if no one needs it"));
         }
         if (token.expiresAt() != null && !token.expiresAt().isAfter(now)) {
             findings.add(of("EXPIRED", "expired on " + token.expiresAt()));
@@ -45,7 +62,8 @@ record Finding(String kind, String detail, List<TokenUsage.ScopeRef> scopes, Map
             findings.add(of("EXPIRING_SOON", "expires on " + token.expiresAt()));
         }
         if (token.apiVersion() < latestVersion) {
-            findings.add(of("OLD_API_VERSION", "on API version " + token.apiVersion() + "; the latest is " + latestVersion));
+            findings.add(
+                    of("OLD_API_VERSION", "on API version " + token.apiVersion() + "; the latest is " + latestVersion));
         }
         if (token.primaryContact() == null && token.developerEmails().isEmpty()) {
             findings.add(of("NO_CONTACT", "no primary contact or developer emails to tell about changes"));

@@ -35,19 +35,25 @@ class FindingsMetrics extends RepeatingWork {
     private final MultiGauge findings;
     private final MultiGauge active;
 
-    FindingsMetrics(TokenReports reports, DatabaseClient db, Clock clock, MeterRegistry registry, ReportSettings settings) {
+    FindingsMetrics(
+            TokenReports reports, DatabaseClient db, Clock clock, MeterRegistry registry, ReportSettings settings) {
         this.reports = reports;
         this.db = db;
         this.clock = clock;
         this.interval = settings.metricsInterval();
         this.findings = MultiGauge.builder("scopegate.token.findings")
-                .description("1 for each finding of each enabled token (see the token report)").register(registry);
-        this.active = MultiGauge.builder("scopegate.tokens.active").description("Enabled scoped tokens per account").register(registry);
+                .description("1 for each finding of each enabled token (see the token report)")
+                .register(registry);
+        this.active = MultiGauge.builder("scopegate.tokens.active")
+                .description("Enabled scoped tokens per account")
+                .register(registry);
     }
 
     Mono<Void> refresh() {
         LocalDate since = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(DAYS - 1L);
-        return db.sql("select sid from accounts").map(row -> row.get(0, String.class)).all()
+        return db.sql("select sid from accounts")
+                .map(row -> row.get(0, String.class))
+                .all()
                 .concatMap(account -> reports.report(account, DAYS, since).map(report -> Tuples.of(account, report)))
                 .collectList()
                 .doOnNext(this::publish)
@@ -63,8 +69,9 @@ class FindingsMetrics extends RepeatingWork {
             activeRows.add(MultiGauge.Row.of(Tags.of("account", account), report.activeTokens()));
             report.tokens().stream()
                     .filter(token -> token.state().active())
-                    .forEach(token -> token.findings().forEach(finding -> findingRows.add(MultiGauge.Row.of(
-                            Tags.of("account", account, "token", token.sid(), "kind", finding.kind()), 1))));
+                    .forEach(token -> token.findings()
+                            .forEach(finding -> findingRows.add(MultiGauge.Row.of(
+                                    Tags.of("account", account, "token", token.sid(), "kind", finding.kind()), 1))));
         }
         findings.register(findingRows, true);
         active.register(activeRows, true);

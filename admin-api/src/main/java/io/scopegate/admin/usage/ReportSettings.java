@@ -11,8 +11,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("scopegate.report")
-public record ReportSettings(@DefaultValue("90d") Duration rotationAfter,
-                             @DefaultValue("30d") Duration staleAfter,
-                             @DefaultValue("14d") Duration expiringWithin,
-                             @DefaultValue("5m") Duration metricsInterval) {
-}
+public record ReportSettings(
+        @DefaultValue("90d") Duration rotationAfter,
+        @DefaultValue("30d") Duration staleAfter,
+        @DefaultValue("14d") Duration expiringWithin,
+        @DefaultValue("5m") Duration metricsInterval) {}

@@ -1,11 +1,11 @@
 package io.scopegate.admin.usage;
 
-import io.scopegate.store.token.TokenState;
 import io.scopegate.admin.account.AccountRepository;
 import io.scopegate.admin.catalog.ApiRepository;
 import io.scopegate.admin.token.TokenProperties;
 import io.scopegate.admin.token.TokenQueries;
 import io.scopegate.admin.token.TokenRecord;
+import io.scopegate.store.token.TokenState;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -19,11 +19,9 @@ import reactor.core.publisher.Mono;
 @Component
 class TokenReports {
 
-    record TokenReportEntry(String sid, String name, TokenState state, List<Finding> findings) {
-    }
+    record TokenReportEntry(String sid, String name, TokenState state, List<Finding> findings) {}
 
-    record TokenReport(long activeTokens, int limit, int days, List<TokenReportEntry> tokens) {
-    }
+    record TokenReport(long activeTokens, int limit, int days, List<TokenReportEntry> tokens) {}
 
     private final TokenQueries tokens;
     private final UsageRepository usage;
@@ -33,8 +31,14 @@ class TokenReports {
     private final ReportSettings settings;
     private final Clock clock;
 
-    TokenReports(TokenQueries tokens, UsageRepository usage, AccountRepository accounts, ApiRepository catalog, TokenProperties limits,
-            ReportSettings settings, Clock clock) {
+    TokenReports(
+            TokenQueries tokens,
+            UsageRepository usage,
+            AccountRepository accounts,
+            ApiRepository catalog,
+            TokenProperties limits,
+            ReportSettings settings,
+            Clock clock) {
         this.tokens = tokens;
         this.usage = usage;
         this.accounts = accounts;
@@ -46,22 +50,28 @@ class TokenReports {
 
     Mono<TokenReport> report(String account, int days, LocalDate since) {
         Instant now = clock.instant();
-        return Mono.zip(tokens.all(account).collectList(),
+        return Mono.zip(
+                        tokens.all(account).collectList(),
                         usage.since(account, null, since).collectList(),
                         catalog.latestVersion(),
                         accounts.countEnabledTokens(account))
                 .map(all -> {
-                    Map<String, List<UsageRepository.Row>> rowsByToken = all.getT2().stream()
-                            .collect(Collectors.groupingBy(UsageRepository.Row::tokenSid));
+                    Map<String, List<UsageRepository.Row>> rowsByToken =
+                            all.getT2().stream().collect(Collectors.groupingBy(UsageRepository.Row::tokenSid));
                     List<TokenReportEntry> entries = all.getT1().stream()
-                            .map(token -> entry(token, rowsByToken.getOrDefault(token.sid(), List.of()), days, all.getT3(), now))
+                            .map(token -> entry(
+                                    token, rowsByToken.getOrDefault(token.sid(), List.of()), days, all.getT3(), now))
                             .toList();
                     return new TokenReport(all.getT4(), limits.maxActivePerAccount(), days, entries);
                 });
     }
 
-    private TokenReportEntry entry(TokenRecord token, List<UsageRepository.Row> rows, int days, int latest, Instant now) {
-        return new TokenReportEntry(token.sid(), token.name(), token.state(),
+    private TokenReportEntry entry(
+            TokenRecord token, List<UsageRepository.Row> rows, int days, int latest, Instant now) {
+        return new TokenReportEntry(
+                token.sid(),
+                token.name(),
+                token.state(),
                 Finding.about(token, TokenUsage.of(token, rows, days), latest, now, settings));
     }
 }

@@ -12,8 +12,15 @@ import java.util.List;
  * was used, which granted scopes were never used, and what was refused and why (so an integration
  * developer sees "campaigns:POST, out_of_scope" rather than guessing).
  */
-record TokenUsage(String sid, int days, long requests, long denied, @Schema(nullable = true) Instant lastUsedAt,
-                  List<ScopeUse> scopes, List<ScopeRef> unusedScopes, List<Denial> denials) {
+record TokenUsage(
+        String sid,
+        int days,
+        long requests,
+        long denied,
+        @Schema(nullable = true) Instant lastUsedAt,
+        List<ScopeUse> scopes,
+        List<ScopeRef> unusedScopes,
+        List<Denial> denials) {
 
     static final String ALLOWED = "allowed";
 
@@ -24,11 +31,13 @@ record TokenUsage(String sid, int days, long requests, long denied, @Schema(null
         }
     }
 
-    record ScopeUse(String api, String method, long requests, @Schema(nullable = true) Instant lastUsedAt) {
-    }
+    record ScopeUse(
+            String api,
+            String method,
+            long requests,
+            @Schema(nullable = true) Instant lastUsedAt) {}
 
-    record Denial(String api, String method, String outcome, long requests) {
-    }
+    record Denial(String api, String method, String outcome, long requests) {}
 
     static TokenUsage of(TokenRecord token, List<UsageRepository.Row> rows, int days) {
         long requests = 0;

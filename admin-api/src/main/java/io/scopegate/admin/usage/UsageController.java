@@ -35,7 +35,8 @@ class UsageController {
     private final TokenReports reports;
     private final Clock clock;
 
-    UsageController(TokenQueries tokens, UsageRepository usage, AccountRepository accounts, TokenReports reports, Clock clock) {
+    UsageController(
+            TokenQueries tokens, UsageRepository usage, AccountRepository accounts, TokenReports reports, Clock clock) {
         this.tokens = tokens;
         this.usage = usage;
         this.accounts = accounts;
@@ -44,18 +45,23 @@ class UsageController {
     }
 
     @GetMapping("/v1/accounts/{account}/tokens/{sid}/usage")
-    @Operation(operationId = "readTokenUsage", summary = "One token's requests over `days` days, per granted scope; its unused scopes")
+    @Operation(
+            operationId = "readTokenUsage",
+            summary = "One token's requests over `days` days, per granted scope; its unused scopes")
     @ApiResponse(responseCode = "200", description = "The token's usage")
-    Mono<TokenUsage> tokenUsage(@PathVariable String account, @PathVariable String sid, @RequestParam(defaultValue = "30") int days) {
+    Mono<TokenUsage> tokenUsage(
+            @PathVariable String account, @PathVariable String sid, @RequestParam(defaultValue = "30") int days) {
         LocalDate since = since(days);
         return accounts.requireExists(account)
                 .then(tokens.require(account, sid))
-                .flatMap(token -> usage.since(account, sid, since).collectList()
-                        .map(rows -> TokenUsage.of(token, rows, days)));
+                .flatMap(token ->
+                        usage.since(account, sid, since).collectList().map(rows -> TokenUsage.of(token, rows, days)));
     }
 
     @GetMapping("/v1/accounts/{account}/token-report")
-    @Operation(operationId = "readTokenReport", summary = "Every token of the account with its findings (unused scopes, rotation due, …)")
+    @Operation(
+            operationId = "readTokenReport",
+            summary = "Every token of the account with its findings (unused scopes, rotation due, …)")
     @ApiResponse(responseCode = "200", description = "The report")
     Mono<TokenReports.TokenReport> report(@PathVariable String account, @RequestParam(defaultValue = "30") int days) {
         LocalDate since = since(days);

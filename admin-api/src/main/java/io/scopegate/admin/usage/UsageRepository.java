@@ -11,8 +11,7 @@ import reactor.core.publisher.Flux;
 class UsageRepository {
 
     /** Requests of one token on one (API, method, outcome) over the window. */
-    record Row(String tokenSid, String api, String method, String outcome, long requests, Instant lastUsedAt) {
-    }
+    record Row(String tokenSid, String api, String method, String outcome, long requests, Instant lastUsedAt) {}
 
     private final DatabaseClient db;
 
@@ -31,9 +30,13 @@ class UsageRepository {
                 .bind("account", account)
                 .bind("since", since)
                 .bind("sid", org.springframework.r2dbc.core.Parameter.fromOrEmpty(tokenSid, String.class))
-                .map(row -> new Row(row.get("token_sid", String.class), row.get("api_id", String.class),
-                        row.get("method", String.class), row.get("outcome", String.class),
-                        row.get("requests", Number.class).longValue(), row.get("last_used_at", Instant.class)))
+                .map(row -> new Row(
+                        row.get("token_sid", String.class),
+                        row.get("api_id", String.class),
+                        row.get("method", String.class),
+                        row.get("outcome", String.class),
+                        row.get("requests", Number.class).longValue(),
+                        row.get("last_used_at", Instant.class)))
                 .all();
     }
 }

@@ -29,27 +29,61 @@ class ChangeAtomicityTest extends AdminApiTest {
         long events = count("select count(*) from token_events where account_sid = $1", account);
         String function = "fail_audit_" + account.toLowerCase();
         db.sql("create function " + function + "() returns trigger language plpgsql as $$ begin "
-                + "raise exception 'audit store unavailable'; end $$").then().block(Duration.ofSeconds(5));
+                        + "raise exception 'audit store unavailable'; end $$")
+                .then()
+                .block(Duration.ofSeconds(5));
         db.sql("create trigger " + function + " before insert on audit_events for each row when (new.account_sid = '"
-                + account + "') execute function " + function + "()").then().block(Duration.ofSeconds(5));
+                        + account + "') execute function " + function + "()")
+                .then()
+                .block(Duration.ofSeconds(5));
         try {
-            operator().post().uri("/v1/accounts/{a}/tokens/{s}/reset", account, sid).exchange().expectStatus().is5xxServerError();
-            operator().post().uri("/v1/accounts/{a}/tokens/{s}/disable", account, sid).exchange().expectStatus().is5xxServerError();
-            operator().delete().uri("/v1/accounts/{a}/tokens/{s}", account, sid).exchange().expectStatus().is5xxServerError();
-            operator().post().uri("/v1/accounts/{a}/tokens", account).contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(Map.of("name", "never")).exchange()
-                    .expectStatus().is5xxServerError()
-                    .expectBody().jsonPath("$.detail").isEqualTo("The request failed; it has been logged");
+            operator()
+                    .post()
+                    .uri("/v1/accounts/{a}/tokens/{s}/reset", account, sid)
+                    .exchange()
+                    .expectStatus()
+                    .is5xxServerError();
+            operator()
+                    .post()
+                    .uri("/v1/accounts/{a}/tokens/{s}/disable", account, sid)
+                    .exchange()
+                    .expectStatus()
+                    .is5xxServerError();
+            operator()
+                    .delete()
+                    .uri("/v1/accounts/{a}/tokens/{s}", account, sid)
+                    .exchange()
+                    .expectStatus()
+                    .is5xxServerError();
+            operator()
+                    .post()
+                    .uri("/v1/accounts/{a}/tokens", account)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("name", "never"))
+                    .exchange()
+                    .expectStatus()
+                    .is5xxServerError()
+                    .expectBody()
+                    .jsonPath("$.detail")
+                    .isEqualTo("The request failed; it has been logged");
         } finally {
             db.sql("drop trigger " + function + " on audit_events").then().block(Duration.ofSeconds(5));
             db.sql("drop function " + function + "()").then().block(Duration.ofSeconds(5));
         }
 
         assertThat(storeAccepts(sid, (String) token.get("authToken"))).isTrue();
-        operator().get().uri("/v1/accounts/{a}/tokens/{s}", account, sid).exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.state").isEqualTo("ENABLED");
+        operator()
+                .get()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, sid)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.state")
+                .isEqualTo("ENABLED");
         assertThat(listSids(account, "")).containsExactly(sid);
-        assertThat(count("select count(*) from token_events where account_sid = $1", account)).isEqualTo(events);
+        assertThat(count("select count(*) from token_events where account_sid = $1", account))
+                .isEqualTo(events);
     }
 
     @Test
@@ -60,13 +94,21 @@ class ChangeAtomicityTest extends AdminApiTest {
             try (Statement statement = listener.createStatement()) {
                 statement.execute("LISTEN " + StoreEvent.CHANNEL);
             }
-            operator().post().uri("/v1/accounts/{a}/tokens/{s}/disable", account, sid).exchange().expectStatus().isOk();
+            operator()
+                    .post()
+                    .uri("/v1/accounts/{a}/tokens/{s}/disable", account, sid)
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
 
             long eventId = count("select max(id) from token_events where token_sid = $1", sid);
             PGNotification[] notifications = listener.unwrap(PGConnection.class).getNotifications(10_000);
             assertThat(notifications).isNotNull();
             assertThat(notifications).extracting(PGNotification::getParameter).contains(eventId + " TOKEN " + sid);
-            assertThat(count("select count(*) from token_events where id = $1 and kind = 'TOKEN' and token_sid = '" + sid + "'", eventId))
+            assertThat(count(
+                            "select count(*) from token_events where id = $1 and kind = 'TOKEN' and token_sid = '" + sid
+                                    + "'",
+                            eventId))
                     .isEqualTo(1);
         }
     }

@@ -11,26 +11,56 @@ import org.springframework.http.MediaType;
 class CatalogTest extends AdminApiTest {
 
     private Map<String, Object> api(String id, List<String> paths, List<String> methods) {
-        return Map.of("name", "API " + id, "paths", paths, "methods", methods, "upstreamUrl", "https://upstream.example/" + id,
-                "latestVersion", 1);
+        return Map.of(
+                "name",
+                "API " + id,
+                "paths",
+                paths,
+                "methods",
+                methods,
+                "upstreamUrl",
+                "https://upstream.example/" + id,
+                "latestVersion",
+                1);
     }
 
     @Test
     void putCreatesThenReplacesAndEveryAdminCanReadTheCatalog() {
         String id = unique("api-");
-        operator().put().uri("/v1/apis/{id}", id).contentType(MediaType.APPLICATION_JSON)
+        operator()
+                .put()
+                .uri("/v1/apis/{id}", id)
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(api(id, List.of("/" + id + "/**"), List.of("get")))
-                .exchange().expectStatus().isCreated().expectHeader().valueEquals("Location", "/v1/apis/" + id)
-                .expectBody().jsonPath("$.methods[0]").isEqualTo("GET");
-        operator().put().uri("/v1/apis/{id}", id).contentType(MediaType.APPLICATION_JSON)
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectHeader()
+                .valueEquals("Location", "/v1/apis/" + id)
+                .expectBody()
+                .jsonPath("$.methods[0]")
+                .isEqualTo("GET");
+        operator()
+                .put()
+                .uri("/v1/apis/{id}", id)
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(api(id, List.of("/" + id + "/**", "/v2/" + id + "/{id}"), List.of("GET", "POST")))
-                .exchange().expectStatus().isOk();
+                .exchange()
+                .expectStatus()
+                .isOk();
 
         String account = newAccount();
-        as(newUser(account, "IMPLEMENTATION_SPECIALIST"), USER_PASSWORD).get().uri("/v1/apis").exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$.items[?(@.id == '" + id + "')].paths[1]").isEqualTo("/v2/" + id + "/{id}");
-        assertThat(count("select count(*) from token_events where kind = 'API' and api_id = $1", id)).isEqualTo(2);
+        as(newUser(account, "IMPLEMENTATION_SPECIALIST"), USER_PASSWORD)
+                .get()
+                .uri("/v1/apis")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.items[?(@.id == '" + id + "')].paths[1]")
+                .isEqualTo("/v2/" + id + "/{id}");
+        assertThat(count("select count(*) from token_events where kind = 'API' and api_id = $1", id))
+                .isEqualTo(2);
     }
 
     @Test
@@ -39,10 +69,23 @@ class CatalogTest extends AdminApiTest {
         String account = newAccount();
         String sid = (String) createToken(account, "holder", id, "GET").get("sid");
 
-        operator().delete().uri("/v1/apis/{id}", id).exchange().expectStatus().isEqualTo(409)
-                .expectBody().jsonPath("$.title").isEqualTo("API in use");
-        operator().patch().uri("/v1/accounts/{a}/tokens/{s}", account, sid).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("scopes", List.of())).exchange().expectStatus().isOk();
+        operator()
+                .delete()
+                .uri("/v1/apis/{id}", id)
+                .exchange()
+                .expectStatus()
+                .isEqualTo(409)
+                .expectBody()
+                .jsonPath("$.title")
+                .isEqualTo("API in use");
+        operator()
+                .patch()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, sid)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("scopes", List.of()))
+                .exchange()
+                .expectStatus()
+                .isOk();
         operator().delete().uri("/v1/apis/{id}", id).exchange().expectStatus().isNoContent();
         operator().get().uri("/v1/apis/{id}", id).exchange().expectStatus().isNotFound();
         operator().delete().uri("/v1/apis/{id}", id).exchange().expectStatus().isNotFound();
@@ -52,40 +95,97 @@ class CatalogTest extends AdminApiTest {
     void removingAMethodATokenStillHoldsIsRefused() {
         String id = newApi();
         createToken(newAccount(), "poster", id, "POST");
-        operator().put().uri("/v1/apis/{id}", id).contentType(MediaType.APPLICATION_JSON)
+        operator()
+                .put()
+                .uri("/v1/apis/{id}", id)
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(api(id, List.of("/" + id + "/**"), List.of("GET")))
-                .exchange().expectStatus().isEqualTo(409);
-        operator().get().uri("/v1/apis/{id}", id).exchange().expectBody().jsonPath("$.methods.length()").isEqualTo(2);
+                .exchange()
+                .expectStatus()
+                .isEqualTo(409);
+        operator()
+                .get()
+                .uri("/v1/apis/{id}", id)
+                .exchange()
+                .expectBody()
+                .jsonPath("$.methods.length()")
+                .isEqualTo(2);
     }
 
     @Test
     void aPathPatternBelongsToOneApi() {
         String first = newApi();
         String second = unique("api-");
-        operator().put().uri("/v1/apis/{id}", second).contentType(MediaType.APPLICATION_JSON)
+        operator()
+                .put()
+                .uri("/v1/apis/{id}", second)
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(api(second, List.of("/" + first + "/**"), List.of("GET")))
-                .exchange().expectStatus().isEqualTo(409);
+                .exchange()
+                .expectStatus()
+                .isEqualTo(409);
     }
 
     @Test
     void invalidDefinitionsNameTheField() {
         String id = unique("api-");
-        operator().put().uri("/v1/apis/{id}", id).contentType(MediaType.APPLICATION_JSON)
+        operator()
+                .put()
+                .uri("/v1/apis/{id}", id)
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(api(id, List.of("no-slash"), List.of("GET")))
-                .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("paths[0]");
-        operator().put().uri("/v1/apis/{id}", id).contentType(MediaType.APPLICATION_JSON)
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.errors[0].field")
+                .isEqualTo("paths[0]");
+        operator()
+                .put()
+                .uri("/v1/apis/{id}", id)
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(api(id, List.of("/a/{*rest}/b"), List.of("GET")))
-                .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("paths[0]");
-        operator().put().uri("/v1/apis/{id}", id).contentType(MediaType.APPLICATION_JSON)
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.errors[0].field")
+                .isEqualTo("paths[0]");
+        operator()
+                .put()
+                .uri("/v1/apis/{id}", id)
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(api(id, List.of("/ok/**"), List.of("TRACE")))
-                .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("methods[0]");
-        operator().put().uri("/v1/apis/{id}", "Bad_Id").contentType(MediaType.APPLICATION_JSON)
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.errors[0].field")
+                .isEqualTo("methods[0]");
+        operator()
+                .put()
+                .uri("/v1/apis/{id}", "Bad_Id")
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(api(id, List.of("/ok/**"), List.of("GET")))
-                .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("api");
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.errors[0].field")
+                .isEqualTo("api");
         Map<String, Object> badUrl = new java.util.HashMap<>(api(id, List.of("/ok/**"), List.of("GET")));
         badUrl.put("upstreamUrl", "ftp://upstream.example");
-        operator().put().uri("/v1/apis/{id}", id).contentType(MediaType.APPLICATION_JSON).bodyValue(badUrl)
-                .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("upstreamUrl");
+        operator()
+                .put()
+                .uri("/v1/apis/{id}", id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(badUrl)
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.errors[0].field")
+                .isEqualTo("upstreamUrl");
         operator().get().uri("/v1/apis/{id}", id).exchange().expectStatus().isNotFound();
     }
 }

@@ -18,14 +18,34 @@ class NonRetrievableCredentialsTest extends AdminApiTest {
         Map<String, Object> token = createToken(account, "Write-only", newApi(), "GET");
         assertThat(token.get("authToken")).isNotNull();
 
-        operator().get().uri("/v1/accounts/{a}/tokens/{s}/credentials", account, token.get("sid")).exchange()
-                .expectStatus().isEqualTo(410)
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody().jsonPath("$.authToken").doesNotExist();
-        operator().post().uri("/v1/accounts/{a}/tokens/{s}/reset", account, token.get("sid")).exchange()
-                .expectStatus().isOk().expectBody().jsonPath("$.authToken").isNotEmpty();
+        operator()
+                .get()
+                .uri("/v1/accounts/{a}/tokens/{s}/credentials", account, token.get("sid"))
+                .exchange()
+                .expectStatus()
+                .isEqualTo(410)
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.authToken")
+                .doesNotExist();
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/reset", account, token.get("sid"))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.authToken")
+                .isNotEmpty();
 
-        assertThat(count("select count(*) from tokens where account_sid = $1 and secret_ciphertext is not null", account)).isZero();
-        assertThat(count("select count(*) from audit_events where account_sid = $1 and action = 'CREDENTIALS_READ'", account)).isZero();
+        assertThat(count(
+                        "select count(*) from tokens where account_sid = $1 and secret_ciphertext is not null",
+                        account))
+                .isZero();
+        assertThat(count(
+                        "select count(*) from audit_events where account_sid = $1 and action = 'CREDENTIALS_READ'",
+                        account))
+                .isZero();
     }
 }

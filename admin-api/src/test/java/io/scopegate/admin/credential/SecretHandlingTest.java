@@ -8,9 +8,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import tools.jackson.databind.json.JsonMapper;
 import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Secrets appear in exactly one place: the response that issues or reveals them. Not in logs (here
@@ -28,13 +28,14 @@ import org.springframework.test.context.TestPropertySource;
  * details, not in the store in plain text.
  */
 @ExtendWith(OutputCaptureExtension.class)
-@TestPropertySource(properties = {
-        "logging.level.org.springframework.web=TRACE",
-        "logging.level.org.springframework.http=TRACE",
-        "logging.level.org.springframework.security=DEBUG",
-        "logging.level.org.springframework.r2dbc=DEBUG",
-        "logging.level.io.scopegate=DEBUG"
-})
+@TestPropertySource(
+        properties = {
+            "logging.level.org.springframework.web=TRACE",
+            "logging.level.org.springframework.http=TRACE",
+            "logging.level.org.springframework.security=DEBUG",
+            "logging.level.org.springframework.r2dbc=DEBUG",
+            "logging.level.io.scopegate=DEBUG"
+        })
 class SecretHandlingTest extends AdminApiTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -49,25 +50,40 @@ class SecretHandlingTest extends AdminApiTest {
         String api = newApi();
         List<String> secrets = new ArrayList<>();
         String tokens = "/v1/accounts/" + account + "/tokens";
-        Map<String, Object> token = send("POST", tokens, "admin:" + OPERATOR_PASSWORD,
+        Map<String, Object> token = send(
+                "POST",
+                tokens,
+                "admin:" + OPERATOR_PASSWORD,
                 Map.of("name", "Leaky?", "scopes", List.of(Map.of("api", api, "methods", List.of("GET")))));
         String sid = (String) token.get("sid");
         secrets.add((String) token.get("authToken"));
-        secrets.add((String) send("POST", tokens + "/" + sid + "/reset", "admin:" + OPERATOR_PASSWORD, Map.of("graceSeconds", 60)).get("authToken"));
-        secrets.add((String) send("POST", tokens + "/" + sid + "/duplicate", "admin:" + OPERATOR_PASSWORD, Map.of()).get("authToken"));
-        secrets.add((String) send("GET", tokens + "/" + sid + "/credentials", "admin:" + OPERATOR_PASSWORD, null).get("authToken"));
-        Map<String, Object> legacy = send("POST", "/v1/accounts/" + account + "/legacy-tokens/enable", "admin:" + OPERATOR_PASSWORD, Map.of());
+        secrets.add((String)
+                send("POST", tokens + "/" + sid + "/reset", "admin:" + OPERATOR_PASSWORD, Map.of("graceSeconds", 60))
+                        .get("authToken"));
+        secrets.add((String) send("POST", tokens + "/" + sid + "/duplicate", "admin:" + OPERATOR_PASSWORD, Map.of())
+                .get("authToken"));
+        secrets.add((String) send("GET", tokens + "/" + sid + "/credentials", "admin:" + OPERATOR_PASSWORD, null)
+                .get("authToken"));
+        Map<String, Object> legacy = send(
+                "POST", "/v1/accounts/" + account + "/legacy-tokens/enable", "admin:" + OPERATOR_PASSWORD, Map.of());
         ((List<Map<String, Object>>) legacy.get("tokens")).forEach(t -> secrets.add((String) t.get("authToken")));
-        secrets.add((String) send("POST", "/v1/accounts/" + account + "/legacy-tokens/read-write/reset", "admin:" + OPERATOR_PASSWORD, Map.of())
+        secrets.add((String) send(
+                        "POST",
+                        "/v1/accounts/" + account + "/legacy-tokens/read-write/reset",
+                        "admin:" + OPERATOR_PASSWORD,
+                        Map.of())
                 .get("authToken"));
         assertThat(send("GET", "/v1/apis", "admin:" + secrets.get(0), null)).containsEntry("status", 401);
 
         assertThat(secrets).hasSize(7).doesNotContainNull();
-        assertThat(output.getAll()).as("sanity: the web layer did log the exchanges").contains(sid);
+        assertThat(output.getAll())
+                .as("sanity: the web layer did log the exchanges")
+                .contains(sid);
         String stored = everythingStoredAbout(account);
         for (String secret : secrets) {
             assertThat(output.getAll()).doesNotContain(secret);
-            assertThat(stored).doesNotContain(secret)
+            assertThat(stored)
+                    .doesNotContain(secret)
                     .doesNotContain(HexFormat.of().formatHex(secret.getBytes(StandardCharsets.UTF_8)));
         }
         assertThat(stored).contains(sid);
@@ -77,8 +93,11 @@ class SecretHandlingTest extends AdminApiTest {
     void theStoreKeepsTheKeyedHashOfTheSecret() {
         String account = newAccount();
         Map<String, Object> token = createToken(account, "Hashed", newApi(), "GET");
-        byte[] stored = db.sql("select secret_hash from tokens where sid = :sid").bind("sid", token.get("sid"))
-                .map((row, meta) -> row.get(0, byte[].class)).one().block(Duration.ofSeconds(5));
+        byte[] stored = db.sql("select secret_hash from tokens where sid = :sid")
+                .bind("sid", token.get("sid"))
+                .map((row, meta) -> row.get(0, byte[].class))
+                .one()
+                .block(Duration.ofSeconds(5));
         assertThat(stored).isEqualTo(hasher.hash((String) token.get("authToken")));
     }
 
@@ -90,12 +109,18 @@ class SecretHandlingTest extends AdminApiTest {
     private Map<String, Object> send(String method, String path, String basic, Map<String, ?> body) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)))
+                    .header(
+                            "Authorization",
+                            "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)))
                     .header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(30))
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-            HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+            HttpResponse<String> response =
+                    HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
             return JSON.readValue(response.body(), Map.class);
         } catch (java.io.IOException | InterruptedException e) {
             throw new IllegalStateException(e);

@@ -19,14 +19,20 @@ class OpenApiSpecTest extends AdminApiTest {
 
     /** The repository's docs folder; Maven runs the tests in the module's directory. */
     static final Path COMMITTED = Path.of("..", "docs", "openapi.yaml");
+
     static final String REGENERATE =
             "mvn -pl admin-api -am test -Dtest=OpenApiSpecTest -Dsurefire.failIfNoSpecifiedTests=false -Dopenapi.write=true";
 
     @Test
     void committedDescriptionMatchesTheCode() throws IOException {
-        String served = web.get().uri("/v3/api-docs.yaml").exchange()
-                .expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody();
+        String served = web.get()
+                .uri("/v3/api-docs.yaml")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
         if (Boolean.getBoolean("openapi.write")) {
             Files.writeString(COMMITTED, served, StandardCharsets.UTF_8);
             return;
@@ -36,25 +42,46 @@ class OpenApiSpecTest extends AdminApiTest {
         }
         String committed = Files.readString(COMMITTED, StandardCharsets.UTF_8);
         if (!committed.equals(served)) {
-            fail("docs/openapi.yaml differs from what the code describes (%s). Regenerate it with:%n  %s%nand commit it.",
+            fail(
+                    "docs/openapi.yaml differs from what the code describes (%s). Regenerate it with:%n  %s%nand commit it.",
                     firstDifference(committed, served), REGENERATE);
         }
     }
 
     @Test
     void theDescriptionAndItsPageNeedNoCredentials() {
-        web.get().uri("/v3/api-docs").exchange()
-                .expectStatus().isOk()
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
-                .expectBody().jsonPath("$.components.securitySchemes.basicAuth.scheme").isEqualTo("basic");
-        web.get().uri("/docs").exchange().expectStatus().is3xxRedirection()
-                .expectHeader().valueEquals("Location", "/swagger-ui/index.html");
-        web.get().uri("/swagger-ui/index.html").exchange()
-                .expectStatus().isOk()
-                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML);
-        web.get().uri("/v3/api-docs/swagger-config").exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$.url").isEqualTo("/v3/api-docs");
+        web.get()
+                .uri("/v3/api-docs")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody()
+                .jsonPath("$.components.securitySchemes.basicAuth.scheme")
+                .isEqualTo("basic");
+        web.get()
+                .uri("/docs")
+                .exchange()
+                .expectStatus()
+                .is3xxRedirection()
+                .expectHeader()
+                .valueEquals("Location", "/swagger-ui/index.html");
+        web.get()
+                .uri("/swagger-ui/index.html")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.TEXT_HTML);
+        web.get()
+                .uri("/v3/api-docs/swagger-config")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.url")
+                .isEqualTo("/v3/api-docs");
     }
 
     @Test

@@ -29,8 +29,7 @@ class CrossAccountAccessTest extends AdminApiTest {
         adminOfA = as(newUser(accountA, "ACCOUNT_ADMIN"), USER_PASSWORD);
     }
 
-    private record Call(HttpMethod method, String path) {
-    }
+    private record Call(HttpMethod method, String path) {}
 
     private List<Call> everyAccountEndpoint(String account, String sid) {
         String tokens = "/v1/accounts/" + account + "/tokens";
@@ -56,7 +55,8 @@ class CrossAccountAccessTest extends AdminApiTest {
     private int status(Call call, Map<String, ?> body) {
         WebTestClient.RequestBodySpec request = adminOfA.method(call.method()).uri(call.path());
         WebTestClient.RequestHeadersSpec<?> spec = call.method() == HttpMethod.GET || call.method() == HttpMethod.DELETE
-                ? request : request.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+                ? request
+                : request.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
         return spec.exchange().returnResult(String.class).getStatus().value();
     }
 
@@ -65,10 +65,13 @@ class CrossAccountAccessTest extends AdminApiTest {
         String before = snapshot();
         for (Call call : everyAccountEndpoint(accountB, tokenOfB)) {
             // Refused before the body is read: even a body no endpoint accepts gets 403, not 400.
-            assertThat(status(call, Map.of("name", "hijack", "noSuchField", true))).as(call.toString()).isEqualTo(403);
+            assertThat(status(call, Map.of("name", "hijack", "noSuchField", true)))
+                    .as(call.toString())
+                    .isEqualTo(403);
         }
         assertThat(snapshot()).isEqualTo(before);
-        assertThat(count("select count(*) from audit_events where account_sid = $1 and actor <> 'admin'", accountB)).isZero();
+        assertThat(count("select count(*) from audit_events where account_sid = $1 and actor <> 'admin'", accountB))
+                .isZero();
     }
 
     @Test
@@ -86,26 +89,65 @@ class CrossAccountAccessTest extends AdminApiTest {
     @ValueSource(strings = {"ACCOUNT_ADMIN", "IMPLEMENTATION_SPECIALIST"})
     void accountRolesCannotDoOperatorWork(String role) {
         WebTestClient user = as(newUser(accountA, role), USER_PASSWORD);
-        user.post().uri("/v1/accounts").contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "x"))
-                .exchange().expectStatus().isForbidden()
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
-        user.put().uri("/v1/users/{u}", unique("evil")).contentType(MediaType.APPLICATION_JSON)
+        user.post()
+                .uri("/v1/accounts")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "x"))
+                .exchange()
+                .expectStatus()
+                .isForbidden()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        user.put()
+                .uri("/v1/users/{u}", unique("evil"))
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("password", "long-enough-password", "role", "OPERATOR"))
-                .exchange().expectStatus().isForbidden();
-        user.put().uri("/v1/apis/{a}", unique("api-")).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("name", "x", "paths", List.of("/x/**"), "methods", List.of("GET"),
-                        "upstreamUrl", "http://localhost:9", "latestVersion", 1))
-                .exchange().expectStatus().isForbidden();
+                .exchange()
+                .expectStatus()
+                .isForbidden();
+        user.put()
+                .uri("/v1/apis/{a}", unique("api-"))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of(
+                        "name",
+                        "x",
+                        "paths",
+                        List.of("/x/**"),
+                        "methods",
+                        List.of("GET"),
+                        "upstreamUrl",
+                        "http://localhost:9",
+                        "latestVersion",
+                        1))
+                .exchange()
+                .expectStatus()
+                .isForbidden();
         user.get().uri("/v1/apis").exchange().expectStatus().isOk();
     }
 
     @Test
     void unauthenticatedAndWrongPasswordGet401WithAChallenge() {
-        web.get().uri("/v1/apis").exchange().expectStatus().isUnauthorized()
-                .expectHeader().valueEquals("WWW-Authenticate", "Basic realm=\"scopegate-admin\"")
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
-        as("admin", "wrong-password").get().uri("/v1/apis").exchange().expectStatus().isUnauthorized();
-        as("nobody", OPERATOR_PASSWORD).get().uri("/v1/apis").exchange().expectStatus().isUnauthorized();
+        web.get()
+                .uri("/v1/apis")
+                .exchange()
+                .expectStatus()
+                .isUnauthorized()
+                .expectHeader()
+                .valueEquals("WWW-Authenticate", "Basic realm=\"scopegate-admin\"")
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        as("admin", "wrong-password")
+                .get()
+                .uri("/v1/apis")
+                .exchange()
+                .expectStatus()
+                .isUnauthorized();
+        as("nobody", OPERATOR_PASSWORD)
+                .get()
+                .uri("/v1/apis")
+                .exchange()
+                .expectStatus()
+                .isUnauthorized();
     }
 
     @Test

@@ -26,8 +26,11 @@ class ActiveTokenLimitTest extends AdminApiTest {
     private WebClient client() {
         return WebClient.builder()
                 .baseUrl("http://localhost:" + port)
-                .defaultHeader(HttpHeaders.AUTHORIZATION, "Basic " + java.util.Base64.getEncoder()
-                        .encodeToString(("admin:" + OPERATOR_PASSWORD).getBytes()))
+                .defaultHeader(
+                        HttpHeaders.AUTHORIZATION,
+                        "Basic "
+                                + java.util.Base64.getEncoder()
+                                        .encodeToString(("admin:" + OPERATOR_PASSWORD).getBytes()))
                 .build();
     }
 
@@ -42,8 +45,12 @@ class ActiveTokenLimitTest extends AdminApiTest {
     }
 
     private Mono<Integer> post(String path, Object body) {
-        return client().post().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue(body)
-                .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()));
+        return client().post()
+                .uri(path)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchangeToMono(response ->
+                        response.releaseBody().thenReturn(response.statusCode().value()));
     }
 
     @Test
@@ -55,20 +62,23 @@ class ActiveTokenLimitTest extends AdminApiTest {
         }
 
         assertThat(race(creates)).containsExactlyInAnyOrderEntriesOf(Map.of(201, 20L, 409, 5L));
-        assertThat(count("select count(*) from tokens where account_sid = $1 and state = 'ENABLED'", account)).isEqualTo(20);
+        assertThat(count("select count(*) from tokens where account_sid = $1 and state = 'ENABLED'", account))
+                .isEqualTo(20);
     }
 
     @Test
     void twentyFiveConcurrentDuplicatesStopAtTheLimit() {
         String account = newAccount();
-        String source = (String) createToken(operator(), account, Map.of("name", "source")).get("sid");
+        String source = (String)
+                createToken(operator(), account, Map.of("name", "source")).get("sid");
         List<Mono<Integer>> duplicates = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
             duplicates.add(post("/v1/accounts/" + account + "/tokens/" + source + "/duplicate", Map.of()));
         }
 
         assertThat(race(duplicates)).containsExactlyInAnyOrderEntriesOf(Map.of(201, 19L, 409, 6L));
-        assertThat(count("select count(*) from tokens where account_sid = $1 and state = 'ENABLED'", account)).isEqualTo(20);
+        assertThat(count("select count(*) from tokens where account_sid = $1 and state = 'ENABLED'", account))
+                .isEqualTo(20);
     }
 
     @Test
@@ -76,8 +86,14 @@ class ActiveTokenLimitTest extends AdminApiTest {
         String account = newAccount();
         List<String> sids = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
-            String sid = (String) createToken(operator(), account, Map.of("name", "t" + i)).get("sid");
-            operator().post().uri("/v1/accounts/{a}/tokens/{s}/disable", account, sid).exchange().expectStatus().isOk();
+            String sid = (String)
+                    createToken(operator(), account, Map.of("name", "t" + i)).get("sid");
+            operator()
+                    .post()
+                    .uri("/v1/accounts/{a}/tokens/{s}/disable", account, sid)
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
             sids.add(sid);
         }
         List<Mono<Integer>> enables = sids.stream()
@@ -85,7 +101,8 @@ class ActiveTokenLimitTest extends AdminApiTest {
                 .toList();
 
         assertThat(race(enables)).containsExactlyInAnyOrderEntriesOf(Map.of(200, 20L, 409, 5L));
-        assertThat(count("select count(*) from tokens where account_sid = $1 and state = 'ENABLED'", account)).isEqualTo(20);
+        assertThat(count("select count(*) from tokens where account_sid = $1 and state = 'ENABLED'", account))
+                .isEqualTo(20);
     }
 
     @Test
@@ -93,20 +110,53 @@ class ActiveTokenLimitTest extends AdminApiTest {
         String account = newAccount();
         List<String> sids = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            sids.add((String) createToken(operator(), account, Map.of("name", "t" + i)).get("sid"));
+            sids.add((String)
+                    createToken(operator(), account, Map.of("name", "t" + i)).get("sid"));
         }
-        operator().post().uri("/v1/accounts/{a}/tokens", account).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("name", "one too many")).exchange()
-                .expectStatus().isEqualTo(409)
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody().jsonPath("$.title").isEqualTo("Active token limit reached");
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens", account)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "one too many"))
+                .exchange()
+                .expectStatus()
+                .isEqualTo(409)
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.title")
+                .isEqualTo("Active token limit reached");
 
-        operator().post().uri("/v1/accounts/{a}/tokens/{s}/disable", account, sids.get(0)).exchange().expectStatus().isOk();
-        operator().post().uri("/v1/accounts/{a}/tokens", account).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("name", "fits again")).exchange().expectStatus().isCreated();
-        operator().post().uri("/v1/accounts/{a}/tokens/{s}/enable", account, sids.get(0)).exchange()
-                .expectStatus().isEqualTo(409);
-        operator().get().uri("/v1/accounts/{a}", account).exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.activeTokens").isEqualTo(20).jsonPath("$.tokenLimit").isEqualTo(20);
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/disable", account, sids.get(0))
+                .exchange()
+                .expectStatus()
+                .isOk();
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens", account)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "fits again"))
+                .exchange()
+                .expectStatus()
+                .isCreated();
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/enable", account, sids.get(0))
+                .exchange()
+                .expectStatus()
+                .isEqualTo(409);
+        operator()
+                .get()
+                .uri("/v1/accounts/{a}", account)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.activeTokens")
+                .isEqualTo(20)
+                .jsonPath("$.tokenLimit")
+                .isEqualTo(20);
     }
 }

@@ -17,12 +17,33 @@ class SecretRedactionTest {
 
     @Test
     void valuesCarryingASecretDoNotPrintIt() {
-        TokenRecord token = new TokenRecord("ST1", "AC1", "n", null, null, List.of(), 1, TokenState.ENABLED, List.of(),
-                Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, null, null, null, null);
+        TokenRecord token = new TokenRecord(
+                "ST1",
+                "AC1",
+                "n",
+                null,
+                null,
+                List.of(),
+                1,
+                TokenState.ENABLED,
+                List.of(),
+                Instant.EPOCH,
+                Instant.EPOCH,
+                Instant.EPOCH,
+                null,
+                null,
+                null,
+                null);
         IssuedSecret issued = new IssuedSecret(new Secret(SECRET), new byte[32], new byte[48]);
-        List<Object> carriers = List.of(new TokenView(token, 1, SECRET), new TokenController.CredentialsView("ST1", SECRET),
-                issued, new Rotation(issued, new byte[32], Instant.EPOCH), new Secret(SECRET));
+        List<Object> carriers = List.of(
+                new TokenView(token, 1, SECRET),
+                new TokenController.CredentialsView("ST1", SECRET),
+                issued,
+                new Rotation(issued, new byte[32], Instant.EPOCH),
+                new Secret(SECRET));
 
-        assertThat(carriers).allSatisfy(carrier -> assertThat(carrier.toString()).doesNotContain(SECRET).contains("redacted"));
+        assertThat(carriers)
+                .allSatisfy(carrier ->
+                        assertThat(carrier.toString()).doesNotContain(SECRET).contains("redacted"));
     }
 }

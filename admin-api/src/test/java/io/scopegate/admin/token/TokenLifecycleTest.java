@@ -18,30 +18,63 @@ class TokenLifecycleTest extends AdminApiTest {
     void createReturnsTheTokenWithItsSecretAndLocation() {
         String account = newAccount();
         String api = newApi();
-        Map<String, Object> created = operator().post().uri("/v1/accounts/{a}/tokens", account)
+        Map<String, Object> created = operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens", account)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("name", "CRM sync", "description", "Nightly sync", "primaryContact", "dev@acme.example",
-                        "developerEmails", List.of("a@acme.example"), "scopes", List.of(Map.of("api", api, "methods", List.of("get"))),
-                        "allowedIps", List.of("203.0.113.0/24", "2001:db8::/32"),
-                        "rateLimit", Map.of("requestsPerSecond", 5, "burst", 10)))
+                .bodyValue(Map.of(
+                        "name",
+                        "CRM sync",
+                        "description",
+                        "Nightly sync",
+                        "primaryContact",
+                        "dev@acme.example",
+                        "developerEmails",
+                        List.of("a@acme.example"),
+                        "scopes",
+                        List.of(Map.of("api", api, "methods", List.of("get"))),
+                        "allowedIps",
+                        List.of("203.0.113.0/24", "2001:db8::/32"),
+                        "rateLimit",
+                        Map.of("requestsPerSecond", 5, "burst", 10)))
                 .exchange()
-                .expectStatus().isCreated()
-                .expectHeader().valueMatches("Location", "/v1/accounts/" + account + "/tokens/ST[0-9a-f]{32}")
-                .expectBody(MAP).returnResult().getResponseBody();
+                .expectStatus()
+                .isCreated()
+                .expectHeader()
+                .valueMatches("Location", "/v1/accounts/" + account + "/tokens/ST[0-9a-f]{32}")
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
 
-        assertThat(created).containsEntry("accountSid", account).containsEntry("name", "CRM sync")
-                .containsEntry("state", "ENABLED").containsEntry("apiVersion", created.get("latestApiVersion"))
+        assertThat(created)
+                .containsEntry("accountSid", account)
+                .containsEntry("name", "CRM sync")
+                .containsEntry("state", "ENABLED")
+                .containsEntry("apiVersion", created.get("latestApiVersion"))
                 .containsEntry("primaryContact", "dev@acme.example")
                 .containsEntry("scopes", List.of(Map.of("api", api, "methods", List.of("GET"))))
                 .containsEntry("allowedIps", List.of("203.0.113.0/24", "2001:db8::/32"))
                 .containsEntry("rateLimit", Map.of("requestsPerSecond", 5, "burst", 10))
-                .containsKeys("latestApiVersion", "createdAt", "updatedAt", "credentialsRotatedAt", "lastUsedAt", "expiresAt");
+                .containsKeys(
+                        "latestApiVersion",
+                        "createdAt",
+                        "updatedAt",
+                        "credentialsRotatedAt",
+                        "lastUsedAt",
+                        "expiresAt");
         String secret = (String) created.get("authToken");
         assertThat(CredentialFormat.isWellFormed(secret)).isTrue();
         assertThat(storeAccepts((String) created.get("sid"), secret)).isTrue();
 
-        Map<String, Object> read = operator().get().uri("/v1/accounts/{a}/tokens/{s}", account, created.get("sid"))
-                .exchange().expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+        Map<String, Object> read = operator()
+                .get()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, created.get("sid"))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
         assertThat(read).doesNotContainKey("authToken");
         Map<String, Object> withoutSecret = new HashMap<>(created);
         withoutSecret.remove("authToken");
@@ -52,12 +85,19 @@ class TokenLifecycleTest extends AdminApiTest {
     void listFiltersByNameCreationWindowAndState() {
         String account = newAccount();
         String api = newApi();
-        String old = (String) createToken(account, "Legacy Reporting", api, "GET").get("sid");
+        String old =
+                (String) createToken(account, "Legacy Reporting", api, "GET").get("sid");
         clock.advance(Duration.ofDays(31));
-        String recent = (String) createToken(account, "reporting v2", api, "GET").get("sid");
+        String recent =
+                (String) createToken(account, "reporting v2", api, "GET").get("sid");
         clock.advance(Duration.ofDays(10));
         String fresh = (String) createToken(account, "Billing", api, "GET").get("sid");
-        operator().post().uri("/v1/accounts/{a}/tokens/{s}/disable", account, fresh).exchange().expectStatus().isOk();
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/disable", account, fresh)
+                .exchange()
+                .expectStatus()
+                .isOk();
 
         assertThat(listSids(account, "")).containsExactly(fresh, recent, old);
         assertThat(listSids(account, "?name=REPORTING")).containsExactly(recent, old);
@@ -74,8 +114,18 @@ class TokenLifecycleTest extends AdminApiTest {
         String account = newAccount();
         String api = newApi();
         String other = newApi();
-        Map<String, Object> token = createToken(operator(), account, Map.of("name", "Original", "description", "keep me?",
-                "primaryContact", "owner@acme.example", "scopes", List.of(Map.of("api", api, "methods", List.of("GET")))));
+        Map<String, Object> token = createToken(
+                operator(),
+                account,
+                Map.of(
+                        "name",
+                        "Original",
+                        "description",
+                        "keep me?",
+                        "primaryContact",
+                        "owner@acme.example",
+                        "scopes",
+                        List.of(Map.of("api", api, "methods", List.of("GET")))));
         String sid = (String) token.get("sid");
         clock.advance(Duration.ofMinutes(5));
 
@@ -84,20 +134,39 @@ class TokenLifecycleTest extends AdminApiTest {
         patch.put("description", null);
         patch.put("scopes", List.of(Map.of("api", other, "methods", List.of("POST", "GET"))));
         patch.put("expiresAt", clock.instant().plus(Duration.ofDays(30)).toString());
-        Map<String, Object> updated = operator().patch().uri("/v1/accounts/{a}/tokens/{s}", account, sid)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(patch)
-                .exchange().expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+        Map<String, Object> updated = operator()
+                .patch()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, sid)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(patch)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
 
-        assertThat(updated).containsEntry("name", "Renamed").containsEntry("description", null)
+        assertThat(updated)
+                .containsEntry("name", "Renamed")
+                .containsEntry("description", null)
                 .containsEntry("primaryContact", "owner@acme.example")
                 .containsEntry("scopes", List.of(Map.of("api", other, "methods", List.of("GET", "POST"))))
-                .containsEntry("expiresAt", clock.instant().plus(Duration.ofDays(30)).toString())
+                .containsEntry(
+                        "expiresAt", clock.instant().plus(Duration.ofDays(30)).toString())
                 .containsEntry("createdAt", token.get("createdAt"))
                 .containsEntry("updatedAt", clock.instant().toString());
 
-        Map<String, Object> cleared = operator().patch().uri("/v1/accounts/{a}/tokens/{s}", account, sid)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("scopes", List.of()))
-                .exchange().expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+        Map<String, Object> cleared = operator()
+                .patch()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, sid)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("scopes", List.of()))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
         assertThat(cleared).containsEntry("scopes", List.of()).containsEntry("name", "Renamed");
     }
 
@@ -105,26 +174,64 @@ class TokenLifecycleTest extends AdminApiTest {
     void duplicateCopiesScopesAndSettingsButNeverTheSecret() {
         String account = newAccount();
         String api = newApi();
-        Map<String, Object> source = createToken(operator(), account, Map.of("name", "Source", "description", "d",
-                "primaryContact", "owner@acme.example", "developerEmails", List.of("dev@acme.example"),
-                "scopes", List.of(Map.of("api", api, "methods", List.of("GET", "POST"))),
-                "allowedIps", List.of("198.51.100.7"), "rateLimit", Map.of("requestsPerSecond", 3, "burst", 6)));
+        Map<String, Object> source = createToken(
+                operator(),
+                account,
+                Map.of(
+                        "name",
+                        "Source",
+                        "description",
+                        "d",
+                        "primaryContact",
+                        "owner@acme.example",
+                        "developerEmails",
+                        List.of("dev@acme.example"),
+                        "scopes",
+                        List.of(Map.of("api", api, "methods", List.of("GET", "POST"))),
+                        "allowedIps",
+                        List.of("198.51.100.7"),
+                        "rateLimit",
+                        Map.of("requestsPerSecond", 3, "burst", 6)));
 
-        Map<String, Object> copy = operator().post().uri("/v1/accounts/{a}/tokens/{s}/duplicate", account, source.get("sid"))
-                .exchange().expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody();
-        Map<String, Object> named = operator().post().uri("/v1/accounts/{a}/tokens/{s}/duplicate", account, source.get("sid"))
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "Staging copy"))
-                .exchange().expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody();
+        Map<String, Object> copy = operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/duplicate", account, source.get("sid"))
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
+        Map<String, Object> named = operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/duplicate", account, source.get("sid"))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "Staging copy"))
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
 
         assertThat(copy.get("sid")).isNotEqualTo(source.get("sid"));
         assertThat(copy.get("authToken")).isNotEqualTo(source.get("authToken"));
         assertThat(copy).containsEntry("name", "Copy of Source");
         assertThat(named).containsEntry("name", "Staging copy");
-        for (String field : List.of("description", "primaryContact", "developerEmails", "scopes", "allowedIps", "rateLimit", "apiVersion")) {
+        for (String field : List.of(
+                "description",
+                "primaryContact",
+                "developerEmails",
+                "scopes",
+                "allowedIps",
+                "rateLimit",
+                "apiVersion")) {
             assertThat(copy.get(field)).as(field).isEqualTo(source.get(field));
         }
-        assertThat(storeAccepts((String) copy.get("sid"), (String) source.get("authToken"))).isFalse();
-        assertThat(storeAccepts((String) copy.get("sid"), (String) copy.get("authToken"))).isTrue();
+        assertThat(storeAccepts((String) copy.get("sid"), (String) source.get("authToken")))
+                .isFalse();
+        assertThat(storeAccepts((String) copy.get("sid"), (String) copy.get("authToken")))
+                .isTrue();
     }
 
     @Test
@@ -135,10 +242,19 @@ class TokenLifecycleTest extends AdminApiTest {
         String oldSecret = (String) token.get("authToken");
         clock.advance(Duration.ofHours(1));
 
-        Map<String, Object> reset = operator().post().uri("/v1/accounts/{a}/tokens/{s}/reset", account, sid)
-                .exchange().expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+        Map<String, Object> reset = operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/reset", account, sid)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
 
-        assertThat(reset).containsEntry("sid", sid).containsEntry("credentialsRotatedAt", clock.instant().toString());
+        assertThat(reset)
+                .containsEntry("sid", sid)
+                .containsEntry("credentialsRotatedAt", clock.instant().toString());
         String newSecret = (String) reset.get("authToken");
         assertThat(newSecret).isNotEqualTo(oldSecret);
         assertThat(storeAccepts(sid, newSecret)).isTrue();
@@ -152,9 +268,19 @@ class TokenLifecycleTest extends AdminApiTest {
         String sid = (String) token.get("sid");
         String oldSecret = (String) token.get("authToken");
 
-        String newSecret = (String) operator().post().uri("/v1/accounts/{a}/tokens/{s}/reset", account, sid)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("graceSeconds", 3600))
-                .exchange().expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody().get("authToken").toString();
+        String newSecret = (String) operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/reset", account, sid)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("graceSeconds", 3600))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody()
+                .get("authToken")
+                .toString();
 
         assertThat(storeAccepts(sid, oldSecret)).isTrue();
         assertThat(storeAccepts(sid, newSecret)).isTrue();
@@ -169,12 +295,27 @@ class TokenLifecycleTest extends AdminApiTest {
         String api = newApi();
         Map<String, Object> token = createToken(account, "Versioned", api, "GET");
         int latest = ((Number) token.get("latestApiVersion")).intValue();
-        Map<String, Object> older = createToken(operator(), account, Map.of("name", "Old", "apiVersion", 1,
-                "scopes", List.of(Map.of("api", api, "methods", List.of("GET")))));
+        Map<String, Object> older = createToken(
+                operator(),
+                account,
+                Map.of(
+                        "name",
+                        "Old",
+                        "apiVersion",
+                        1,
+                        "scopes",
+                        List.of(Map.of("api", api, "methods", List.of("GET")))));
         putApi(unique("api-next-"), latest + 1, "GET");
 
-        Map<String, Object> upgraded = operator().post().uri("/v1/accounts/{a}/tokens/{s}/upgrade-version", account, older.get("sid"))
-                .exchange().expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+        Map<String, Object> upgraded = operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/upgrade-version", account, older.get("sid"))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
 
         assertThat(upgraded).containsEntry("apiVersion", latest + 1).containsEntry("latestApiVersion", latest + 1);
     }
@@ -184,58 +325,150 @@ class TokenLifecycleTest extends AdminApiTest {
         String account = newAccount();
         String sid = (String) createToken(account, "Stateful", newApi(), "GET").get("sid");
 
-        operator().post().uri("/v1/accounts/{a}/tokens/{s}/disable", account, sid).exchange()
-                .expectStatus().isOk().expectBody().jsonPath("$.state").isEqualTo("DISABLED");
-        operator().post().uri("/v1/accounts/{a}/tokens/{s}/enable", account, sid).exchange()
-                .expectStatus().isOk().expectBody().jsonPath("$.state").isEqualTo("ENABLED");
-        operator().delete().uri("/v1/accounts/{a}/tokens/{s}", account, sid).exchange().expectStatus().isNoContent();
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/disable", account, sid)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.state")
+                .isEqualTo("DISABLED");
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/enable", account, sid)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.state")
+                .isEqualTo("ENABLED");
+        operator()
+                .delete()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, sid)
+                .exchange()
+                .expectStatus()
+                .isNoContent();
 
-        operator().get().uri("/v1/accounts/{a}/tokens/{s}", account, sid).exchange().expectStatus().isNotFound();
-        operator().delete().uri("/v1/accounts/{a}/tokens/{s}", account, sid).exchange().expectStatus().isNotFound();
-        assertThat(count("select count(*) from token_scopes where token_sid = $1", sid)).isZero();
+        operator()
+                .get()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, sid)
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+        operator()
+                .delete()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, sid)
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+        assertThat(count("select count(*) from token_scopes where token_sid = $1", sid))
+                .isZero();
     }
 
     @Test
     void credentialsShowTheSecretAgainAndTheReadIsAudited() {
         String account = newAccount();
         String user = newUser(account, "IMPLEMENTATION_SPECIALIST");
-        Map<String, Object> token = createToken(as(user, USER_PASSWORD), account, Map.of("name", "Copyable", "scopes", List.of()));
+        Map<String, Object> token =
+                createToken(as(user, USER_PASSWORD), account, Map.of("name", "Copyable", "scopes", List.of()));
 
-        as(user, USER_PASSWORD).get().uri("/v1/accounts/{a}/tokens/{s}/credentials", account, token.get("sid"))
-                .exchange().expectStatus().isOk()
-                .expectBody().json("{\"sid\":\"" + token.get("sid") + "\",\"authToken\":\"" + token.get("authToken") + "\"}");
+        as(user, USER_PASSWORD)
+                .get()
+                .uri("/v1/accounts/{a}/tokens/{s}/credentials", account, token.get("sid"))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .json("{\"sid\":\"" + token.get("sid") + "\",\"authToken\":\"" + token.get("authToken") + "\"}");
 
-        Map<String, Object> audit = as(user, USER_PASSWORD).get()
+        Map<String, Object> audit = as(user, USER_PASSWORD)
+                .get()
                 .uri("/v1/accounts/{a}/audit-events?sid={s}&limit=1", account, token.get("sid"))
-                .exchange().expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> items = (List<Map<String, Object>>) audit.get("items");
-        assertThat(items).singleElement().satisfies(event -> assertThat(event)
-                .containsEntry("action", "CREDENTIALS_READ").containsEntry("actor", user)
-                .containsEntry("tokenSid", token.get("sid")).containsEntry("sourceIp", "127.0.0.1"));
+        assertThat(items)
+                .singleElement()
+                .satisfies(event -> assertThat(event)
+                        .containsEntry("action", "CREDENTIALS_READ")
+                        .containsEntry("actor", user)
+                        .containsEntry("tokenSid", token.get("sid"))
+                        .containsEntry("sourceIp", "127.0.0.1"));
     }
 
     @Test
     void everyChangeIsAuditedAndPublishedAsAGatewayEvent() {
         String account = newAccount();
         String sid = (String) createToken(account, "Audited", newApi(), "GET").get("sid");
-        operator().patch().uri("/v1/accounts/{a}/tokens/{s}", account, sid).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("description", "x")).exchange().expectStatus().isOk();
-        operator().post().uri("/v1/accounts/{a}/tokens/{s}/reset", account, sid).exchange().expectStatus().isOk();
-        operator().post().uri("/v1/accounts/{a}/tokens/{s}/upgrade-version", account, sid).exchange().expectStatus().isOk();
-        operator().post().uri("/v1/accounts/{a}/tokens/{s}/disable", account, sid).exchange().expectStatus().isOk();
-        operator().post().uri("/v1/accounts/{a}/tokens/{s}/enable", account, sid).exchange().expectStatus().isOk();
-        operator().delete().uri("/v1/accounts/{a}/tokens/{s}", account, sid).exchange().expectStatus().isNoContent();
+        operator()
+                .patch()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, sid)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("description", "x"))
+                .exchange()
+                .expectStatus()
+                .isOk();
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/reset", account, sid)
+                .exchange()
+                .expectStatus()
+                .isOk();
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/upgrade-version", account, sid)
+                .exchange()
+                .expectStatus()
+                .isOk();
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/disable", account, sid)
+                .exchange()
+                .expectStatus()
+                .isOk();
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/enable", account, sid)
+                .exchange()
+                .expectStatus()
+                .isOk();
+        operator()
+                .delete()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, sid)
+                .exchange()
+                .expectStatus()
+                .isNoContent();
 
-        Map<String, Object> audit = operator().get().uri("/v1/accounts/{a}/audit-events?sid={s}", account, sid)
-                .exchange().expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+        Map<String, Object> audit = operator()
+                .get()
+                .uri("/v1/accounts/{a}/audit-events?sid={s}", account, sid)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> items = (List<Map<String, Object>>) audit.get("items");
-        assertThat(items).extracting(e -> e.get("action")).containsExactly("TOKEN_DELETED", "TOKEN_ENABLED",
-                "TOKEN_DISABLED", "TOKEN_RESET", "TOKEN_UPDATED", "TOKEN_CREATED");
+        assertThat(items)
+                .extracting(e -> e.get("action"))
+                .containsExactly(
+                        "TOKEN_DELETED",
+                        "TOKEN_ENABLED",
+                        "TOKEN_DISABLED",
+                        "TOKEN_RESET",
+                        "TOKEN_UPDATED",
+                        "TOKEN_CREATED");
         assertThat(items.get(0)).containsEntry("actor", "admin").containsKey("at");
         // upgrade-version was a no-op (already latest): no audit row and no event for it.
-        assertThat(count("select count(*) from token_events where token_sid = $1", sid)).isEqualTo(6);
+        assertThat(count("select count(*) from token_events where token_sid = $1", sid))
+                .isEqualTo(6);
         assertThat(Instant.parse((String) items.get(0).get("at"))).isEqualTo(clock.instant());
     }
 }

@@ -29,14 +29,16 @@ import java.util.regex.Pattern;
  */
 public final class RevocationProbe {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final AtomicLong POLLS = new AtomicLong();
     private static final AtomicLong POLL_NANOS = new AtomicLong();
     private static final AtomicLong REFUSED_FROM_MEMORY_NANOS = new AtomicLong();
 
     public static void main(String[] args) throws Exception {
         String admin = args[0];
-        String operator = "Basic " + Base64.getEncoder().encodeToString(("admin:" + args[1]).getBytes(StandardCharsets.UTF_8));
+        String operator =
+                "Basic " + Base64.getEncoder().encodeToString(("admin:" + args[1]).getBytes(StandardCharsets.UTF_8));
         int trials = Integer.parseInt(args[2]);
         List<String> gateways = List.of(args).subList(3, args.length);
         HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -47,8 +49,13 @@ public final class RevocationProbe {
         ExecutorService upstreamThreads = Executors.newFixedThreadPool(2);
         upstream.setExecutor(upstreamThreads);
         upstream.start();
-        send(admin + "/v1/apis/probe", "PUT", operator, "{\"name\":\"probe\",\"paths\":[\"/probe/**\"],\"methods\":[\"GET\"],"
-                + "\"upstreamUrl\":\"http://127.0.0.1:" + upstream.getAddress().getPort() + "\",\"latestVersion\":1}");
+        send(
+                admin + "/v1/apis/probe",
+                "PUT",
+                operator,
+                "{\"name\":\"probe\",\"paths\":[\"/probe/**\"],\"methods\":[\"GET\"],"
+                        + "\"upstreamUrl\":\"http://127.0.0.1:"
+                        + upstream.getAddress().getPort() + "\",\"latestVersion\":1}");
         List<Double> millis = new ArrayList<>();
         // One polling thread per replica: the common pool has a single thread on a 2-core machine and
         // would poll the replicas one after the other, adding the first one's time to the second's.
@@ -58,10 +65,15 @@ public final class RevocationProbe {
                 send(admin + "/v1/accounts", "POST", operator, "{\"sid\":\"PROBE" + trial + "\",\"name\":\"probe\"}");
             }
             String account = "PROBE" + (trial - trial % 20);
-            String body = send(admin + "/v1/accounts/" + account + "/tokens", "POST", operator,
+            String body = send(
+                    admin + "/v1/accounts/" + account + "/tokens",
+                    "POST",
+                    operator,
                     "{\"name\":\"probe\",\"scopes\":[{\"api\":\"probe\",\"methods\":[\"GET\"]}]}");
             String sid = field(body, "sid");
-            String auth = "Basic " + Base64.getEncoder().encodeToString((sid + ":" + field(body, "authToken")).getBytes(StandardCharsets.UTF_8));
+            String auth = "Basic "
+                    + Base64.getEncoder()
+                            .encodeToString((sid + ":" + field(body, "authToken")).getBytes(StandardCharsets.UTF_8));
             for (String gateway : gateways) {
                 // Passing authentication is enough (no upstream needs to run): anything but 403/503.
                 int status;
@@ -72,9 +84,11 @@ public final class RevocationProbe {
             send(admin + "/v1/accounts/" + account + "/tokens/" + sid + "/disable", "POST", operator, "");
             long committed = System.nanoTime();
             List<CompletableFuture<Long>> refused = gateways.stream()
-                    .map(gateway -> CompletableFuture.supplyAsync(() -> pollUntilRefused(gateway + "/probe/x", auth), pollers))
+                    .map(gateway ->
+                            CompletableFuture.supplyAsync(() -> pollUntilRefused(gateway + "/probe/x", auth), pollers))
                     .toList();
-            long last = refused.stream().mapToLong(CompletableFuture::join).max().orElseThrow();
+            long last =
+                    refused.stream().mapToLong(CompletableFuture::join).max().orElseThrow();
             millis.add((last - committed) / 1e6);
             // The same refusal once more, now answered from memory: the floor of any figure above.
             long again = System.nanoTime();
@@ -85,10 +99,19 @@ public final class RevocationProbe {
         upstream.stop(0);
         upstreamThreads.shutdown();
         Collections.sort(millis);
-        System.out.printf("revocation over %d replicas, %d trials: p50 %.1f ms, p99 %.1f ms, max %.1f ms (polls: %d, %.2f ms each)%n",
-                gateways.size(), trials, millis.get(millis.size() / 2), millis.get((int) Math.ceil(millis.size() * 0.99) - 1),
-                millis.get(millis.size() - 1), POLLS.get(), POLL_NANOS.get() / 1e6 / Math.max(1, POLLS.get()));
-        System.out.printf("a refusal answered from memory right after: %.2f ms on average%n", REFUSED_FROM_MEMORY_NANOS.get() / 1e6 / trials);
+        System.out.printf(
+                "revocation over %d replicas, %d trials: p50 %.1f ms, p99 %.1f ms, max %.1f ms"
+                        + " (polls: %d, %.2f ms each)%n",
+                gateways.size(),
+                trials,
+                millis.get(millis.size() / 2),
+                millis.get((int) Math.ceil(millis.size() * 0.99) - 1),
+                millis.get(millis.size() - 1),
+                POLLS.get(),
+                POLL_NANOS.get() / 1e6 / Math.max(1, POLLS.get()));
+        System.out.printf(
+                "a refusal answered from memory right after: %.2f ms on average%n",
+                REFUSED_FROM_MEMORY_NANOS.get() / 1e6 / trials);
     }
 
     private static long pollUntilRefused(String url, String auth) {
@@ -109,14 +132,24 @@ public final class RevocationProbe {
     }
 
     private static int status(String url, String auth) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", auth).timeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", auth)
+                .timeout(Duration.ofSeconds(5))
+                .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static String send(String url, String method, String auth, String json) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", auth)
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .method(method, json.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", auth)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        json.isEmpty()
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(json))
+                .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
     }
 

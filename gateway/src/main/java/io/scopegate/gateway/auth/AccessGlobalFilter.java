@@ -31,8 +31,8 @@ class AccessGlobalFilter implements GlobalFilter, Ordered {
     private final ClientAddress clientAddress;
     private final ScopePolicy scopes;
 
-    AccessGlobalFilter(Authenticator authenticator, FailedAuthThrottle throttle, ClientAddress clientAddress,
-            ScopePolicy scopes) {
+    AccessGlobalFilter(
+            Authenticator authenticator, FailedAuthThrottle throttle, ClientAddress clientAddress, ScopePolicy scopes) {
         this.authenticator = authenticator;
         this.throttle = throttle;
         this.clientAddress = clientAddress;
@@ -52,7 +52,8 @@ class AccessGlobalFilter implements GlobalFilter, Ordered {
         if (known != null) {
             return act(known, client, exchange, chain);
         }
-        return authenticator.loadAndDecide(credentials, client)
+        return authenticator
+                .loadAndDecide(credentials, client)
                 .flatMap(decision -> act(decision, client, exchange, chain));
     }
 
@@ -82,7 +83,9 @@ class AccessGlobalFilter implements GlobalFilter, Ordered {
         if (decision instanceof ScopeDecision.RateLimited limited) {
             return answer(exchange, Outcome.RATE_LIMITED, Rejections.tooManyRequests(exchange, limited.retryAfter()));
         }
-        return answer(exchange, Outcome.METHOD_OVERRIDE,
+        return answer(
+                exchange,
+                Outcome.METHOD_OVERRIDE,
                 Rejections.badRequest(exchange, "Method override headers are not accepted; send the real method"));
     }
 

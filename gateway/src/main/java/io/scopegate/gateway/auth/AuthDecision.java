@@ -7,8 +7,7 @@ sealed interface AuthDecision {
 
     AuthDecision UNAVAILABLE = new Unavailable();
 
-    record Allowed(Caller caller) implements AuthDecision {
-    }
+    record Allowed(Caller caller) implements AuthDecision {}
 
     /**
      * Refused with 403; {@code reason} is the metric outcome and never reaches the client.
@@ -24,6 +23,5 @@ sealed interface AuthDecision {
     }
 
     /** The store could not answer and the cache cannot vouch: 503. */
-    record Unavailable() implements AuthDecision {
-    }
+    record Unavailable() implements AuthDecision {}
 }

@@ -100,7 +100,8 @@ class Authenticator {
                 matched = credential;
             }
         }
-        return matched == null ? UNAUTHENTICATED
+        return matched == null
+                ? UNAUTHENTICATED
                 : new AuthDecision.Allowed(Caller.legacy(legacy.accountSid(), matched));
     }
 

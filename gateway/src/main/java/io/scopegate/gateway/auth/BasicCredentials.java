@@ -11,7 +11,9 @@ public record BasicCredentials(String username, String secret) {
 
     /** Null for anything that is not a well-formed Basic header: missing, too long, not base64, no colon. */
     public static BasicCredentials parse(String header) {
-        if (header == null || header.length() > MAX_HEADER_LENGTH || header.length() < 7
+        if (header == null
+                || header.length() > MAX_HEADER_LENGTH
+                || header.length() < 7
                 || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             return null;
         }

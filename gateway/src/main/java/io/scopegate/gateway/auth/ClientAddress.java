@@ -19,12 +19,15 @@ class ClientAddress {
     private final List<IpAddressMatcher> trustedProxies;
 
     ClientAddress(GatewaySettings settings) {
-        this.trustedProxies = settings.trustedProxies().stream().map(IpAddressMatcher::new).toList();
+        this.trustedProxies =
+                settings.trustedProxies().stream().map(IpAddressMatcher::new).toList();
     }
 
     String resolve(ServerHttpRequest request) {
         InetSocketAddress remote = request.getRemoteAddress();
-        String peer = remote == null || remote.getAddress() == null ? "0.0.0.0" : remote.getAddress().getHostAddress();
+        String peer = remote == null || remote.getAddress() == null
+                ? "0.0.0.0"
+                : remote.getAddress().getHostAddress();
         if (!trusted(peer)) {
             return peer;
         }

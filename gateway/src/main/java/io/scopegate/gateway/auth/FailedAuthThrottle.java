@@ -42,9 +42,14 @@ class FailedAuthThrottle {
 
     void recordFailure(String client) {
         if (perMinute > 0) {
-            buckets.get(client, address -> Bucket.builder()
-                    .addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)).build())
-                    .build())
+            buckets.get(
+                            client,
+                            address -> Bucket.builder()
+                                    .addLimit(Bandwidth.builder()
+                                            .capacity(perMinute)
+                                            .refillGreedy(perMinute, Duration.ofMinutes(1))
+                                            .build())
+                                    .build())
                     .tryConsume(1);
         }
     }

@@ -13,12 +13,15 @@ public record ApiRoute(String id, List<PathPattern> patterns, Set<String> method
 
     /** Routes with more specific patterns are tried first, so {@code /a/b/**} wins over {@code /a/**}. */
     static final Comparator<ApiRoute> MOST_SPECIFIC_FIRST = Comparator.comparing(
-            route -> route.patterns().stream().min(PathPattern.SPECIFICITY_COMPARATOR).orElseThrow(),
+            route -> route.patterns().stream()
+                    .min(PathPattern.SPECIFICITY_COMPARATOR)
+                    .orElseThrow(),
             PathPattern.SPECIFICITY_COMPARATOR);
 
     static ApiRoute of(String id, List<String> paths, List<String> methods, String upstreamUrl) {
         PathPatternParser parser = new PathPatternParser();
-        return new ApiRoute(id, paths.stream().map(parser::parse).toList(), Set.copyOf(methods), URI.create(upstreamUrl));
+        return new ApiRoute(
+                id, paths.stream().map(parser::parse).toList(), Set.copyOf(methods), URI.create(upstreamUrl));
     }
 
     boolean matches(PathContainer path) {

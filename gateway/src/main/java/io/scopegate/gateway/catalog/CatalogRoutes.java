@@ -22,6 +22,7 @@ public class CatalogRoutes implements RouteLocator {
 
     /** Route metadata keys: read them with {@link #apiId} and {@link #methods}. */
     private static final String API_ID = "scopegate.api";
+
     private static final String API_METHODS = "scopegate.methods";
 
     private final DatabaseClient db;
@@ -35,8 +36,11 @@ public class CatalogRoutes implements RouteLocator {
 
     public Mono<Void> reload(Duration timeout) {
         return db.sql("select id, paths, methods, upstream_url from apis")
-                .map(row -> ApiRoute.of(row.get("id", String.class), Arrays.asList(row.get("paths", String[].class)),
-                        Arrays.asList(row.get("methods", String[].class)), row.get("upstream_url", String.class)))
+                .map(row -> ApiRoute.of(
+                        row.get("id", String.class),
+                        Arrays.asList(row.get("paths", String[].class)),
+                        Arrays.asList(row.get("methods", String[].class)),
+                        row.get("upstream_url", String.class)))
                 .all()
                 .sort(ApiRoute.MOST_SPECIFIC_FIRST)
                 .collectList()
@@ -74,7 +78,8 @@ public class CatalogRoutes implements RouteLocator {
                 .id(api.id())
                 .uri(api.upstream())
                 .order(order)
-                .predicate(exchange -> api.matches(exchange.getRequest().getPath().pathWithinApplication()))
+                .predicate(
+                        exchange -> api.matches(exchange.getRequest().getPath().pathWithinApplication()))
                 .metadata(API_ID, api.id())
                 .metadata(API_METHODS, api.methods())
                 .build();

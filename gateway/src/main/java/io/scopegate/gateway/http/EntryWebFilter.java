@@ -19,8 +19,8 @@ import reactor.core.publisher.Mono;
  * the first sync with the store (catalog loaded, event cursor set) everything gets 503 — a gateway
  * without its catalog would otherwise answer 404 for paths that exist; readiness is DOWN meanwhile.
  * Every request gets its {@code X-Request-Id}; when the response is done, every request (refusals
- * and unroutable paths too) goes to metrics, usage and the access log. One filter, not three: each web filter adds a deferred subscription per request
- * (bench/RESULTS.md).
+ * and unroutable paths too) goes to metrics, usage and the access log. One filter, not three: each
+ * web filter adds a deferred subscription per request (bench/RESULTS.md).
  * <p>
  * The outcome is recorded by the filter that answers: the access filter for its decisions, this one
  * for its own refusals and for errors (seen here before the error handler writes the response).

@@ -9,8 +9,7 @@ import org.springframework.web.server.ResponseStatusException;
 /** How an error that escaped the filters is answered and counted. */
 final class Failures {
 
-    private Failures() {
-    }
+    private Failures() {}
 
     static HttpStatus status(Throwable error) {
         if (error instanceof ResponseStatusException status) {

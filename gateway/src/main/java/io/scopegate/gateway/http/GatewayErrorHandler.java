@@ -29,11 +29,19 @@ class GatewayErrorHandler implements ErrorWebExceptionHandler {
         }
         HttpStatus status = Failures.status(error);
         if (status == HttpStatus.INTERNAL_SERVER_ERROR) {
-            log.error("{} {} failed", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error);
+            log.error(
+                    "{} {} failed",
+                    exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(),
+                    error);
         } else if (status.is5xxServerError()) {
             // The upstream's trouble, not ours: one line, no stack trace.
-            log.warn("{} {} failed with {}: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
-                    status.value(), error.toString());
+            log.warn(
+                    "{} {} failed with {}: {}",
+                    exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(),
+                    status.value(),
+                    error.toString());
         }
         String title = status.getReasonPhrase();
         String detail = switch (status) {
@@ -48,7 +56,9 @@ class GatewayErrorHandler implements ErrorWebExceptionHandler {
         if (requestId != null) {
             exchange.getResponse().getHeaders().set(RequestId.HEADER, requestId);
         }
-        return Rejections.write(exchange, status,
+        return Rejections.write(
+                exchange,
+                status,
                 Rejections.problem(status.value(), title.toLowerCase().replace(' ', '-'), title, detail));
     }
 }

@@ -17,13 +17,15 @@ import reactor.core.publisher.Mono;
  */
 public final class Rejections {
 
-    static final byte[] ACCESS_DENIED = problem(403, "access-denied", "Access Denied",
+    static final byte[] ACCESS_DENIED = problem(
+            403,
+            "access-denied",
+            "Access Denied",
             "The request's credentials are missing, invalid or not allowed here");
-    private static final byte[] UNAVAILABLE = problem(503, "unavailable", "Service Unavailable",
-            "Credentials cannot be checked right now; retry shortly");
+    private static final byte[] UNAVAILABLE = problem(
+            503, "unavailable", "Service Unavailable", "Credentials cannot be checked right now; retry shortly");
 
-    private Rejections() {
-    }
+    private Rejections() {}
 
     public static Mono<Void> accessDenied(ServerWebExchange exchange) {
         return write(exchange, HttpStatus.FORBIDDEN, ACCESS_DENIED);
@@ -31,15 +33,19 @@ public final class Rejections {
 
     /** After authentication the caller may learn which scope it lacks, e.g. {@code campaigns:POST}. */
     public static Mono<Void> outOfScope(ServerWebExchange exchange, String missingScope) {
-        return write(exchange, HttpStatus.FORBIDDEN, problem(403, "access-denied", "Access Denied",
-                "The token lacks the scope " + missingScope));
+        return write(
+                exchange,
+                HttpStatus.FORBIDDEN,
+                problem(403, "access-denied", "Access Denied", "The token lacks the scope " + missingScope));
     }
 
     public static Mono<Void> tooManyRequests(ServerWebExchange exchange, Duration retryAfter) {
         long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
         exchange.getResponse().getHeaders().set("Retry-After", Long.toString(seconds));
-        return write(exchange, HttpStatus.TOO_MANY_REQUESTS, problem(429, "too-many-requests", "Too Many Requests",
-                "Retry after " + seconds + " s"));
+        return write(
+                exchange,
+                HttpStatus.TOO_MANY_REQUESTS,
+                problem(429, "too-many-requests", "Too Many Requests", "Retry after " + seconds + " s"));
     }
 
     public static Mono<Void> unavailable(ServerWebExchange exchange) {
@@ -63,6 +69,7 @@ public final class Rejections {
     /** Details are our own fixed texts plus API ids and method names, which need no escaping. */
     static byte[] problem(int status, String type, String title, String detail) {
         return ("{\"type\":\"urn:scopegate:problem:" + type + "\",\"title\":\"" + title + "\",\"status\":" + status
-                + ",\"detail\":\"" + detail + "\"}").getBytes(StandardCharsets.UTF_8);
+                        + ",\"detail\":\"" + detail + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -76,7 +76,8 @@ public class AccessLog {
         async.setQueueSize(8192);
         async.setDiscardingThreshold(0);
         async.setNeverBlock(true);
-        Iterator<Appender<ILoggingEvent>> rootAppenders = context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders();
+        Iterator<Appender<ILoggingEvent>> rootAppenders =
+                context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders();
         rootAppenders.forEachRemaining(async::addAppender);
         async.start();
         access.addAppender(async);

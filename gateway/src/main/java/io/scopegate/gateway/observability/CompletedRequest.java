@@ -24,8 +24,16 @@ import reactor.core.publisher.SignalType;
  * @param path       the request path as sent (for the access log only: unbounded, never a metric tag)
  * @param requestId  the request's {@link RequestId}
  */
-public record CompletedRequest(String accountSid, String tokenId, String api, String method, String outcome, int status,
-                               long nanos, String path, String requestId) {
+public record CompletedRequest(
+        String accountSid,
+        String tokenId,
+        String api,
+        String method,
+        String outcome,
+        int status,
+        long nanos,
+        String path,
+        String requestId) {
 
     public static final String NONE = "none";
 
@@ -39,10 +47,16 @@ public record CompletedRequest(String accountSid, String tokenId, String api, St
         Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
         String requestMethod = exchange.getRequest().getMethod().name();
         HttpStatusCode status = exchange.getResponse().getStatusCode();
-        return new CompletedRequest(caller == null ? NONE : caller.accountSid(), caller == null ? NONE : caller.tokenId(),
+        return new CompletedRequest(
+                caller == null ? NONE : caller.accountSid(),
+                caller == null ? NONE : caller.tokenId(),
                 route == null ? NONE : CatalogRoutes.apiId(route),
-                Scope.KNOWN_METHODS.contains(requestMethod) ? requestMethod : "OTHER", outcome,
-                status == null ? 0 : status.value(), nanos, exchange.getRequest().getPath().value(), RequestId.of(exchange));
+                Scope.KNOWN_METHODS.contains(requestMethod) ? requestMethod : "OTHER",
+                outcome,
+                status == null ? 0 : status.value(),
+                nanos,
+                exchange.getRequest().getPath().value(),
+                RequestId.of(exchange));
     }
 
     public boolean identified() {

@@ -27,8 +27,7 @@ public final class Outcome {
 
     private static final String ATTRIBUTE = Outcome.class.getName();
 
-    private Outcome() {
-    }
+    private Outcome() {}
 
     public static void set(ServerWebExchange exchange, String outcome) {
         exchange.getAttributes().put(ATTRIBUTE, outcome);

@@ -28,20 +28,21 @@ import org.springframework.stereotype.Component;
 public class RequestCounters implements Collector {
 
     static final String NAME = "scopegate_requests";
-    private static final MetricMetadata METADATA = new MetricMetadata(NAME,
-            "Requests through the gateway by token, API, method and outcome");
+    private static final MetricMetadata METADATA =
+            new MetricMetadata(NAME, "Requests through the gateway by token, API, method and outcome");
     private static final String[] LABEL_NAMES = {"account", "token", "api", "method", "outcome"};
 
     /** The labels of one series, in a fixed order; the map key. */
-    public record Key(String account, String token, String api, String method, String outcome) {
-    }
+    public record Key(String account, String token, String api, String method, String outcome) {}
 
-    private record Series(Labels labels, LongAdder count) {
-    }
+    private record Series(Labels labels, LongAdder count) {}
 
     /** Label names in alphabetical order, as {@link Labels} keeps them; values compared in that order. */
-    private static final Comparator<Key> LABEL_ORDER = Comparator.comparing(Key::account).thenComparing(Key::api)
-            .thenComparing(Key::method).thenComparing(Key::outcome).thenComparing(Key::token);
+    private static final Comparator<Key> LABEL_ORDER = Comparator.comparing(Key::account)
+            .thenComparing(Key::api)
+            .thenComparing(Key::method)
+            .thenComparing(Key::outcome)
+            .thenComparing(Key::token);
 
     /** For counting (a hash lookup per request)... */
     private final ConcurrentHashMap<Key, Series> series = new ConcurrentHashMap<>();
@@ -61,8 +62,10 @@ public class RequestCounters implements Collector {
     }
 
     private Series newSeries(Key key) {
-        Series created = new Series(Labels.of(LABEL_NAMES, new String[] {key.account(), key.token(), key.api(), key.method(),
-                key.outcome()}), new LongAdder());
+        Series created = new Series(
+                Labels.of(
+                        LABEL_NAMES, new String[] {key.account(), key.token(), key.api(), key.method(), key.outcome()}),
+                new LongAdder());
         inLabelOrder.put(key, created);
         return created;
     }

@@ -14,8 +14,7 @@ public final class RequestId {
     private static final String ATTRIBUTE = RequestId.class.getName();
     private static final int MAX_LENGTH = 128;
 
-    private RequestId() {
-    }
+    private RequestId() {}
 
     /** Reads or makes the id, keeps it on the exchange and puts it on the response. */
     public static String assign(ServerWebExchange exchange) {
@@ -41,8 +40,14 @@ public final class RequestId {
         }
         for (int i = 0; i < candidate.length(); i++) {
             char c = candidate.charAt(i);
-            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || c == '.' || c == ':' || c == '/';
+            boolean allowed = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
+                    || c == ':'
+                    || c == '/';
             if (!allowed) {
                 return false;
             }

@@ -15,8 +15,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class RequestMetrics {
 
-    private record TimerKey(String api, String outcome) {
-    }
+    private record TimerKey(String api, String outcome) {}
 
     private final MeterRegistry registry;
     private final RequestCounters counters;

@@ -29,7 +29,8 @@ class ChangeNotifications {
     private volatile boolean listening;
 
     ChangeNotifications(R2dbcProperties properties) {
-        ConnectionFactoryOptions.Builder options = ConnectionFactoryOptions.parse(properties.getUrl().replace("r2dbc:pool:", "r2dbc:"))
+        ConnectionFactoryOptions.Builder options = ConnectionFactoryOptions.parse(
+                        properties.getUrl().replace("r2dbc:pool:", "r2dbc:"))
                 .mutate();
         if (properties.getUsername() != null) {
             options.option(ConnectionFactoryOptions.USER, properties.getUsername());
@@ -43,8 +44,10 @@ class ChangeNotifications {
 
     /** One element per notification, forever; reconnects by itself. */
     Flux<String> notifications() {
-        return Flux.usingWhen(Mono.from(listenerConnections.create()).cast(PostgresqlConnection.class),
-                        connection -> connection.createStatement("LISTEN " + StoreEvent.CHANNEL)
+        return Flux.usingWhen(
+                        Mono.from(listenerConnections.create()).cast(PostgresqlConnection.class),
+                        connection -> connection
+                                .createStatement("LISTEN " + StoreEvent.CHANNEL)
                                 .execute()
                                 .flatMap(result -> result.getRowsUpdated())
                                 .doOnComplete(() -> {
@@ -52,7 +55,8 @@ class ChangeNotifications {
                                     log.info("listening for store changes on {}", StoreEvent.CHANNEL);
                                 })
                                 .thenMany(connection.getNotifications())
-                                .map(notification -> notification.getParameter() == null ? "" : notification.getParameter()),
+                                .map(notification ->
+                                        notification.getParameter() == null ? "" : notification.getParameter()),
                         connection -> connection.close())
                 .doOnTerminate(() -> listening = false)
                 .doOnCancel(() -> listening = false)
@@ -60,7 +64,9 @@ class ChangeNotifications {
                 .concatWith(Mono.error(new IllegalStateException("LISTEN connection closed")))
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100))
                         .maxBackoff(Duration.ofSeconds(5))
-                        .doBeforeRetry(signal -> log.warn("LISTEN connection lost ({}); reconnecting", signal.failure().getMessage())));
+                        .doBeforeRetry(signal -> log.warn(
+                                "LISTEN connection lost ({}); reconnecting",
+                                signal.failure().getMessage())));
     }
 
     boolean listening() {

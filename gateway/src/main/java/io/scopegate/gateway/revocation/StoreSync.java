@@ -34,8 +34,7 @@ public class StoreSync extends RepeatingWork {
     private static final int MAX_HINTED = 10_000;
 
     /** A polled {@code token_events} row; its kind is kept as written, as a newer writer may know more kinds. */
-    record EventRow(long id, Instant at, String kind, String subject) {
-    }
+    record EventRow(long id, Instant at, String kind, String subject) {}
 
     private final DatabaseClient db;
     private final TokenCache cache;
@@ -49,8 +48,14 @@ public class StoreSync extends RepeatingWork {
     private volatile Instant lastSuccessfulSync;
     private volatile boolean lastRunSucceeded;
 
-    StoreSync(DatabaseClient db, TokenCache cache, CatalogRoutes catalog, ChangeNotifications notifications,
-            GatewaySettings settings, Clock clock, MeterRegistry registry) {
+    StoreSync(
+            DatabaseClient db,
+            TokenCache cache,
+            CatalogRoutes catalog,
+            ChangeNotifications notifications,
+            GatewaySettings settings,
+            Clock clock,
+            MeterRegistry registry) {
         this.db = db;
         this.cache = cache;
         this.catalog = catalog;
@@ -67,7 +72,8 @@ public class StoreSync extends RepeatingWork {
     /** Every poll interval, and at once on each NOTIFY (after its hint was applied). */
     @Override
     protected Flux<?> triggers() {
-        return Flux.merge(Flux.interval(Duration.ZERO, settings.pollInterval()),
+        return Flux.merge(
+                Flux.interval(Duration.ZERO, settings.pollInterval()),
                 notifications.notifications().doOnNext(this::applyHint));
     }
 
@@ -112,12 +118,11 @@ public class StoreSync extends RepeatingWork {
         return db.sql("select coalesce(max(id), 0) from token_events")
                 .map(row -> row.get(0, Long.class))
                 .one()
-                .flatMap(max -> catalog.reload(settings.storeTimeout())
-                        .doOnSuccess(done -> {
-                            cache.invalidateAll();
-                            cursor.set(max);
-                            log.info("store sync ready at event {} with {} APIs", max, catalog.size());
-                        }));
+                .flatMap(max -> catalog.reload(settings.storeTimeout()).doOnSuccess(done -> {
+                    cache.invalidateAll();
+                    cursor.set(max);
+                    log.info("store sync ready at event {} with {} APIs", max, catalog.size());
+                }));
     }
 
     private Mono<Void> catchUp(long from) {
@@ -126,7 +131,10 @@ public class StoreSync extends RepeatingWork {
                 from token_events where id > :from order by id limit %d
                 """.formatted(BATCH))
                 .bind("from", from)
-                .map(row -> new EventRow(row.get("id", Long.class), row.get("at", Instant.class), row.get("kind", String.class),
+                .map(row -> new EventRow(
+                        row.get("id", Long.class),
+                        row.get("at", Instant.class),
+                        row.get("kind", String.class),
                         row.get("subject", String.class)))
                 .all()
                 .collectList()
@@ -143,7 +151,8 @@ public class StoreSync extends RepeatingWork {
             StoreEvent.Kind kind = StoreEvent.Kind.named(event.kind()).orElse(null);
             if (kind == null) {
                 // Fail closed: whatever a newer writer's event names, nothing cached may outlive it.
-                log.warn("unknown event kind {} (id {}); dropping the whole cache to be safe", event.kind(), event.id());
+                log.warn(
+                        "unknown event kind {} (id {}); dropping the whole cache to be safe", event.kind(), event.id());
                 cache.invalidateAll();
             } else if (kind.namesCredential()) {
                 invalidateUnlessHinted(event.id(), event.subject());
@@ -188,5 +197,4 @@ public class StoreSync extends RepeatingWork {
     public boolean listening() {
         return notifications.listening();
     }
-
 }

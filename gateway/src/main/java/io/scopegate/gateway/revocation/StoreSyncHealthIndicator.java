@@ -25,8 +25,7 @@ class StoreSyncHealthIndicator implements ReactiveHealthIndicator {
     @Override
     public Mono<Health> health() {
         Health.Builder health = sync.isWarm() ? Health.up() : Health.down();
-        return Mono.just(health
-                .withDetail("cache", sync.isWarm() ? "warm" : "cold")
+        return Mono.just(health.withDetail("cache", sync.isWarm() ? "warm" : "cold")
                 .withDetail("cachedCredentials", cache.size())
                 .withDetail("store", sync.lastRunSucceeded() ? "in sync" : "not answering")
                 .withDetail("lastSuccessfulSync", String.valueOf(sync.lastSuccessfulSync()))

@@ -7,18 +7,14 @@ public sealed interface ScopeDecision {
 
     ScopeDecision PERMITTED = new Permitted();
 
-    record Permitted() implements ScopeDecision {
-    }
+    record Permitted() implements ScopeDecision {}
 
     /** A method-override header was sent: 400, as it could otherwise widen access at the upstream. */
-    record MethodOverride() implements ScopeDecision {
-    }
+    record MethodOverride() implements ScopeDecision {}
 
     /** The caller's scopes (or the API) do not grant this method; {@code missingScope} like {@code campaigns:POST}. */
-    record OutOfScope(String missingScope) implements ScopeDecision {
-    }
+    record OutOfScope(String missingScope) implements ScopeDecision {}
 
     /** The token's own rate limit is used up for now. */
-    record RateLimited(Duration retryAfter) implements ScopeDecision {
-    }
+    record RateLimited(Duration retryAfter) implements ScopeDecision {}
 }

@@ -21,7 +21,8 @@ import org.springframework.web.server.ServerWebExchange;
 @Component
 public class ScopePolicy {
 
-    static final List<String> METHOD_OVERRIDE_HEADERS = List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
+    static final List<String> METHOD_OVERRIDE_HEADERS =
+            List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
 
     private final TokenRateLimiter rateLimiter;
 
@@ -44,7 +45,8 @@ public class ScopePolicy {
             return new ScopeDecision.OutOfScope("?:" + method);
         }
         String api = CatalogRoutes.apiId(route);
-        boolean apiServes = served(route).contains(method) || ("HEAD".equals(method) && served(route).contains("GET"));
+        boolean apiServes = served(route).contains(method)
+                || ("HEAD".equals(method) && served(route).contains("GET"));
         if (!apiServes || !caller.permits(api, method)) {
             return new ScopeDecision.OutOfScope(api + ":" + method);
         }

@@ -5,8 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
-import io.scopegate.gateway.token.Caller;
 import io.scopegate.gateway.token.CachedToken;
+import io.scopegate.gateway.token.Caller;
 import java.time.Duration;
 import org.springframework.stereotype.Component;
 
@@ -19,8 +19,7 @@ import org.springframework.stereotype.Component;
 class TokenRateLimiter {
 
     /** Keyed by token and limit, so a changed limit starts a fresh bucket. */
-    private record Key(String tokenId, CachedToken.RateLimit limit) {
-    }
+    private record Key(String tokenId, CachedToken.RateLimit limit) {}
 
     private final Cache<Key, Bucket> buckets = Caffeine.newBuilder()
             .maximumSize(100_000)

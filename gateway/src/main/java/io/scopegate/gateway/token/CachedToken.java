@@ -16,22 +16,25 @@ import org.springframework.security.web.util.matcher.IpAddressMatcher;
 public sealed interface CachedToken {
 
     /** Per-token request rate: sustained requests per second and the burst above it. */
-    record RateLimit(int requestsPerSecond, int burst) {
-    }
+    record RateLimit(int requestsPerSecond, int burst) {}
 
-    record Scoped(String sid, String accountSid, int apiVersion, boolean enabled, List<Scope> scopes,
-                  StoredCredential credential, Instant expiresAt, List<IpAddressMatcher> allowedIps,
-                  RateLimit rateLimit) implements CachedToken {
-    }
+    record Scoped(
+            String sid,
+            String accountSid,
+            int apiVersion,
+            boolean enabled,
+            List<Scope> scopes,
+            StoredCredential credential,
+            Instant expiresAt,
+            List<IpAddressMatcher> allowedIps,
+            RateLimit rateLimit)
+            implements CachedToken {}
 
-    record LegacyCredential(LegacyKind kind, int apiVersion, StoredCredential credential) {
-    }
+    record LegacyCredential(LegacyKind kind, int apiVersion, StoredCredential credential) {}
 
-    record Legacy(String accountSid, Map<LegacyKind, LegacyCredential> credentials) implements CachedToken {
-    }
+    record Legacy(String accountSid, Map<LegacyKind, LegacyCredential> credentials) implements CachedToken {}
 
-    record Unknown() implements CachedToken {
-    }
+    record Unknown() implements CachedToken {}
 
     Unknown UNKNOWN = new Unknown();
 }

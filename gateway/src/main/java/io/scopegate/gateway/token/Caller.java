@@ -9,8 +9,13 @@ import java.util.List;
  * do. Whether the request was let through is its outcome, not this. For legacy
  * tokens the token id is {@code <accountSid>:READ_WRITE} or {@code <accountSid>:READ_ONLY}.
  */
-public record Caller(String accountSid, String tokenId, int apiVersion, List<Scope> scopes, LegacyKind legacyKind,
-                     CachedToken.RateLimit rateLimit) {
+public record Caller(
+        String accountSid,
+        String tokenId,
+        int apiVersion,
+        List<Scope> scopes,
+        LegacyKind legacyKind,
+        CachedToken.RateLimit rateLimit) {
 
     /** The exchange attribute under which the identified caller travels to later filters and metrics. */
     public static final String ATTRIBUTE = Caller.class.getName();
@@ -20,8 +25,13 @@ public record Caller(String accountSid, String tokenId, int apiVersion, List<Sco
     }
 
     public static Caller legacy(String accountSid, CachedToken.LegacyCredential credential) {
-        return new Caller(accountSid, accountSid + ":" + credential.kind().name(), credential.apiVersion(), List.of(),
-                credential.kind(), null);
+        return new Caller(
+                accountSid,
+                accountSid + ":" + credential.kind().name(),
+                credential.apiVersion(),
+                List.of(),
+                credential.kind(),
+                null);
     }
 
     /** Deny by default: a scope must name this API and method (HEAD follows GET). */

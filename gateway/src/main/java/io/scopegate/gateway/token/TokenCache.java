@@ -26,13 +26,27 @@ public class TokenCache {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(settings.cacheMaximumSize())
                 .recordStats()
-                .buildAsync((username, executor) -> reader.load(username).timeout(settings.storeTimeout()).toFuture());
+                .buildAsync((username, executor) ->
+                        reader.load(username).timeout(settings.storeTimeout()).toFuture());
         Gauge.builder("scopegate.token.cache.size", cache, c -> c.synchronous().estimatedSize())
-                .description("Credentials held in the gateway's memory").register(registry);
-        FunctionCounter.builder("scopegate.token.cache.hits", cache, c -> c.synchronous().stats().hitCount()).register(registry);
+                .description("Credentials held in the gateway's memory")
+                .register(registry);
+        FunctionCounter.builder(
+                        "scopegate.token.cache.hits",
+                        cache,
+                        c -> c.synchronous().stats().hitCount())
+                .register(registry);
         // Loads, not Caffeine's miss count: a miss is looked up twice (loaded() then get()).
-        FunctionCounter.builder("scopegate.token.cache.misses", cache, c -> c.synchronous().stats().loadCount()).register(registry);
-        FunctionCounter.builder("scopegate.token.cache.evictions", cache, c -> c.synchronous().stats().evictionCount()).register(registry);
+        FunctionCounter.builder(
+                        "scopegate.token.cache.misses",
+                        cache,
+                        c -> c.synchronous().stats().loadCount())
+                .register(registry);
+        FunctionCounter.builder(
+                        "scopegate.token.cache.evictions",
+                        cache,
+                        c -> c.synchronous().stats().evictionCount())
+                .register(registry);
     }
 
     /** The cached credential, or one load from the store; errors when the store cannot answer. */

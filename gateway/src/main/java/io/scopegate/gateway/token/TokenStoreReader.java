@@ -51,8 +51,10 @@ class TokenStoreReader implements TokenLoader {
                 from legacy_tokens where account_sid = :account
                 """)
                 .bind("account", accountSid)
-                .map(row -> new CachedToken.LegacyCredential(LegacyKind.valueOf(row.get("kind", String.class)),
-                        row.get("api_version", Integer.class), credential(row)))
+                .map(row -> new CachedToken.LegacyCredential(
+                        LegacyKind.valueOf(row.get("kind", String.class)),
+                        row.get("api_version", Integer.class),
+                        credential(row)))
                 .all()
                 .collectList()
                 .filter(credentials -> !credentials.isEmpty())
@@ -66,15 +68,24 @@ class TokenStoreReader implements TokenLoader {
     private static CachedToken scopedToken(Readable row) {
         String[] ips = row.get("allowed_ips", String[].class);
         Integer rps = row.get("rate_limit_rps", Integer.class);
-        return new CachedToken.Scoped(row.get("sid", String.class), row.get("account_sid", String.class),
-                row.get("api_version", Integer.class), TokenState.valueOf(row.get("state", String.class)).active(),
-                ScopeRows.group(row.get("scopes", String[].class)), credential(row), row.get("expires_at", Instant.class),
-                ips == null ? null : Arrays.stream(ips).map(IpAddressMatcher::new).toList(),
+        return new CachedToken.Scoped(
+                row.get("sid", String.class),
+                row.get("account_sid", String.class),
+                row.get("api_version", Integer.class),
+                TokenState.valueOf(row.get("state", String.class)).active(),
+                ScopeRows.group(row.get("scopes", String[].class)),
+                credential(row),
+                row.get("expires_at", Instant.class),
+                ips == null
+                        ? null
+                        : Arrays.stream(ips).map(IpAddressMatcher::new).toList(),
                 rps == null ? null : new CachedToken.RateLimit(rps, row.get("rate_limit_burst", Integer.class)));
     }
 
     private static StoredCredential credential(Readable row) {
-        return new StoredCredential(row.get("secret_hash", byte[].class), row.get("previous_secret_hash", byte[].class),
+        return new StoredCredential(
+                row.get("secret_hash", byte[].class),
+                row.get("previous_secret_hash", byte[].class),
                 row.get("previous_secret_valid_until", Instant.class));
     }
 }

@@ -27,8 +27,7 @@ import reactor.core.publisher.Mono;
 public class UsageRecorder extends RepeatingWork {
 
     /** One usage row. */
-    record Key(String tokenId, String accountSid, LocalDate day, String api, String method, String outcome) {
-    }
+    record Key(String tokenId, String accountSid, LocalDate day, String api, String method, String outcome) {}
 
     /** Requests and the latest of them, for one key. */
     record Totals(long requests, Instant lastAt) {
@@ -40,6 +39,7 @@ public class UsageRecorder extends RepeatingWork {
     private final ConcurrentHashMap<Key, Totals> counting = new ConcurrentHashMap<>();
     /** Drained but not yet written; only the flush loop touches it. */
     private final Map<Key, Totals> unsent = new HashMap<>();
+
     private final UsageStore store;
     private final UsageSettings settings;
     private final Clock clock;
@@ -52,12 +52,17 @@ public class UsageRecorder extends RepeatingWork {
         this.settings = settings;
         this.clock = clock;
         this.dropped = Counter.builder("scopegate.usage.dropped")
-                .description("Requests left out of usage because too much was waiting for the store").register(registry);
-        this.written = Counter.builder("scopegate.usage.written").description("Requests written to the usage table").register(registry);
-        this.failures = Counter.builder("scopegate.usage.flush.failures").description("Usage writes that failed and will be retried")
+                .description("Requests left out of usage because too much was waiting for the store")
+                .register(registry);
+        this.written = Counter.builder("scopegate.usage.written")
+                .description("Requests written to the usage table")
+                .register(registry);
+        this.failures = Counter.builder("scopegate.usage.flush.failures")
+                .description("Usage writes that failed and will be retried")
                 .register(registry);
         Gauge.builder("scopegate.usage.pending", this, recorder -> recorder.counting.size() + recorder.unsentSize())
-                .description("Usage rows waiting to be written").register(registry);
+                .description("Usage rows waiting to be written")
+                .register(registry);
     }
 
     /** Counts a finished request if a token was identified for it; cheap, never blocks. */
@@ -66,8 +71,13 @@ public class UsageRecorder extends RepeatingWork {
             return;
         }
         Instant now = clock.instant();
-        Key key = new Key(request.tokenId(), request.accountSid(), LocalDate.ofInstant(now, ZoneOffset.UTC), request.api(),
-                request.method(), request.outcome());
+        Key key = new Key(
+                request.tokenId(),
+                request.accountSid(),
+                LocalDate.ofInstant(now, ZoneOffset.UTC),
+                request.api(),
+                request.method(),
+                request.outcome());
         // compute() holds the key's bin, so a flush draining this key cannot lose this increment. The
         // bound is checked only when a new row would be added: size() is not free on a hot path.
         counting.compute(key, (k, totals) -> {
@@ -99,10 +109,14 @@ public class UsageRecorder extends RepeatingWork {
                 .timeout(settings.flushTimeout())
                 .doOnSuccess(done -> {
                     synchronized (this) {
-                        batch.forEach((key, totals) -> unsent.computeIfPresent(key, (k, now) ->
-                                now.requests() == totals.requests() ? null : new Totals(now.requests() - totals.requests(), now.lastAt())));
+                        batch.forEach((key, totals) -> unsent.computeIfPresent(
+                                key,
+                                (k, now) -> now.requests() == totals.requests()
+                                        ? null
+                                        : new Totals(now.requests() - totals.requests(), now.lastAt())));
                     }
-                    written.increment(batch.values().stream().mapToLong(Totals::requests).sum());
+                    written.increment(
+                            batch.values().stream().mapToLong(Totals::requests).sum());
                 })
                 // Logged by the loop; the rows stay in unsent for the next flush.
                 .doOnError(error -> failures.increment());
@@ -143,7 +157,7 @@ public class UsageRecorder extends RepeatingWork {
 
     @Override
     public void stop() {
-        stop(() -> { });
+        stop(() -> {});
     }
 
     @Override

@@ -12,7 +12,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("scopegate.usage")
-public record UsageSettings(@DefaultValue("10s") Duration flushInterval,
-                            @DefaultValue("100000") @Min(1) int maxPendingEntries,
-                            @DefaultValue("5s") Duration flushTimeout) {
-}
+public record UsageSettings(
+        @DefaultValue("10s") Duration flushInterval,
+        @DefaultValue("100000") @Min(1) int maxPendingEntries,
+        @DefaultValue("5s") Duration flushTimeout) {}

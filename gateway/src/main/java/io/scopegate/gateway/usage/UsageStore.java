@@ -10,8 +10,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Writes a batch of usage in three statements: the daily rows (added to what other replicas wrote)
- * and the {@code last_used_at} of scoped and of legacy tokens from their allowed requests. Arrays travel as text and bigint
- * and are cast in SQL, which every driver version binds the same way.
+ * and the {@code last_used_at} of scoped and of legacy tokens from their allowed requests. Arrays
+ * travel as text and bigint and are cast in SQL, which every driver version binds the same way.
  */
 @Component
 class UsageStore {
@@ -48,10 +48,12 @@ class UsageStore {
             }
         });
         Mono<Void> rows = db.sql("""
-                insert into token_usage_daily (token_sid, account_sid, day, api_id, method, outcome, requests, last_used_at)
+                insert into token_usage_daily
+                       (token_sid, account_sid, day, api_id, method, outcome, requests, last_used_at)
                 select t, a, cast(d as date), api, m, o, n, to_timestamp(ms / 1000.0)
-                from unnest(cast(:tokens as text[]), cast(:accounts as text[]), cast(:days as text[]), cast(:apis as text[]),
-                            cast(:methods as text[]), cast(:outcomes as text[]), cast(:counts as bigint[]), cast(:lasts as bigint[]))
+                from unnest(cast(:tokens as text[]), cast(:accounts as text[]), cast(:days as text[]),
+                            cast(:apis as text[]), cast(:methods as text[]), cast(:outcomes as text[]),
+                            cast(:counts as bigint[]), cast(:lasts as bigint[]))
                      as u(t, a, d, api, m, o, n, ms)
                 on conflict (token_sid, day, api_id, method, outcome) do update
                    set requests = token_usage_daily.requests + excluded.requests,
@@ -71,8 +73,7 @@ class UsageStore {
         }
         String[] used = usedTokens.toArray(String[]::new);
         Long[] at = usedAt.toArray(Long[]::new);
-        return rows
-                .then(db.sql("""
+        return rows.then(db.sql("""
                         update tokens t set last_used_at = greatest(t.last_used_at, u.at)
                         from (select sid, to_timestamp(max(ms) / 1000.0) as at
                               from unnest(cast(:sids as text[]), cast(:lasts as bigint[])) as x(sid, ms) group by sid) u

@@ -42,18 +42,32 @@ class AccessGlobalFilterTest {
     private static final String SID = "ST0123456789abcdef0123456789abcdef";
 
     private final KeyedHasher hasher = new KeyedHasher(new byte[32]);
-    private final String secret = new CredentialFormat(new SecureRandom()).generate(CredentialFormat.Kind.SCOPED).value();
+    private final String secret = new CredentialFormat(new SecureRandom())
+            .generate(CredentialFormat.Kind.SCOPED)
+            .value();
     private final AtomicInteger storeLookups = new AtomicInteger();
-    private Mono<CachedToken> storeAnswer = Mono.just(new CachedToken.Scoped(SID, "AC1", 2, true,
-            List.of(new Scope("campaigns", Set.of("GET"))), StoredCredential.of(hasher.hash(secret)), null, null, null));
-    private final GatewaySettings settings = new GatewaySettings(3, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(2),
-            Duration.ofMillis(250), 1000);
-    private final Authenticator authenticator = new Authenticator(TestTokens.cache(name -> {
-        storeLookups.incrementAndGet();
-        return name.equals(SID) ? storeAnswer : Mono.just(CachedToken.UNKNOWN);
-    }), new OutageGrace(() -> Clock.systemUTC().instant(), Duration.ofMinutes(5)), hasher, Clock.systemUTC());
-    private final AccessGlobalFilter filter = new AccessGlobalFilter(authenticator, new FailedAuthThrottle(settings),
-            new ClientAddress(settings), TestScopes.policy());
+    private Mono<CachedToken> storeAnswer = Mono.just(new CachedToken.Scoped(
+            SID,
+            "AC1",
+            2,
+            true,
+            List.of(new Scope("campaigns", Set.of("GET"))),
+            StoredCredential.of(hasher.hash(secret)),
+            null,
+            null,
+            null));
+    private final GatewaySettings settings = new GatewaySettings(
+            3, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(2), Duration.ofMillis(250), 1000);
+    private final Authenticator authenticator = new Authenticator(
+            TestTokens.cache(name -> {
+                storeLookups.incrementAndGet();
+                return name.equals(SID) ? storeAnswer : Mono.just(CachedToken.UNKNOWN);
+            }),
+            new OutageGrace(() -> Clock.systemUTC().instant(), Duration.ofMinutes(5)),
+            hasher,
+            Clock.systemUTC());
+    private final AccessGlobalFilter filter = new AccessGlobalFilter(
+            authenticator, new FailedAuthThrottle(settings), new ClientAddress(settings), TestScopes.policy());
     private final AtomicInteger forwarded = new AtomicInteger();
     private final GatewayFilterChain chain = exchange -> {
         forwarded.incrementAndGet();
@@ -64,13 +78,23 @@ class AccessGlobalFilterTest {
         MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.method(method, "/campaigns/1")
                 .remoteAddress(new InetSocketAddress("203.0.113.5", 40000));
         if (username != null) {
-            request.header(HttpHeaders.AUTHORIZATION, "Basic " + Base64.getEncoder()
-                    .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)));
+            request.header(
+                    HttpHeaders.AUTHORIZATION,
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)));
         }
         MockServerWebExchange exchange = MockServerWebExchange.from(request.build());
-        exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, Route.async().id("campaigns")
-                .uri("http://upstream").predicate(e -> true)
-                .metadata("scopegate.api", "campaigns").metadata("scopegate.methods", Set.of("GET", "POST")).build());
+        exchange.getAttributes()
+                .put(
+                        ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR,
+                        Route.async()
+                                .id("campaigns")
+                                .uri("http://upstream")
+                                .predicate(e -> true)
+                                .metadata("scopegate.api", "campaigns")
+                                .metadata("scopegate.methods", Set.of("GET", "POST"))
+                                .build());
         return exchange;
     }
 
@@ -90,7 +114,9 @@ class AccessGlobalFilterTest {
 
     @Test
     void everyRefusalBeforeTheScopeCheckIsTheSame403() {
-        String wrong = new CredentialFormat(new SecureRandom()).generate(CredentialFormat.Kind.SCOPED).value();
+        String wrong = new CredentialFormat(new SecureRandom())
+                .generate(CredentialFormat.Kind.SCOPED)
+                .value();
         MockServerWebExchange missing = run(exchange(HttpMethod.GET, null, null));
         MockServerWebExchange unknown = run(exchange(HttpMethod.GET, "ST" + "f".repeat(32), secret));
         MockServerWebExchange wrongSecret = run(exchange(HttpMethod.GET, SID, wrong));
@@ -99,7 +125,8 @@ class AccessGlobalFilterTest {
         for (MockServerWebExchange refused : List.of(missing, unknown, wrongSecret)) {
             assertThat(refused.getResponse().getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
             assertThat(Outcome.of(refused)).isEqualTo(Outcome.UNAUTHENTICATED);
-            assertThat(refused.getResponse().getBodyAsString().block()).isEqualTo(missing.getResponse().getBodyAsString().block());
+            assertThat(refused.getResponse().getBodyAsString().block())
+                    .isEqualTo(missing.getResponse().getBodyAsString().block());
         }
     }
 

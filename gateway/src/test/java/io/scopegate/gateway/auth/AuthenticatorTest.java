@@ -27,20 +27,29 @@ class AuthenticatorTest {
     private static final String SID = "ST0123456789abcdef0123456789abcdef";
 
     private final KeyedHasher hasher = new KeyedHasher(new byte[32]);
-    private final String secret = new CredentialFormat(new SecureRandom()).generate(CredentialFormat.Kind.SCOPED).value();
+    private final String secret = new CredentialFormat(new SecureRandom())
+            .generate(CredentialFormat.Kind.SCOPED)
+            .value();
     private final AtomicReference<Instant> lastSync = new AtomicReference<>(NOW);
     private final OutageGrace grace = new OutageGrace(lastSync::get, Duration.ofMinutes(5));
-    private Map<String, Mono<CachedToken>> store = Map.of(SID, Mono.just(TestTokens.scoped(SID, hasher.hash(secret), true, null)));
-    private final Authenticator authenticator = new Authenticator(TestTokens.cache(name -> store.getOrDefault(name,
-            Mono.just(CachedToken.UNKNOWN))), grace, hasher, Clock.fixed(NOW, ZoneOffset.UTC));
+    private Map<String, Mono<CachedToken>> store =
+            Map.of(SID, Mono.just(TestTokens.scoped(SID, hasher.hash(secret), true, null)));
+    private final Authenticator authenticator = new Authenticator(
+            TestTokens.cache(name -> store.getOrDefault(name, Mono.just(CachedToken.UNKNOWN))),
+            grace,
+            hasher,
+            Clock.fixed(NOW, ZoneOffset.UTC));
 
     private AuthDecision decide(String username, String password, String client) {
-        return authenticator.loadAndDecide(new BasicCredentials(username, password), client).block(Duration.ofSeconds(5));
+        return authenticator
+                .loadAndDecide(new BasicCredentials(username, password), client)
+                .block(Duration.ofSeconds(5));
     }
 
     @Test
     void rightSecretOfAnEnabledTokenIsAllowedAndThenDecidedFromMemory() {
-        assertThat(authenticator.decideFromMemory(new BasicCredentials(SID, secret), "10.0.0.1")).isNull();
+        assertThat(authenticator.decideFromMemory(new BasicCredentials(SID, secret), "10.0.0.1"))
+                .isNull();
         assertThat(decide(SID, secret, "10.0.0.1")).isInstanceOf(AuthDecision.Allowed.class);
         assertThat(authenticator.decideFromMemory(new BasicCredentials(SID, secret), "10.0.0.1"))
                 .isInstanceOf(AuthDecision.Allowed.class);
@@ -48,13 +57,16 @@ class AuthenticatorTest {
 
     @Test
     void wrongOrMangledSecretIsUnauthenticatedWithoutNamingTheToken() {
-        String wrong = new CredentialFormat(new SecureRandom()).generate(CredentialFormat.Kind.SCOPED).value();
+        String wrong = new CredentialFormat(new SecureRandom())
+                .generate(CredentialFormat.Kind.SCOPED)
+                .value();
         assertThat(decide(SID, wrong, "10.0.0.1")).isEqualTo(new AuthDecision.Denied(Outcome.UNAUTHENTICATED));
         // A mangled checksum is refused from memory, before any lookup.
         String mangled = secret.substring(0, secret.length() - 1) + (secret.endsWith("A") ? "B" : "A");
         assertThat(authenticator.decideFromMemory(new BasicCredentials(SID, mangled), "10.0.0.1"))
                 .isEqualTo(new AuthDecision.Denied(Outcome.UNAUTHENTICATED));
-        assertThat(authenticator.decideFromMemory(null, "10.0.0.1")).isEqualTo(new AuthDecision.Denied(Outcome.UNAUTHENTICATED));
+        assertThat(authenticator.decideFromMemory(null, "10.0.0.1"))
+                .isEqualTo(new AuthDecision.Denied(Outcome.UNAUTHENTICATED));
     }
 
     @Test
@@ -70,7 +82,8 @@ class AuthenticatorTest {
     void addressOutsideAllowedIpsIsDenied() {
         store = Map.of(SID, Mono.just(TestTokens.scoped(SID, hasher.hash(secret), true, List.of("192.168.1.0/24"))));
         assertThat(decide(SID, secret, "192.168.1.7")).isInstanceOf(AuthDecision.Allowed.class);
-        assertThat(((AuthDecision.Denied) decide(SID, secret, "10.0.0.1")).reason()).isEqualTo(Outcome.IP_NOT_ALLOWED);
+        assertThat(((AuthDecision.Denied) decide(SID, secret, "10.0.0.1")).reason())
+                .isEqualTo(Outcome.IP_NOT_ALLOWED);
     }
 
     @Test

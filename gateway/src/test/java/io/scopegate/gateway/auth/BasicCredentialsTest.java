@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class BasicCredentialsTest {
 
@@ -25,7 +25,17 @@ class BasicCredentialsTest {
 
     @ParameterizedTest
     @NullSource
-    @ValueSource(strings = {"", "Basic", "Basic ", "Bearer abc", "Basic !!!", "Basic YWJj", "Basic OmFiYw==", "Basic YWJjOg=="})
+    @ValueSource(
+            strings = {
+                "",
+                "Basic",
+                "Basic ",
+                "Bearer abc",
+                "Basic !!!",
+                "Basic YWJj",
+                "Basic OmFiYw==",
+                "Basic YWJjOg=="
+            })
     void refusesAnythingElse(String header) {
         // YWJj = "abc" (no colon), OmFiYw== = ":abc" (no username), YWJjOg== = "abc:" (no secret)
         assertThat(BasicCredentials.parse(header)).isNull();
@@ -33,11 +43,13 @@ class BasicCredentialsTest {
 
     @Test
     void refusesOversizedHeadersBeforeDecoding() {
-        assertThat(BasicCredentials.parse(basic("ST1:" + "x".repeat(BasicCredentials.MAX_HEADER_LENGTH)))).isNull();
+        assertThat(BasicCredentials.parse(basic("ST1:" + "x".repeat(BasicCredentials.MAX_HEADER_LENGTH))))
+                .isNull();
     }
 
     @Test
     void neverPrintsTheSecret() {
-        assertThat(BasicCredentials.parse(basic("ST1:sgt_topsecret")).toString()).doesNotContain("topsecret");
+        assertThat(BasicCredentials.parse(basic("ST1:sgt_topsecret")).toString())
+                .doesNotContain("topsecret");
     }
 }

@@ -12,12 +12,12 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 /** Whose failures the throttle counts: a client must not talk its way past the proxy that saw it. */
 class ClientAddressTest {
 
-    private final ClientAddress addresses = new ClientAddress(new GatewaySettings(100, List.of("10.0.0.0/8"),
-            Duration.ofMinutes(5), Duration.ofSeconds(2), Duration.ofMillis(250), 1000));
+    private final ClientAddress addresses = new ClientAddress(new GatewaySettings(
+            100, List.of("10.0.0.0/8"), Duration.ofMinutes(5), Duration.ofSeconds(2), Duration.ofMillis(250), 1000));
 
     private String resolve(String peer, String... forwardedFor) {
-        MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.get("/campaigns")
-                .remoteAddress(new InetSocketAddress(peer, 40000));
+        MockServerHttpRequest.BaseBuilder<?> request =
+                MockServerHttpRequest.get("/campaigns").remoteAddress(new InetSocketAddress(peer, 40000));
         if (forwardedFor.length > 0) {
             request.header("X-Forwarded-For", forwardedFor);
         }

@@ -20,7 +20,8 @@ class ApiRouteTest {
 
     @Test
     void matchesAnyOfItsPatterns() {
-        ApiRoute route = ApiRoute.of("campaigns", List.of("/campaigns/**", "/v2/campaigns/{id}"), List.of("GET"), "http://up");
+        ApiRoute route =
+                ApiRoute.of("campaigns", List.of("/campaigns/**", "/v2/campaigns/{id}"), List.of("GET"), "http://up");
         assertThat(route.matches(PathContainer.parsePath("/campaigns/1/items"))).isTrue();
         assertThat(route.matches(PathContainer.parsePath("/v2/campaigns/7"))).isTrue();
         assertThat(route.matches(PathContainer.parsePath("/v2/campaigns/7/x"))).isFalse();

@@ -37,12 +37,15 @@ class IdentityHeadersFilterTest {
         assertThat(sent.getFirst("Accept")).isEqualTo("application/json");
         assertThat(sent.containsHeader("X-Request-Id")).isFalse();
         // The client's request itself is left as it came.
-        assertThat(exchange.getRequest().getHeaders().getFirst("x-scopegate-account")).isEqualTo("FORGED");
+        assertThat(exchange.getRequest().getHeaders().getFirst("x-scopegate-account"))
+                .isEqualTo("FORGED");
     }
 
     @Test
     void aRequestWithoutAnAuthenticatedCallerIsNeverForwarded() {
-        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/campaigns").build());
-        assertThatIllegalStateException().isThrownBy(() -> filter.filter(exchange.getRequest().getHeaders(), exchange));
+        MockServerWebExchange exchange = MockServerWebExchange.from(
+                MockServerHttpRequest.get("/campaigns").build());
+        assertThatIllegalStateException()
+                .isThrownBy(() -> filter.filter(exchange.getRequest().getHeaders(), exchange));
     }
 }

@@ -28,23 +28,38 @@ class AccessLogTest {
 
     @Test
     void oneLineWithEveryFieldAsTextAndAsKeyValues() {
-        new AccessLog().record(new CompletedRequest("AC1", "ST1", "campaigns", "POST", Outcome.OUT_OF_SCOPE, 403,
-                2_345_678, "/campaigns/7", "req-9"));
+        new AccessLog()
+                .record(new CompletedRequest(
+                        "AC1",
+                        "ST1",
+                        "campaigns",
+                        "POST",
+                        Outcome.OUT_OF_SCOPE,
+                        403,
+                        2_345_678,
+                        "/campaigns/7",
+                        "req-9"));
 
         assertThat(lines.list).hasSize(1);
         ILoggingEvent line = lines.list.get(0);
-        assertThat(line.getFormattedMessage()).isEqualTo(
-                "POST /campaigns/7 403 out_of_scope account=AC1 token=ST1 api=campaigns durationMs=2.346 requestId=req-9");
+        assertThat(line.getFormattedMessage())
+                .isEqualTo(
+                        "POST /campaigns/7 403 out_of_scope account=AC1 token=ST1 api=campaigns durationMs=2.346 requestId=req-9");
         Map<String, String> fields = line.getKeyValuePairs().stream()
                 .collect(Collectors.toMap(pair -> pair.key, pair -> String.valueOf(pair.value)));
-        assertThat(fields).containsEntry("status", "403").containsEntry("token", "ST1").containsEntry("requestId", "req-9")
-                .containsEntry("outcome", "out_of_scope").containsEntry("durationMs", "2.346");
+        assertThat(fields)
+                .containsEntry("status", "403")
+                .containsEntry("token", "ST1")
+                .containsEntry("requestId", "req-9")
+                .containsEntry("outcome", "out_of_scope")
+                .containsEntry("durationMs", "2.346");
     }
 
     @Test
     void aLongPathIsCut() {
-        new AccessLog().record(new CompletedRequest("none", "none", "none", "GET", Outcome.NO_ROUTE, 404, 1,
-                "/" + "a".repeat(1000), "req-1"));
+        new AccessLog()
+                .record(new CompletedRequest(
+                        "none", "none", "none", "GET", Outcome.NO_ROUTE, 404, 1, "/" + "a".repeat(1000), "req-1"));
 
         assertThat(lines.list.get(0).getKeyValuePairs()).anySatisfy(pair -> {
             assertThat(pair.key).isEqualTo("path");

@@ -30,8 +30,10 @@ class RequestCountersTest {
         PrometheusTextFormatWriter.create().write(out, registry.scrape(), null);
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .contains("# TYPE scopegate_requests_total counter")
-                .contains("scopegate_requests_total{account=\"AC1\",api=\"campaigns\",method=\"GET\",outcome=\"allowed\",token=\"ST1\"} 2.0")
-                .contains("scopegate_requests_total{account=\"AC1\",api=\"campaigns\",method=\"POST\",outcome=\"out_of_scope\",token=\"ST1\"} 1.0");
+                .contains(
+                        "scopegate_requests_total{account=\"AC1\",api=\"campaigns\",method=\"GET\",outcome=\"allowed\",token=\"ST1\"} 2.0")
+                .contains(
+                        "scopegate_requests_total{account=\"AC1\",api=\"campaigns\",method=\"POST\",outcome=\"out_of_scope\",token=\"ST1\"} 1.0");
     }
 
     /** The client sorts every snapshot; handing it sorted series is what keeps a large scrape cheap. */
@@ -40,14 +42,20 @@ class RequestCountersTest {
         Random random = new Random(42);
         String[] outcomes = {"allowed", "out_of_scope", "disabled"};
         for (int i = 0; i < 2_000; i++) {
-            counters.increment(new RequestCounters.Key("AC" + random.nextInt(50), "ST" + random.nextInt(1_000), "api" + random.nextInt(5),
-                    random.nextBoolean() ? "GET" : "POST", outcomes[random.nextInt(outcomes.length)]));
+            counters.increment(new RequestCounters.Key(
+                    "AC" + random.nextInt(50),
+                    "ST" + random.nextInt(1_000),
+                    "api" + random.nextInt(5),
+                    random.nextBoolean() ? "GET" : "POST",
+                    outcomes[random.nextInt(outcomes.length)]));
         }
         List<CounterDataPointSnapshot> points = ((CounterSnapshot) counters.collect()).getDataPoints();
         assertThat(points).hasSizeGreaterThan(1_000);
         for (int i = 1; i < points.size(); i++) {
             Labels previous = points.get(i - 1).getLabels();
-            assertThat(previous.compareTo(points.get(i).getLabels())).as("series %d and %d", i - 1, i).isNegative();
+            assertThat(previous.compareTo(points.get(i).getLabels()))
+                    .as("series %d and %d", i - 1, i)
+                    .isNegative();
         }
     }
 }

@@ -21,7 +21,8 @@ class RequestIdTest {
         MockServerWebExchange exchange = exchange("lb-7f3a:01/abc.def_9");
         assertThat(RequestId.assign(exchange)).isEqualTo("lb-7f3a:01/abc.def_9");
         assertThat(RequestId.of(exchange)).isEqualTo("lb-7f3a:01/abc.def_9");
-        assertThat(exchange.getResponse().getHeaders().getFirst(RequestId.HEADER)).isEqualTo("lb-7f3a:01/abc.def_9");
+        assertThat(exchange.getResponse().getHeaders().getFirst(RequestId.HEADER))
+                .isEqualTo("lb-7f3a:01/abc.def_9");
     }
 
     @Test
@@ -30,7 +31,8 @@ class RequestIdTest {
             MockServerWebExchange exchange = exchange(unsafe);
             String id = RequestId.assign(exchange);
             assertThat(id).matches("[0-9a-f]{32}");
-            assertThat(exchange.getResponse().getHeaders().getFirst(RequestId.HEADER)).isEqualTo(id);
+            assertThat(exchange.getResponse().getHeaders().getFirst(RequestId.HEADER))
+                    .isEqualTo(id);
         }
         assertThat(RequestId.assign(exchange())).matches("[0-9a-f]{32}").isNotEqualTo(RequestId.assign(exchange()));
     }

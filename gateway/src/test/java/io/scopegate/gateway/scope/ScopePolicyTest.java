@@ -19,7 +19,8 @@ import org.springframework.mock.web.server.MockServerWebExchange;
 class ScopePolicyTest {
 
     private final ScopePolicy policy = new ScopePolicy(new TokenRateLimiter());
-    private final Caller getOnly = new Caller("AC1", "ST1", 1, List.of(new Scope("campaigns", Set.of("GET"))), null, null);
+    private final Caller getOnly =
+            new Caller("AC1", "ST1", 1, List.of(new Scope("campaigns", Set.of("GET"))), null, null);
 
     private static MockServerWebExchange routed(HttpMethod method, String... headers) {
         MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.method(method, "/campaigns/1");
@@ -27,7 +28,10 @@ class ScopePolicyTest {
             request.header(headers[i], headers[i + 1]);
         }
         MockServerWebExchange exchange = MockServerWebExchange.from(request.build());
-        Route route = Route.async().id("campaigns").uri("http://upstream").predicate(e -> true)
+        Route route = Route.async()
+                .id("campaigns")
+                .uri("http://upstream")
+                .predicate(e -> true)
                 .metadata("scopegate.api", "campaigns")
                 .metadata("scopegate.methods", Set.of("GET", "POST"))
                 .build();
@@ -43,13 +47,15 @@ class ScopePolicyTest {
 
     @Test
     void methodNotGrantedNamesTheMissingScope() {
-        assertThat(policy.decide(routed(HttpMethod.POST), getOnly)).isEqualTo(new ScopeDecision.OutOfScope("campaigns:POST"));
+        assertThat(policy.decide(routed(HttpMethod.POST), getOnly))
+                .isEqualTo(new ScopeDecision.OutOfScope("campaigns:POST"));
     }
 
     @Test
     void methodTheApiDoesNotServeIsRefusedEvenForReadWriteLegacy() {
         Caller legacy = new Caller("AC1", "AC1:READ_WRITE", 1, List.of(), LegacyKind.READ_WRITE, null);
-        assertThat(policy.decide(routed(HttpMethod.DELETE), legacy)).isEqualTo(new ScopeDecision.OutOfScope("campaigns:DELETE"));
+        assertThat(policy.decide(routed(HttpMethod.DELETE), legacy))
+                .isEqualTo(new ScopeDecision.OutOfScope("campaigns:DELETE"));
         assertThat(policy.decide(routed(HttpMethod.POST), legacy)).isEqualTo(ScopeDecision.PERMITTED);
     }
 
@@ -63,7 +69,8 @@ class ScopePolicyTest {
 
     @Test
     void withoutARouteNothingIsPermitted() {
-        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/campaigns/1").build());
+        MockServerWebExchange exchange = MockServerWebExchange.from(
+                MockServerHttpRequest.get("/campaigns/1").build());
         assertThat(policy.decide(exchange, getOnly)).isInstanceOf(ScopeDecision.OutOfScope.class);
     }
 

@@ -3,8 +3,7 @@ package io.scopegate.gateway.scope;
 /** The scope policy for other packages' unit tests. */
 public final class TestScopes {
 
-    private TestScopes() {
-    }
+    private TestScopes() {}
 
     public static ScopePolicy policy() {
         return new ScopePolicy(new TokenRateLimiter());

@@ -12,11 +12,10 @@ import reactor.core.publisher.Mono;
 /** Tokens and caches for the policies' unit tests, without a store. */
 public final class TestTokens {
 
-    public static final GatewaySettings SETTINGS = new GatewaySettings(100, List.of(), Duration.ofMinutes(5),
-            Duration.ofSeconds(2), Duration.ofMillis(250), 1000);
+    public static final GatewaySettings SETTINGS = new GatewaySettings(
+            100, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(2), Duration.ofMillis(250), 1000);
 
-    private TestTokens() {
-    }
+    private TestTokens() {}
 
     /** A cache whose store is the given function of the Basic username. */
     public static TokenCache cache(Function<String, Mono<CachedToken>> store) {
@@ -24,7 +23,17 @@ public final class TestTokens {
     }
 
     public static CachedToken.Scoped scoped(String sid, byte[] hash, boolean enabled, List<String> allowedIps) {
-        return new CachedToken.Scoped(sid, "AC1", 3, enabled, List.of(), StoredCredential.of(hash), null,
-                allowedIps == null ? null : allowedIps.stream().map(IpAddressMatcher::new).toList(), null);
+        return new CachedToken.Scoped(
+                sid,
+                "AC1",
+                3,
+                enabled,
+                List.of(),
+                StoredCredential.of(hash),
+                null,
+                allowedIps == null
+                        ? null
+                        : allowedIps.stream().map(IpAddressMatcher::new).toList(),
+                null);
     }
 }

@@ -32,12 +32,15 @@ class TokenCacheTest {
     }
 
     private static CachedToken.Scoped token(boolean enabled) {
-        return new CachedToken.Scoped("ST1", "AC1", 1, enabled, List.of(), StoredCredential.of(new byte[32]), null, null, null);
+        return new CachedToken.Scoped(
+                "ST1", "AC1", 1, enabled, List.of(), StoredCredential.of(new byte[32]), null, null, null);
     }
 
     private final ControlledReader reader = new ControlledReader();
-    private final TokenCache cache = new TokenCache(reader,
-            new GatewaySettings(0, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMillis(250), 1000),
+    private final TokenCache cache = new TokenCache(
+            reader,
+            new GatewaySettings(
+                    0, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMillis(250), 1000),
             new SimpleMeterRegistry());
 
     @Test
@@ -66,7 +69,8 @@ class TokenCacheTest {
 
         StepVerifier.create(cache.get("ST1"))
                 .then(() -> reader.pending.poll().tryEmitValue(token(false)))
-                .assertNext(reloaded -> assertThat(((CachedToken.Scoped) reloaded).enabled()).isFalse())
+                .assertNext(reloaded ->
+                        assertThat(((CachedToken.Scoped) reloaded).enabled()).isFalse())
                 .expectComplete()
                 .verify(Duration.ofSeconds(5));
         assertThat(reader.loads).hasValue(2);

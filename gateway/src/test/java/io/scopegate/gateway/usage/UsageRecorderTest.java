@@ -37,7 +37,8 @@ class UsageRecorderTest {
         }
 
         long written(String token) {
-            return batches.stream().flatMap(batch -> batch.entrySet().stream())
+            return batches.stream()
+                    .flatMap(batch -> batch.entrySet().stream())
                     .filter(row -> row.getKey().tokenId().equals(token))
                     .mapToLong(row -> row.getValue().requests())
                     .sum();
@@ -46,9 +47,11 @@ class UsageRecorderTest {
 
     private final RecordingStore store = new RecordingStore();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final UsageRecorder recorder = new UsageRecorder(store,
+    private final UsageRecorder recorder = new UsageRecorder(
+            store,
             new UsageSettings(Duration.ofSeconds(10), 3, Duration.ofSeconds(1)),
-            Clock.fixed(Instant.parse("2026-11-30T10:00:00Z"), ZoneOffset.UTC), registry);
+            Clock.fixed(Instant.parse("2026-11-30T10:00:00Z"), ZoneOffset.UTC),
+            registry);
 
     private static CompletedRequest request(String token, String outcome) {
         return new CompletedRequest("AC1", token, "campaigns", "GET", outcome, 200, 1000, "/campaigns", "req-1");
@@ -82,7 +85,8 @@ class UsageRecorderTest {
         recorder.record(request("ST1", Outcome.ALLOWED));
         store.failing = true;
         flush();
-        assertThat(registry.get("scopegate.usage.flush.failures").counter().count()).isEqualTo(1);
+        assertThat(registry.get("scopegate.usage.flush.failures").counter().count())
+                .isEqualTo(1);
 
         store.failing = false;
         recorder.record(request("ST1", Outcome.ALLOWED));

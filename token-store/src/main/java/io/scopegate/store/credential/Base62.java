@@ -5,8 +5,7 @@ final class Base62 {
 
     static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-    private Base62() {
-    }
+    private Base62() {}
 
     static boolean isDigit(char c) {
         return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');

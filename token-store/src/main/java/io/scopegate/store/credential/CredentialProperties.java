@@ -12,7 +12,10 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("scopegate.credentials")
-public record CredentialProperties(String hmacKey, String encryptionKey, @DefaultValue("true") boolean retrievable) {
+public record CredentialProperties(
+        String hmacKey,
+        String encryptionKey,
+        @DefaultValue("true") boolean retrievable) {
 
     public byte[] hmacKeyBytes() {
         return decode("scopegate.credentials.hmac-key (SCOPEGATE_CREDENTIALS_HMAC_KEY)", hmacKey);

@@ -27,14 +27,15 @@ public final class EmbeddedStore {
 
     /** Starts (or returns the already running) server for this data directory; null means throwaway. */
     public static EmbeddedStore obtain(Path dataDirectory, int port) {
-        String key = dataDirectory == null ? "<temporary>" : dataDirectory.toAbsolutePath().normalize().toString();
+        String key = dataDirectory == null
+                ? "<temporary>"
+                : dataDirectory.toAbsolutePath().normalize().toString();
         return RUNNING.computeIfAbsent(key, k -> start(dataDirectory, port));
     }
 
     private static EmbeddedStore start(Path dataDirectory, int port) {
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setPGStartupWait(Duration.ofSeconds(60));
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60));
             if (port > 0) {
                 builder.setPort(port);
             }

@@ -40,9 +40,10 @@ public class StoreEnvironmentPostProcessor implements EnvironmentPostProcessor {
                 return;
             }
             if (!embeddedAvailable) {
-                throw new IllegalStateException("No store: set spring.r2dbc.url (SPRING_R2DBC_URL) to the PostgreSQL to use."
-                        + " This build has no embedded PostgreSQL; for a local run with one use deploy/local/run.sh"
-                        + " (it builds admin-api with -Plocal).");
+                throw new IllegalStateException(
+                        "No store: set spring.r2dbc.url (SPRING_R2DBC_URL) to the PostgreSQL to use."
+                                + " This build has no embedded PostgreSQL; for a local run with one use"
+                                + " deploy/local/run.sh (it builds admin-api with -Plocal).");
             }
             String dataDir = environment.getProperty("scopegate.store.embedded.data-dir", "");
             int port = environment.getProperty("scopegate.store.embedded.port", Integer.class, 0);

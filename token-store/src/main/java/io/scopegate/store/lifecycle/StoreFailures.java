@@ -13,8 +13,7 @@ import org.springframework.dao.DataAccessException;
  */
 public final class StoreFailures {
 
-    private StoreFailures() {
-    }
+    private StoreFailures() {}
 
     public static boolean isStoreFailure(Throwable error) {
         Throwable current = error;

@@ -10,16 +10,17 @@ import java.util.regex.Pattern;
  */
 public final class IpLiteral {
 
-    private static final Pattern IPV4 = Pattern.compile(
-            "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern IPV4 =
+            Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
-    private IpLiteral() {
-    }
+    private IpLiteral() {}
 
     /** The address, or null when the text is not an IPv4 or IPv6 literal. */
     public static InetAddress parse(String text) {
-        if (text == null || !(IPV4.matcher(text).matches() || text.indexOf(':') >= 0 && IPV6.matcher(text).matches())) {
+        if (text == null
+                || !(IPV4.matcher(text).matches()
+                        || text.indexOf(':') >= 0 && IPV6.matcher(text).matches())) {
             return null;
         }
         try {

@@ -19,8 +19,7 @@ public final class ScopeRows {
      */
     public static final String AGGREGATE = "array_agg(api_id || ' ' || method order by api_id, method)";
 
-    private ScopeRows() {
-    }
+    private ScopeRows() {}
 
     /** {@code ["campaigns GET", "campaigns POST"]} to one scope per API, APIs in id order; null is none. */
     public static List<Scope> group(String[] pairs) {
@@ -33,7 +32,8 @@ public final class ScopeRows {
             if (space <= 0) {
                 throw new IllegalArgumentException("not an 'api method' pair: " + pair);
             }
-            byApi.computeIfAbsent(pair.substring(0, space), api -> new TreeSet<>()).add(pair.substring(space + 1));
+            byApi.computeIfAbsent(pair.substring(0, space), api -> new TreeSet<>())
+                    .add(pair.substring(space + 1));
         }
         List<Scope> scopes = new ArrayList<>(byApi.size());
         byApi.forEach((api, methods) -> scopes.add(new Scope(api, methods)));

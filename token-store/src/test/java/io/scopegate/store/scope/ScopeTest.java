@@ -8,9 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class ScopeTest {
 
-    private final List<Scope> scopes = List.of(
-            new Scope("campaigns", Set.of("GET")),
-            new Scope("reports", Set.of("GET", "POST")));
+    private final List<Scope> scopes =
+            List.of(new Scope("campaigns", Set.of("GET")), new Scope("reports", Set.of("GET", "POST")));
 
     @Test
     void grantsOnlyListedApiAndMethod() {
@@ -23,7 +22,8 @@ class ScopeTest {
     @Test
     void headFollowsGet() {
         assertThat(Scope.anyPermits(scopes, "campaigns", "HEAD")).isTrue();
-        assertThat(Scope.anyPermits(List.of(new Scope("x", Set.of("POST"))), "x", "HEAD")).isFalse();
+        assertThat(Scope.anyPermits(List.of(new Scope("x", Set.of("POST"))), "x", "HEAD"))
+                .isFalse();
     }
 
     @Test

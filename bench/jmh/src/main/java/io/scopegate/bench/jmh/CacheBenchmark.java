@@ -42,9 +42,19 @@ public class CacheBenchmark {
     @Setup
     public void setUp() {
         // A store that answers at once, so only the cache is measured.
-        cache = new TokenCache(username -> Mono.just(new CachedToken.Scoped(username, "AC1", 1, true,
-                        List.of(new Scope("api", Set.of("GET"))), StoredCredential.of(new byte[32]), null, null, null)),
-                new GatewaySettings(0, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(2), Duration.ofMillis(250), 100_000),
+        cache = new TokenCache(
+                username -> Mono.just(new CachedToken.Scoped(
+                        username,
+                        "AC1",
+                        1,
+                        true,
+                        List.of(new Scope("api", Set.of("GET"))),
+                        StoredCredential.of(new byte[32]),
+                        null,
+                        null,
+                        null)),
+                new GatewaySettings(
+                        0, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(2), Duration.ofMillis(250), 100_000),
                 new SimpleMeterRegistry());
         sids = new String[TOKENS];
         for (int i = 0; i < TOKENS; i++) {

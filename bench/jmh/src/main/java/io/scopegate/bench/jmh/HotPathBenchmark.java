@@ -45,7 +45,10 @@ public class HotPathBenchmark {
         CredentialFormat format = new CredentialFormat(new SecureRandom());
         secret = format.generate(CredentialFormat.Kind.SCOPED).value();
         wrongSecret = format.generate(CredentialFormat.Kind.SCOPED).value();
-        header = "Basic " + Base64.getEncoder().encodeToString(("ST0123456789abcdef0123456789abcdef:" + secret).getBytes(StandardCharsets.UTF_8));
+        header = "Basic "
+                + Base64.getEncoder()
+                        .encodeToString(
+                                ("ST0123456789abcdef0123456789abcdef:" + secret).getBytes(StandardCharsets.UTF_8));
         hasher = new KeyedHasher(new byte[32]);
         stored = StoredCredential.of(hasher.hash(secret));
         scopes = new ArrayList<>();
@@ -77,5 +80,4 @@ public class HotPathBenchmark {
     public boolean scopeMatch() {
         return Scope.anyPermits(scopes, "api-9", "POST");
     }
-
 }

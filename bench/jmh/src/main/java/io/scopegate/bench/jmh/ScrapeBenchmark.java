@@ -43,7 +43,8 @@ public class ScrapeBenchmark {
     @Setup
     public void setUp() {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM);
-        micrometerCounters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM);
+        micrometerCounters =
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM);
         RequestCounters counters = new RequestCounters(registry.getPrometheusRegistry());
         for (int i = 0; i < tokens; i++) {
             String token = String.format("ST%032x", i);
@@ -53,18 +54,30 @@ public class ScrapeBenchmark {
                 for (int n = 0; n < i % 7 + 1; n++) {
                     counters.increment(key);
                 }
-                Counter.builder("scopegate.requests").tag("account", account).tag("token", token).tag("api", "api-" + (i % 10))
-                        .tag("method", "GET").tag("outcome", outcome).register(micrometerCounters).increment(i % 7 + 1);
+                Counter.builder("scopegate.requests")
+                        .tag("account", account)
+                        .tag("token", token)
+                        .tag("api", "api-" + (i % 10))
+                        .tag("method", "GET")
+                        .tag("outcome", outcome)
+                        .register(micrometerCounters)
+                        .increment(i % 7 + 1);
             }
         }
         for (PrometheusMeterRegistry one : new PrometheusMeterRegistry[] {registry, micrometerCounters}) {
             for (int api = 0; api < 10; api++) {
-                Timer.builder("scopegate.request.duration").tag("api", "api-" + api).tag("outcome", "allowed")
-                        .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(60)).register(one)
+                Timer.builder("scopegate.request.duration")
+                        .tag("api", "api-" + api)
+                        .tag("outcome", "allowed")
+                        .publishPercentileHistogram()
+                        .maximumExpectedValue(Duration.ofSeconds(60))
+                        .register(one)
                         .record(Duration.ofMillis(3));
             }
             String scrape = one.scrape();
-            System.out.printf("%nscrape of %d tokens: %d bytes, %d lines%n", tokens, scrape.length(), scrape.lines().count());
+            System.out.printf(
+                    "%nscrape of %d tokens: %d bytes, %d lines%n",
+                    tokens, scrape.length(), scrape.lines().count());
         }
     }
 
