@@ -34,9 +34,9 @@ public abstract class RepeatingWork implements SmartLifecycle {
 
     private Mono<Void> logged(Throwable error) {
         if (StoreFailures.isStoreFailure(error)) {
-            log.warn("{} failed, will retry: {}", getClass().getSimpleName(), error.toString());
+            log.warn("{} failed, will retry: {}", getClass().getName(), error.toString());
         } else {
-            log.error("{} failed, will retry", getClass().getSimpleName(), error);
+            log.error("{} failed, will retry", getClass().getName(), error);
         }
         return Mono.empty();
     }
