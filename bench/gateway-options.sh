@@ -2,7 +2,8 @@
 # What the gateway's optional features cost per request: one admin API with its embedded store and
 # four Scopegate gateways on the same store, each started with different options, measured one at a
 # time in interleaved rounds (every round runs every variant once, the order rotating per round):
-#   G           defaults: access log on (logger scopegate.access, async appender), tracing off
+#   G           access log on (logger scopegate.access, async appender; off by default since this
+#               measurement), tracing off
 #   G-nolog     --logging.level.scopegate.access=off
 #   G-trace10   --scopegate.tracing.enabled=true, sampling probability 0.1 (the default when on)
 #   G-trace100  --scopegate.tracing.enabled=true, sampling probability 1.0
@@ -81,11 +82,12 @@ until curl -fs "http://127.0.0.1:$((admin_port + 1))/actuator/health/readiness" 
 # --- the gateways: name, options
 otlp="--management.opentelemetry.tracing.export.otlp.endpoint=http://127.0.0.1:$upstream_port/v1/traces"
 names=(G G-nolog G-trace10 G-trace100)
+log_on="--logging.level.scopegate.access=info"
 options=(
-  ""
+  "$log_on"
   "--logging.level.scopegate.access=off"
-  "--scopegate.tracing.enabled=true --management.tracing.sampling.probability=0.1 $otlp"
-  "--scopegate.tracing.enabled=true --management.tracing.sampling.probability=1.0 $otlp"
+  "$log_on --scopegate.tracing.enabled=true --management.tracing.sampling.probability=0.1 $otlp"
+  "$log_on --scopegate.tracing.enabled=true --management.tracing.sampling.probability=1.0 $otlp"
 )
 declare -A gw_pid gw_port gw_log
 for i in "${!names[@]}"; do

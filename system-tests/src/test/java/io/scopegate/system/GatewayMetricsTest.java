@@ -130,6 +130,32 @@ class GatewayMetricsTest extends SystemTest {
     }
 
     /** The value of the one series with exactly these labels (in Prometheus' sorted order). */
+    @Test
+    void managementRequestsAreNeitherCountedNorRefusedAsProxyTraffic() {
+        for (int i = 0; i < 3; i++) {
+            gatewayA.management()
+                    .get()
+                    .uri("/actuator/health/liveness")
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
+        }
+        String scrape = gatewayA.management()
+                .get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+
+        assertThat(scrape.lines()
+                        .filter(line -> line.startsWith("scopegate_requests_total{"))
+                        .filter(line -> line.contains("token=\"none\"") && line.contains("outcome=\"error\"")))
+                .isEmpty();
+    }
+
     private static double value(String scrape, String name, String... labels) {
         Matcher matcher = Pattern.compile(
                         "^" + name + "\\{" + Pattern.quote(String.join(",", labels)) + ",?\\} (\\S+)$",

@@ -39,6 +39,13 @@ class StoreOutageTest extends SystemTest {
                         .exchange()
                         .expectStatus()
                         .isEqualTo(503);
+                // ...but alive: waiting for the store is no reason for an orchestrator to restart it.
+                gateway.management()
+                        .get()
+                        .uri("/actuator/health/liveness")
+                        .exchange()
+                        .expectStatus()
+                        .isOk();
                 assertThat(status(gateway, "GET", "/" + api + "/x", knownAuth)).isEqualTo(503);
 
                 proxy.restore();

@@ -7,8 +7,6 @@ import io.scopegate.gateway.observability.RequestId;
 import io.scopegate.gateway.observability.RequestMetrics;
 import io.scopegate.gateway.revocation.StoreSync;
 import io.scopegate.gateway.usage.UsageRecorder;
-import org.springframework.core.Ordered;
-import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -22,11 +20,12 @@ import reactor.core.publisher.Mono;
  * and unroutable paths too) goes to metrics, usage and the access log. One filter, not three: each
  * web filter adds a deferred subscription per request (bench/RESULTS.md).
  * <p>
+ * Not a bean: it is installed on the proxy port's handler only (see {@link ProxyPortFilters}).
+ * <p>
  * The outcome is recorded by the filter that answers: the access filter for its decisions, this one
  * for its own refusals and for errors (seen here before the error handler writes the response).
  */
-@Component
-class EntryWebFilter implements WebFilter, Ordered {
+class EntryWebFilter implements WebFilter {
 
     private final PathFirewall firewall = new PathFirewall();
     private final RequestMetrics metrics;
@@ -70,10 +69,5 @@ class EntryWebFilter implements WebFilter, Ordered {
         metrics.record(request);
         usage.record(request);
         accessLog.record(request);
-    }
-
-    @Override
-    public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE;
     }
 }

@@ -5,7 +5,6 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import java.util.Iterator;
-import java.util.Locale;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +14,8 @@ import org.springframework.stereotype.Component;
  * One line per gateway request on the logger {@code scopegate.access}: method, path, status, outcome,
  * account, token, API, duration and request id, as text and as key-value pairs (fields of their own
  * in structured JSON logs). Never a secret: the Authorization header is not read here, and the path
- * is cut to {@value #MAX_PATH} characters. Turn it off with {@code logging.level.scopegate.access=off}.
+ * is cut to {@value #MAX_PATH} characters. Off by default for its cost (gateway.yaml, bench/RESULTS.md);
+ * on with {@code logging.level.scopegate.access=info}.
  * <p>
  * Written through an asynchronous appender that drops lines rather than wait when its queue is full:
  * the request path runs on the event loop, which must never block on a slow log sink.
@@ -36,7 +36,7 @@ public class AccessLog {
             return;
         }
         String path = request.path().length() > MAX_PATH ? request.path().substring(0, MAX_PATH) : request.path();
-        String millis = String.format(Locale.ROOT, "%.3f", request.nanos() / 1_000_000.0);
+        String millis = millis(request.nanos());
         log.atInfo()
                 .setMessage("{} {} {} {} account={} token={} api={} durationMs={} requestId={}")
                 .addArgument(request.method())
@@ -58,6 +58,13 @@ public class AccessLog {
                 .addKeyValue("durationMs", millis)
                 .addKeyValue("requestId", request.requestId())
                 .log();
+    }
+
+    /** Milliseconds with three decimals, without String.format's parsing on every request. */
+    static String millis(long nanos) {
+        long micros = Math.max(0, nanos) / 1_000;
+        String fraction = Long.toString(micros % 1_000);
+        return micros / 1_000 + "." + "000".substring(fraction.length()) + fraction;
     }
 
     /** Routes the access logger through an async copy of the root appenders (Boot's console or file). */

@@ -2,6 +2,7 @@ package io.scopegate.gateway.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -15,15 +16,33 @@ class AccessLogTest {
 
     private final Logger logger = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    private final Level configured = logger.getLevel();
 
     AccessLogTest() {
         lines.start();
         logger.addAppender(lines);
+        logger.setLevel(Level.INFO);
     }
 
     @AfterEach
     void detach() {
         logger.detachAppender(lines);
+        logger.setLevel(configured);
+    }
+
+    @Test
+    void durationIsMillisecondsWithThreeDecimals() {
+        assertThat(AccessLog.millis(2_345_678)).isEqualTo("2.345");
+        assertThat(AccessLog.millis(5_000)).isEqualTo("0.005");
+        assertThat(AccessLog.millis(1_000_000_000)).isEqualTo("1000.000");
+    }
+
+    @Test
+    void nothingIsBuiltWhenTheLoggerIsOff() {
+        logger.setLevel(Level.WARN);
+        new AccessLog()
+                .record(new CompletedRequest("AC1", "ST1", "campaigns", "GET", Outcome.ALLOWED, 200, 1, "/", "r"));
+        assertThat(lines.list).isEmpty();
     }
 
     @Test
@@ -44,7 +63,7 @@ class AccessLogTest {
         ILoggingEvent line = lines.list.get(0);
         assertThat(line.getFormattedMessage())
                 .isEqualTo(
-                        "POST /campaigns/7 403 out_of_scope account=AC1 token=ST1 api=campaigns durationMs=2.346 requestId=req-9");
+                        "POST /campaigns/7 403 out_of_scope account=AC1 token=ST1 api=campaigns durationMs=2.345 requestId=req-9");
         Map<String, String> fields = line.getKeyValuePairs().stream()
                 .collect(Collectors.toMap(pair -> pair.key, pair -> String.valueOf(pair.value)));
         assertThat(fields)
@@ -52,7 +71,7 @@ class AccessLogTest {
                 .containsEntry("token", "ST1")
                 .containsEntry("requestId", "req-9")
                 .containsEntry("outcome", "out_of_scope")
-                .containsEntry("durationMs", "2.346");
+                .containsEntry("durationMs", "2.345");
     }
 
     @Test
