@@ -1,7 +1,9 @@
 package io.scopegate.system;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -74,6 +76,22 @@ class GatewayAccessTest extends SystemTest {
                 .expectHeader()
                 .valueEquals("X-Request-Id", "lb-42");
         upstream.verify(getRequestedFor(urlEqualTo("/" + api + "/items")).withHeader("X-Request-Id", equalTo("lb-42")));
+
+        // An upstream with ids of its own does not give the client a second one.
+        upstream.stubFor(get(urlEqualTo("/" + api + "/own-id"))
+                .willReturn(aResponse().withStatus(200).withHeader("X-Request-Id", "upstream-7")));
+        List<String> ids = gatewayA.client()
+                .get()
+                .uri("/" + api + "/own-id")
+                .header("Authorization", readerAuth())
+                .header("X-Request-Id", "lb-43")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .returnResult(String.class)
+                .getResponseHeaders()
+                .get("X-Request-Id");
+        assertThat(ids).containsExactly("lb-43");
 
         String made = gatewayA.client()
                 .get()

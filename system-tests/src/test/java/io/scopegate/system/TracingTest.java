@@ -43,10 +43,14 @@ class TracingTest extends SystemTest {
                 post(urlPathEqualTo("/v1/traces")).willReturn(aResponse().withStatus(200)));
 
         try (RunningGateway traced = system.startGateway(Map.of(
-                "scopegate.tracing.enabled", "true",
-                "management.tracing.sampling.probability", "1.0",
+                "scopegate.tracing.enabled",
+                "true",
+                "management.tracing.sampling.probability",
+                "1.0",
+                "management.opentelemetry.tracing.export.schedule-delay",
+                "200ms",
                 "management.opentelemetry.tracing.export.otlp.endpoint",
-                        "http://localhost:" + upstream.port() + "/v1/traces"))) {
+                "http://localhost:" + upstream.port() + "/v1/traces"))) {
             awaitRouted(api, traced);
             traced.client()
                     .get()

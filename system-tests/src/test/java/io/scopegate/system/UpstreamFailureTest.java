@@ -3,8 +3,11 @@ package io.scopegate.system;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
@@ -36,6 +39,11 @@ class UpstreamFailureTest extends SystemTest {
                 .expectBody()
                 .jsonPath("$.title")
                 .isEqualTo("Bad Gateway");
+        // Let through, then failed upstream: counted as the failure, not as allowed.
+        // (Counted when the exchange completes, just after the client has its answer.)
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(
+                        () -> assertThat(outcomeCount(api, "upstream_error")).isEqualTo(1.0));
     }
 
     @Test
@@ -56,5 +64,27 @@ class UpstreamFailureTest extends SystemTest {
                 .expectBody()
                 .jsonPath("$.title")
                 .isEqualTo("Gateway Timeout");
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(
+                        () -> assertThat(outcomeCount(api, "upstream_timeout")).isEqualTo(1.0));
+        assertThat(outcomeCount(api, "allowed")).isZero();
+    }
+
+    private double outcomeCount(String api, String outcome) {
+        String scrape = gatewayA.management()
+                .get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+        return scrape.lines()
+                .filter(line -> line.startsWith("scopegate_requests_total{")
+                        && line.contains("api=\"" + api + "\"")
+                        && line.contains("outcome=\"" + outcome + "\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 }

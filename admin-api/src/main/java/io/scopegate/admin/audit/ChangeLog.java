@@ -65,7 +65,11 @@ public class ChangeLog {
     private Mono<Void> event(AuditAction action, String accountSid, String subject) {
         StoreEvent.Kind kind = action.eventKind();
         boolean aboutApi = kind == StoreEvent.Kind.API;
-        return db.sql("""
+        // Held to commit: events become visible in id order (see StoreEvent.WRITE_LOCK).
+        Mono<Void> inIdOrder = db.sql("select pg_advisory_xact_lock(:lock)")
+                .bind("lock", StoreEvent.WRITE_LOCK)
+                .then();
+        return inIdOrder.then(db.sql("""
                 insert into token_events (at, kind, account_sid, token_sid, api_id)
                 values (:at, :kind, :account, :token, :api)
                 returning id
@@ -77,7 +81,7 @@ public class ChangeLog {
                 .bind("api", Parameter.fromOrEmpty(aboutApi ? subject : null, String.class))
                 .map(row -> row.get("id", Long.class))
                 .one()
-                .flatMap(id -> notify(new StoreEvent(id, kind, subject)));
+                .flatMap(id -> notify(new StoreEvent(id, kind, subject))));
     }
 
     private Mono<Void> notify(StoreEvent event) {

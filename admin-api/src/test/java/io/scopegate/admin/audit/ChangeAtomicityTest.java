@@ -1,6 +1,7 @@
 package io.scopegate.admin.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.scopegate.admin.AdminApiTest;
 import io.scopegate.store.event.StoreEvent;
@@ -9,6 +10,8 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -84,6 +87,35 @@ class ChangeAtomicityTest extends AdminApiTest {
         assertThat(listSids(account, "")).containsExactly(sid);
         assertThat(count("select count(*) from token_events where account_sid = $1", account))
                 .isEqualTo(events);
+    }
+
+    @Test
+    void eventsCommitInIdOrderSoAGatewayPollingPastAnIdNeverSkipsOne() throws Exception {
+        String account = newAccount();
+        String sid = (String) createToken(account, "Ordered", newApi(), "GET").get("sid");
+        long before = count("select count(*) from token_events where token_sid = $1", sid);
+        try (Connection writer = DriverManager.getConnection(jdbcUrl, "postgres", "postgres")) {
+            writer.setAutoCommit(false);
+            try (Statement statement = writer.createStatement()) {
+                // Another writer's transaction, between its event and its commit.
+                statement.execute("select pg_advisory_xact_lock(" + StoreEvent.WRITE_LOCK + ")");
+            }
+            // WebTestClient waits for the response, so the call runs on a thread of its own.
+            CompletableFuture<Void> disable = CompletableFuture.runAsync(() -> operator()
+                    .post()
+                    .uri("/v1/accounts/{a}/tokens/{s}/disable", account, sid)
+                    .exchange()
+                    .expectStatus()
+                    .isOk());
+            // The change waits for the lock: no event of it can take an id and commit before the other.
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !disable.isDone());
+            assertThat(count("select count(*) from token_events where token_sid = $1", sid))
+                    .isEqualTo(before);
+            writer.commit();
+            disable.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(count("select count(*) from token_events where token_sid = $1", sid))
+                .isEqualTo(before + 1);
     }
 
     @Test

@@ -80,6 +80,10 @@ class AccessGlobalFilter implements GlobalFilter, Ordered {
         if (decision instanceof ScopeDecision.OutOfScope refused) {
             return answer(exchange, Outcome.OUT_OF_SCOPE, Rejections.outOfScope(exchange, refused.missingScope()));
         }
+        if (decision instanceof ScopeDecision.Unrouted) {
+            // Fail closed with the common 403: a request without an API has nothing it may do.
+            return answer(exchange, Outcome.UNAUTHENTICATED, Rejections.accessDenied(exchange));
+        }
         if (decision instanceof ScopeDecision.RateLimited limited) {
             return answer(exchange, Outcome.RATE_LIMITED, Rejections.tooManyRequests(exchange, limited.retryAfter()));
         }

@@ -55,6 +55,8 @@ class Authenticator {
     Mono<AuthDecision> loadAndDecide(BasicCredentials credentials, String clientAddress) {
         return cache.get(credentials.username())
                 .map(token -> decide(token, credentials, clientAddress, clock.instant()))
+                // A loader that answers nothing has vouched for nobody.
+                .defaultIfEmpty(UNAUTHENTICATED)
                 .onErrorResume(StoreFailures::isStoreFailure, error -> Mono.just(AuthDecision.UNAVAILABLE));
     }
 

@@ -45,11 +45,7 @@ class EntryWebFilter implements WebFilter {
         long start = System.nanoTime();
         RequestId.assign(exchange);
         return enter(exchange, chain)
-                .doOnError(error -> {
-                    if (Outcome.of(exchange) == null) {
-                        Outcome.set(exchange, Failures.outcome(error));
-                    }
-                })
+                .doOnError(error -> recordFailure(exchange, error))
                 .doFinally(signal -> completed(CompletedRequest.of(exchange, signal, System.nanoTime() - start)));
     }
 
@@ -63,6 +59,17 @@ class EntryWebFilter implements WebFilter {
             return Rejections.unavailable(exchange);
         }
         return chain.filter(exchange);
+    }
+
+    /**
+     * An error outranks "allowed": the access filter let the request through, then the upstream
+     * failed (502, 504) or something after it broke (500). A refusal's own outcome stays.
+     */
+    private static void recordFailure(ServerWebExchange exchange, Throwable error) {
+        String outcome = Outcome.of(exchange);
+        if (outcome == null || Outcome.ALLOWED.equals(outcome)) {
+            Outcome.set(exchange, Failures.outcome(error));
+        }
     }
 
     private void completed(CompletedRequest request) {

@@ -5,7 +5,6 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import java.util.Iterator;
-import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -25,15 +24,23 @@ public class AccessLog {
 
     static final String LOGGER = "scopegate.access";
     static final int MAX_PATH = 256;
+    static final String ASYNC_PREFIX = "SCOPEGATE_ACCESS_ASYNC_";
     private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
+    /** The access logger as Logback sees it, or null under another logging backend. */
+    private final ch.qos.logback.classic.Logger logback;
+
     AccessLog() {
-        writeAsynchronously();
+        logback = LoggerFactory.getILoggerFactory() instanceof LoggerContext context ? context.getLogger(LOGGER) : null;
     }
 
     public void record(CompletedRequest request) {
         if (!log.isInfoEnabled()) {
             return;
+        }
+        if (logback != null && logback.isAdditive()) {
+            // First line, or logging was re-initialised (a reset drops our appender): wire it (again).
+            writeAsynchronously(logback);
         }
         String path = request.path().length() > MAX_PATH ? request.path().substring(0, MAX_PATH) : request.path();
         String millis = millis(request.nanos());
@@ -67,27 +74,34 @@ public class AccessLog {
         return micros / 1_000 + "." + "000".substring(fraction.length()) + fraction;
     }
 
-    /** Routes the access logger through an async copy of the root appenders (Boot's console or file). */
-    private static void writeAsynchronously() {
-        ILoggerFactory factory = LoggerFactory.getILoggerFactory();
-        if (!(factory instanceof LoggerContext context)) {
-            return;
-        }
-        ch.qos.logback.classic.Logger access = context.getLogger(LOGGER);
-        if (access.iteratorForAppenders().hasNext()) {
-            return;
-        }
+    private static AsyncAppender asynchronous(LoggerContext context, Appender<ILoggingEvent> target) {
         AsyncAppender async = new AsyncAppender();
         async.setContext(context);
-        async.setName("SCOPEGATE_ACCESS_ASYNC");
+        async.setName(ASYNC_PREFIX + target.getName());
         async.setQueueSize(8192);
         async.setDiscardingThreshold(0);
         async.setNeverBlock(true);
-        Iterator<Appender<ILoggingEvent>> rootAppenders =
-                context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders();
-        rootAppenders.forEachRemaining(async::addAppender);
+        async.addAppender(target);
         async.start();
-        access.addAppender(async);
+        return async;
+    }
+
+    /**
+     * Routes the access logger through an async copy of the root appenders (Boot's console or file).
+     * Left as it is when someone configured the access logger's own appenders or additivity, and while
+     * the root has none yet (mid re-initialisation: the next line tries again).
+     */
+    private static synchronized void writeAsynchronously(ch.qos.logback.classic.Logger access) {
+        LoggerContext context = access.getLoggerContext();
+        ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        boolean configuredElsewhere =
+                !access.isAdditive() || access.iteratorForAppenders().hasNext();
+        if (configuredElsewhere || !root.iteratorForAppenders().hasNext()) {
+            return;
+        }
+        // An AsyncAppender carries exactly one appender: one per root appender (console, file...).
+        Iterator<Appender<ILoggingEvent>> rootAppenders = root.iteratorForAppenders();
+        rootAppenders.forEachRemaining(target -> access.addAppender(asynchronous(context, target)));
         access.setAdditive(false);
     }
 }

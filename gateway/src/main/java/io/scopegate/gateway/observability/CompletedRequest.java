@@ -3,6 +3,7 @@ package io.scopegate.gateway.observability;
 import io.scopegate.gateway.catalog.CatalogRoutes;
 import io.scopegate.gateway.token.Caller;
 import io.scopegate.store.scope.Scope;
+import java.util.Objects;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpStatusCode;
@@ -50,7 +51,7 @@ public record CompletedRequest(
         return new CompletedRequest(
                 caller == null ? NONE : caller.accountSid(),
                 caller == null ? NONE : caller.tokenId(),
-                route == null ? NONE : CatalogRoutes.apiId(route),
+                route == null ? NONE : Objects.requireNonNullElse(CatalogRoutes.apiId(route), NONE),
                 Scope.KNOWN_METHODS.contains(requestMethod) ? requestMethod : "OTHER",
                 outcome,
                 status == null ? 0 : status.value(),

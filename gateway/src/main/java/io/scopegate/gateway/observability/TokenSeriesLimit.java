@@ -22,7 +22,7 @@ class TokenSeriesLimit {
 
     @Validated
     @ConfigurationProperties("scopegate.metrics")
-    record Settings(@DefaultValue("10000") @Min(1) int maxTokenSeries) {}
+    record Settings(@DefaultValue("10000") @Min(0) int maxTokenSeries) {}
 
     private final int max;
     private final Set<String> admitted = ConcurrentHashMap.newKeySet();

@@ -12,6 +12,9 @@ public sealed interface ScopeDecision {
     /** A method-override header was sent: 400, as it could otherwise widen access at the upstream. */
     record MethodOverride() implements ScopeDecision {}
 
+    /** No catalog route on the exchange: nothing can be granted; refused like an unknown credential. */
+    record Unrouted() implements ScopeDecision {}
+
     /** The caller's scopes (or the API) do not grant this method; {@code missingScope} like {@code campaigns:POST}. */
     record OutOfScope(String missingScope) implements ScopeDecision {}
 

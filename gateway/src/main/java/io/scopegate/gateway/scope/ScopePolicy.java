@@ -42,7 +42,7 @@ public class ScopePolicy {
         Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
         if (route == null) {
             // Route filters only run for a matched route; if that ever changes, refuse.
-            return new ScopeDecision.OutOfScope("?:" + method);
+            return new ScopeDecision.Unrouted();
         }
         String api = CatalogRoutes.apiId(route);
         boolean apiServes = served(route).contains(method)

@@ -12,6 +12,8 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -25,6 +27,8 @@ import reactor.core.publisher.Mono;
  */
 @Component
 public class UsageRecorder extends RepeatingWork {
+
+    private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
 
     /** One usage row. */
     record Key(String tokenId, String accountSid, LocalDate day, String api, String method, String outcome) {}
@@ -150,7 +154,13 @@ public class UsageRecorder extends RepeatingWork {
     public void stop(Runnable callback) {
         super.stop();
         Mono.defer(this::flush)
-                .onErrorResume(error -> Mono.empty())
+                .onErrorResume(error -> {
+                    log.warn(
+                            "last usage flush before shutdown failed; {} rows not written: {}",
+                            unsentSize(),
+                            error.toString());
+                    return Mono.empty();
+                })
                 .doFinally(signal -> callback.run())
                 .subscribe();
     }

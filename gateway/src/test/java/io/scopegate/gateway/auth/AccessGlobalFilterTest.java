@@ -17,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,6 +33,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.security.web.util.matcher.IpAddressMatcher;
 import reactor.core.publisher.Mono;
 
 /**
@@ -56,12 +59,21 @@ class AccessGlobalFilterTest {
             null,
             null,
             null));
+    /** Tokens whose secret is right but which may not be used here. */
+    private final Map<String, CachedToken> refusedTokens = Map.of(
+            "ST" + "d".repeat(32), refusedToken("ST" + "d".repeat(32), false, null, null),
+            "ST" + "e".repeat(32),
+                    refusedToken("ST" + "e".repeat(32), true, Instant.now().minusSeconds(1), null),
+            "ST" + "c".repeat(32), refusedToken("ST" + "c".repeat(32), true, null, List.of("192.0.2.0/24")));
+
     private final GatewaySettings settings = new GatewaySettings(
-            3, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(2), Duration.ofMillis(250), 1000);
+            6, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(2), Duration.ofMillis(250), 1000);
     private final Authenticator authenticator = new Authenticator(
             TestTokens.cache(name -> {
                 storeLookups.incrementAndGet();
-                return name.equals(SID) ? storeAnswer : Mono.just(CachedToken.UNKNOWN);
+                return name.equals(SID)
+                        ? storeAnswer
+                        : Mono.just(refusedTokens.getOrDefault(name, CachedToken.UNKNOWN));
             }),
             new OutageGrace(() -> Clock.systemUTC().instant(), Duration.ofMinutes(5)),
             hasher,
@@ -73,6 +85,21 @@ class AccessGlobalFilterTest {
         forwarded.incrementAndGet();
         return Mono.empty();
     };
+
+    private CachedToken refusedToken(String sid, boolean enabled, Instant expiresAt, List<String> allowedIps) {
+        return new CachedToken.Scoped(
+                sid,
+                "AC1",
+                2,
+                enabled,
+                List.of(new Scope("campaigns", Set.of("GET"))),
+                StoredCredential.of(hasher.hash(secret)),
+                expiresAt,
+                allowedIps == null
+                        ? null
+                        : allowedIps.stream().map(IpAddressMatcher::new).toList(),
+                null);
+    }
 
     private MockServerWebExchange exchange(HttpMethod method, String username, String password) {
         MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.method(method, "/campaigns/1")
@@ -120,14 +147,27 @@ class AccessGlobalFilterTest {
         MockServerWebExchange missing = run(exchange(HttpMethod.GET, null, null));
         MockServerWebExchange unknown = run(exchange(HttpMethod.GET, "ST" + "f".repeat(32), secret));
         MockServerWebExchange wrongSecret = run(exchange(HttpMethod.GET, SID, wrong));
+        MockServerWebExchange disabled = run(exchange(HttpMethod.GET, "ST" + "d".repeat(32), secret));
+        MockServerWebExchange expired = run(exchange(HttpMethod.GET, "ST" + "e".repeat(32), secret));
+        MockServerWebExchange fenced = run(exchange(HttpMethod.GET, "ST" + "c".repeat(32), secret));
 
         assertThat(forwarded).hasValue(0);
-        for (MockServerWebExchange refused : List.of(missing, unknown, wrongSecret)) {
+        String body = missing.getResponse().getBodyAsString().block();
+        for (MockServerWebExchange refused : List.of(missing, unknown, wrongSecret, disabled, expired, fenced)) {
             assertThat(refused.getResponse().getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
-            assertThat(Outcome.of(refused)).isEqualTo(Outcome.UNAUTHENTICATED);
-            assertThat(refused.getResponse().getBodyAsString().block())
-                    .isEqualTo(missing.getResponse().getBodyAsString().block());
+            assertThat(refused.getResponse().getHeaders().getContentType()).hasToString("application/problem+json");
+            assertThat(refused.getResponse().getBodyAsString().block()).isEqualTo(body);
         }
+        // Only the outcome, which never reaches the client, tells them apart.
+        assertThat(List.of(missing, unknown, wrongSecret, disabled, expired, fenced))
+                .extracting(Outcome::of)
+                .containsExactly(
+                        Outcome.UNAUTHENTICATED,
+                        Outcome.UNAUTHENTICATED,
+                        Outcome.UNAUTHENTICATED,
+                        Outcome.DISABLED,
+                        Outcome.EXPIRED,
+                        Outcome.IP_NOT_ALLOWED);
     }
 
     @Test
@@ -145,6 +185,9 @@ class AccessGlobalFilterTest {
         run(exchange(HttpMethod.GET, "ST" + "a".repeat(32), secret));
         run(exchange(HttpMethod.GET, "ST" + "b".repeat(32), secret));
         run(exchange(HttpMethod.GET, SID, "not-even-well-formed"));
+        run(exchange(HttpMethod.GET, "ST" + "d".repeat(32), secret));
+        run(exchange(HttpMethod.GET, "ST" + "e".repeat(32), secret));
+        run(exchange(HttpMethod.GET, "ST" + "c".repeat(32), secret));
         int lookups = storeLookups.get();
 
         MockServerWebExchange throttled = run(exchange(HttpMethod.GET, SID, secret));

@@ -25,6 +25,7 @@ class AuthenticatorTest {
 
     private static final Instant NOW = Instant.parse("2026-11-30T10:00:00Z");
     private static final String SID = "ST0123456789abcdef0123456789abcdef";
+    private static final String DISABLED_SID = "ST" + "d".repeat(32);
 
     private final KeyedHasher hasher = new KeyedHasher(new byte[32]);
     private final String secret = new CredentialFormat(new SecureRandom())
@@ -94,6 +95,9 @@ class AuthenticatorTest {
 
         lastSync.set(NOW.minus(Duration.ofMinutes(5)).minusMillis(1));
         assertThat(decide(SID, secret, "10.0.0.1")).isEqualTo(AuthDecision.UNAVAILABLE);
+        // A token seen disabled stays refused, however old the sync.
+        store = Map.of(DISABLED_SID, Mono.just(TestTokens.scoped(DISABLED_SID, hasher.hash(secret), false, null)));
+        assertThat(decide(DISABLED_SID, secret, "10.0.0.1")).isInstanceOf(AuthDecision.Denied.class);
         assertThat(decide(SID, "sgt_wrong", "10.0.0.1")).isEqualTo(new AuthDecision.Denied(Outcome.UNAUTHENTICATED));
     }
 

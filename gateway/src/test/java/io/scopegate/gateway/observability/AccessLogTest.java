@@ -1,11 +1,14 @@
 package io.scopegate.gateway.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -21,13 +24,43 @@ class AccessLogTest {
     AccessLogTest() {
         lines.start();
         logger.addAppender(lines);
+        logger.setAdditive(false);
         logger.setLevel(Level.INFO);
     }
 
     @AfterEach
     void detach() {
-        logger.detachAppender(lines);
+        logger.detachAndStopAllAppenders();
+        logger.setAdditive(true);
         logger.setLevel(configured);
+    }
+
+    @Test
+    void linesGoThroughAnAsyncCopyOfTheRootAppendersAgainAfterLoggingIsReset() {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> rootLines = new ListAppender<>();
+        rootLines.setName("ROOT_LINES");
+        rootLines.start();
+        root.addAppender(rootLines);
+        try {
+            AccessLog accessLog = new AccessLog();
+            // What a reset of the logging system does to this logger.
+            logger.detachAndStopAllAppenders();
+            logger.setAdditive(true);
+
+            accessLog.record(
+                    new CompletedRequest("AC1", "ST1", "campaigns", "GET", Outcome.ALLOWED, 200, 1, "/", "r-1"));
+
+            assertThat(logger.isAdditive()).isFalse();
+            assertThat(logger.getAppender(AccessLog.ASYNC_PREFIX + rootLines.getName()))
+                    .isInstanceOf(AsyncAppender.class);
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(rootLines.list)
+                            .anySatisfy(line ->
+                                    assertThat(line.getFormattedMessage()).contains("requestId=r-1")));
+        } finally {
+            root.detachAppender(rootLines);
+        }
     }
 
     @Test

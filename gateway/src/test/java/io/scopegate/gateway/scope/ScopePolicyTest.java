@@ -71,7 +71,7 @@ class ScopePolicyTest {
     void withoutARouteNothingIsPermitted() {
         MockServerWebExchange exchange = MockServerWebExchange.from(
                 MockServerHttpRequest.get("/campaigns/1").build());
-        assertThat(policy.decide(exchange, getOnly)).isInstanceOf(ScopeDecision.OutOfScope.class);
+        assertThat(policy.decide(exchange, getOnly)).isInstanceOf(ScopeDecision.Unrouted.class);
     }
 
     @Test

@@ -16,6 +16,13 @@ public record StoreEvent(long id, Kind kind, String subject) {
     /** The channel the admin API NOTIFYs and the gateways LISTEN on. */
     public static final String CHANNEL = "scopegate_events";
 
+    /**
+     * The transaction-level advisory lock a writer takes before inserting an event, so that events
+     * commit in id order. Gateways poll {@code where id > cursor}: without the lock, an event whose
+     * transaction took id 10 but committed after the one that took 11 would be skipped for good.
+     */
+    public static final long WRITE_LOCK = 0x5C09E6A7E0001L;
+
     /** What an event invalidates in a gateway's memory. */
     public enum Kind {
         /** One scoped token, by SID. */

@@ -28,7 +28,8 @@ public abstract class RepeatingWork implements SmartLifecycle {
     public void start() {
         loop = triggers()
                 .onBackpressureLatest()
-                .concatMap(trigger -> Mono.defer(this::runOnce).onErrorResume(this::logged), 1)
+                // Prefetch 0: the one trigger kept by onBackpressureLatest is the only one waiting.
+                .concatMap(trigger -> Mono.defer(this::runOnce).onErrorResume(this::logged), 0)
                 .subscribe();
     }
 

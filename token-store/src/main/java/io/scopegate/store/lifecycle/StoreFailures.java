@@ -1,15 +1,26 @@
 package io.scopegate.store.lifecycle;
 
-import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcTimeoutException;
+import io.r2dbc.spi.R2dbcTransientException;
 import java.io.IOException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
-import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 
 /**
  * Whether an error means "the store did not answer" (down, unreachable, too slow, connection lost),
- * which callers turn into 503 or a retry, as opposed to a bug, which must surface as one. Resuming on
- * every error would make a programming error look like an outage.
+ * which callers turn into 503 or a retry, as opposed to a bug, which must surface as one: bad SQL (a
+ * gateway newer than the schema), a constraint or a permission error is not an outage, and resuming
+ * on it would make a programming error look like one.
+ * <p>
+ * Spring's R2DBC support maps every failure to get a connection (pool timeout, pending limit, refused
+ * connect) to {@link DataAccessResourceFailureException}, driver timeouts to
+ * {@link QueryTimeoutException}; r2dbc-pool's own acquire timeout is a {@link TimeoutException}; a
+ * connection closed under a query is a {@link R2dbcNonTransientResourceException}.
  */
 public final class StoreFailures {
 
@@ -22,8 +33,12 @@ public final class StoreFailures {
             current = current.getCause();
         }
         return current instanceof TimeoutException
-                || current instanceof R2dbcException
-                || current instanceof DataAccessException
-                || current instanceof IOException;
+                || current instanceof IOException
+                || current instanceof DataAccessResourceFailureException
+                || current instanceof TransientDataAccessException
+                || current instanceof RecoverableDataAccessException
+                || current instanceof R2dbcNonTransientResourceException
+                || current instanceof R2dbcTransientException
+                || current instanceof R2dbcTimeoutException;
     }
 }

@@ -41,6 +41,32 @@ class RepeatingWorkTest {
     }
 
     @Test
+    void triggersDuringARunMakeExactlyOneMoreRun() {
+        Sinks.Empty<Void> slowRun = Sinks.empty();
+        AtomicInteger slowRuns = new AtomicInteger();
+        RepeatingWork slow = new RepeatingWork() {
+            @Override
+            protected Flux<?> triggers() {
+                return ticks.asFlux();
+            }
+
+            @Override
+            protected Mono<Void> runOnce() {
+                return slowRuns.incrementAndGet() == 1 ? slowRun.asMono() : Mono.empty();
+            }
+        };
+        slow.start();
+        ticks.tryEmitNext(1);
+        for (int tick = 2; tick <= 6; tick++) {
+            ticks.tryEmitNext(tick);
+        }
+        slowRun.tryEmitEmpty();
+
+        assertThat(slowRuns).hasValue(2);
+        slow.stop();
+    }
+
+    @Test
     void stopEndsTheLoop() {
         work.start();
         work.stop();
