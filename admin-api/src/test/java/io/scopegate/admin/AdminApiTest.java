@@ -19,6 +19,9 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -33,7 +36,7 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
         properties = "spring.config.name=" + AdminApiApplication.CONFIG_NAME)
 @AutoConfigureWebTestClient
 @ActiveProfiles("test")
-@Import({AdminApiTest.TestClock.class, AdminApiTest.DescribedResponses.class})
+@Import({AdminApiTest.TestClock.class, AdminApiTest.DescribedResponses.class, AdminApiTest.CheapPasswordHashing.class})
 public abstract class AdminApiTest {
 
     protected static final String OPERATOR_PASSWORD = "test-operator-password";
@@ -45,6 +48,19 @@ public abstract class AdminApiTest {
         @Primary
         MutableClock mutableClock() {
             return new MutableClock();
+        }
+    }
+
+    /**
+     * bcrypt at cost 4 rather than 10: every request verifies its admin's password and the tests make
+     * hundreds, which was most of their CPU. Same algorithm and stored format as in production.
+     */
+    @TestConfiguration
+    static class CheapPasswordHashing {
+        @Bean
+        @Primary
+        PasswordEncoder cheapPasswordEncoder() {
+            return new DelegatingPasswordEncoder("bcrypt", Map.of("bcrypt", new BCryptPasswordEncoder(4)));
         }
     }
 

@@ -43,7 +43,7 @@ final class Scopegate {
                 new WireMockServer(WireMockConfiguration.options().dynamicPort().containerThreads(20));
         upstream.start();
         admin = run(
-                AdminApiApplication.application(),
+                AdminApiApplication.application().sources(CheapPasswordHashing.class),
                 Map.of(
                         "server.port", "0",
                         "management.server.port", "0",
