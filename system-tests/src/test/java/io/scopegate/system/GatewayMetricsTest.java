@@ -25,15 +25,7 @@ class GatewayMetricsTest extends SystemTest {
         assertThat(status(gatewayA, "POST", "/" + api + "/x", auth)).isEqualTo(403);
         tokenAction(account, sid, "disable");
 
-        String scrape = gatewayA.management()
-                .get()
-                .uri("/actuator/prometheus")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(String.class)
-                .returnResult()
-                .getResponseBody();
+        String scrape = gatewayA.scrape();
 
         assertThat(value(
                         scrape,
@@ -97,15 +89,7 @@ class GatewayMetricsTest extends SystemTest {
             // A request is counted when its exchange completes, which a client can see a moment after
             // the response arrived: read the scrape until the last request is in it.
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-                String scrape = gateway.management()
-                        .get()
-                        .uri("/actuator/prometheus")
-                        .exchange()
-                        .expectStatus()
-                        .isOk()
-                        .expectBody(String.class)
-                        .returnResult()
-                        .getResponseBody();
+                String scrape = gateway.scrape();
                 assertThat(value(
                                 scrape,
                                 "scopegate_requests_total",
@@ -140,15 +124,7 @@ class GatewayMetricsTest extends SystemTest {
                     .expectStatus()
                     .isOk();
         }
-        String scrape = gatewayA.management()
-                .get()
-                .uri("/actuator/prometheus")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(String.class)
-                .returnResult()
-                .getResponseBody();
+        String scrape = gatewayA.scrape();
 
         assertThat(scrape.lines()
                         .filter(line -> line.startsWith("scopegate_requests_total{"))

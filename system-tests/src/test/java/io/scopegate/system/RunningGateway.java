@@ -29,6 +29,19 @@ record RunningGateway(ConfigurableApplicationContext context) implements AutoClo
                 .build();
     }
 
+    /** What Prometheus would read from this replica now. */
+    String scrape() {
+        return management()
+                .get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+    }
+
     @Override
     public void close() {
         context.close();

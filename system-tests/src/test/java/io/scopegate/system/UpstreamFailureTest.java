@@ -71,15 +71,7 @@ class UpstreamFailureTest extends SystemTest {
     }
 
     private double outcomeCount(String api, String outcome) {
-        String scrape = gatewayA.management()
-                .get()
-                .uri("/actuator/prometheus")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(String.class)
-                .returnResult()
-                .getResponseBody();
+        String scrape = gatewayA.scrape();
         return scrape.lines()
                 .filter(line -> line.startsWith("scopegate_requests_total{")
                         && line.contains("api=\"" + api + "\"")

@@ -5,7 +5,6 @@ import io.scopegate.admin.account.AccountService.CreateAccount;
 import io.scopegate.admin.openapi.ProblemResponses;
 import io.scopegate.admin.security.Actor;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -38,11 +37,6 @@ class AccountController {
     @ApiResponse(
             responseCode = "201",
             description = "Created",
-            headers =
-                    @Header(
-                            name = "Location",
-                            description = "Path of the new resource",
-                            schema = @Schema(type = "string")),
             content = @Content(schema = @Schema(implementation = AccountView.class)))
     @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
     @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)

@@ -3,7 +3,6 @@ package io.scopegate.admin.catalog;
 import io.scopegate.admin.openapi.ProblemResponses;
 import io.scopegate.admin.security.Actor;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -57,11 +56,6 @@ class CatalogController {
     @ApiResponse(
             responseCode = "201",
             description = "Created",
-            headers =
-                    @Header(
-                            name = "Location",
-                            description = "Path of the new resource",
-                            schema = @Schema(type = "string")),
             content = @Content(schema = @Schema(implementation = ApiDefinition.class)))
     @ApiResponse(
             responseCode = "200",

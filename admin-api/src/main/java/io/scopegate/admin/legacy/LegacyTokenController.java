@@ -7,7 +7,6 @@ import io.scopegate.admin.security.Actor;
 import io.scopegate.store.scope.LegacyKind;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -60,11 +59,6 @@ class LegacyTokenController {
     @ApiResponse(
             responseCode = "201",
             description = "Created, each with its `authToken`",
-            headers =
-                    @Header(
-                            name = "Location",
-                            description = "Path of the new resource",
-                            schema = @Schema(type = "string")),
             content = @Content(schema = @Schema(implementation = LegacyTokenList.class)))
     @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
     Mono<ResponseEntity<LegacyTokenList>> enable(Actor actor, @PathVariable String account) {

@@ -3,16 +3,20 @@ package io.scopegate.admin.openapi;
 import io.scopegate.admin.security.Actor;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
 import java.util.List;
+import java.util.Objects;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
 
 /**
  * The OpenAPI description springdoc builds from the controllers ({@code /v3/api-docs}, rendered at
@@ -50,6 +54,21 @@ class OpenApiConfiguration {
     @Bean
     OpenApiCustomizer problemResponses() {
         return new ProblemResponses();
+    }
+
+    /** Every 201 says where the new resource is, as the controllers' {@code created(...)} answers do. */
+    @Bean
+    OpenApiCustomizer locationOfCreated() {
+        return openApi -> openApi.getPaths().values().stream()
+                .flatMap(path -> path.readOperations().stream())
+                .map(operation -> operation.getResponses().get("201"))
+                .filter(Objects::nonNull)
+                .forEach(created -> created.addHeaderObject(
+                        HttpHeaders.LOCATION,
+                        new Header()
+                                .description("Path of the new resource")
+                                .style(Header.StyleEnum.SIMPLE)
+                                .schema(new StringSchema())));
     }
 
     /**

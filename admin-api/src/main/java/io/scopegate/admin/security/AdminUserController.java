@@ -8,12 +8,13 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import org.springframework.http.HttpStatus;
+import java.net.URI;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
 
 /** {@code PUT /v1/users/{username}}: operators create or replace admin users. */
@@ -48,8 +49,16 @@ class AdminUserController {
     @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
     Mono<ResponseEntity<UserView>> save(
             Actor actor, @PathVariable String username, @Valid @RequestBody SaveUser request) {
-        return users.save(actor, username, request)
-                .map(created -> ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
-                        .body(new UserView(username, request.role(), request.account())));
+        return users.save(actor, username, request).map(created -> {
+            UserView view = new UserView(username, request.role(), request.account());
+            return created ? ResponseEntity.created(userUri(username)).body(view) : ResponseEntity.ok(view);
+        });
+    }
+
+    private static URI userUri(String username) {
+        return UriComponentsBuilder.fromPath("/v1/users/{username}")
+                .buildAndExpand(username)
+                .encode()
+                .toUri();
     }
 }

@@ -4,7 +4,6 @@ import io.scopegate.admin.openapi.ProblemResponses;
 import io.scopegate.admin.security.Actor;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -80,11 +79,6 @@ class TokenController {
     @ApiResponse(
             responseCode = "201",
             description = "Created, with `authToken`",
-            headers =
-                    @Header(
-                            name = "Location",
-                            description = "Path of the new resource",
-                            schema = @Schema(type = "string")),
             content = @Content(schema = @Schema(implementation = TokenView.class)))
     @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
     @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
@@ -124,11 +118,6 @@ class TokenController {
     @ApiResponse(
             responseCode = "201",
             description = "Created, with `authToken`",
-            headers =
-                    @Header(
-                            name = "Location",
-                            description = "Path of the new resource",
-                            schema = @Schema(type = "string")),
             content = @Content(schema = @Schema(implementation = TokenView.class)))
     @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
     @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)

@@ -31,6 +31,8 @@ class AdminUserTest extends AdminApiTest {
                 .exchange()
                 .expectStatus()
                 .isCreated()
+                .expectHeader()
+                .valueEquals("Location", "/v1/users/" + username)
                 .expectBody()
                 .json("{\"username\":\"" + username + "\",\"role\":\"ACCOUNT_ADMIN\",\"account\":\"" + account + "\"}")
                 .jsonPath("$.password")
