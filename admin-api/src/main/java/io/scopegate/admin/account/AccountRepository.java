@@ -58,10 +58,18 @@ public class AccountRepository {
                 row.get("created_at", Instant.class));
     }
 
-    public Mono<Long> countEnabledTokens(String sid) {
-        return db.sql("select count(*) from tokens where account_sid = :sid and state = :state")
+    /**
+     * Active tokens, the ones the limit counts: enabled and not expired at {@code now}. An expired
+     * token still shows (and the gateway refuses it) but no longer takes a place.
+     */
+    public Mono<Long> countActiveTokens(String sid, Instant now) {
+        return db.sql("""
+                select count(*) from tokens
+                where account_sid = :sid and state = :state and (expires_at is null or expires_at > :now)
+                """)
                 .bind("sid", sid)
                 .bind("state", TokenState.ENABLED.name())
+                .bind("now", now)
                 .map((row, meta) -> row.get(0, Long.class))
                 .one();
     }

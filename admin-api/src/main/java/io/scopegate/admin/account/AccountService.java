@@ -67,7 +67,7 @@ class AccountService {
 
     Mono<AccountView> read(String sid) {
         return accounts.require(sid)
-                .zipWith(accounts.countEnabledTokens(sid))
+                .zipWith(accounts.countActiveTokens(sid, clock.instant()))
                 .map(pair -> new AccountView(
                         pair.getT1().sid(),
                         pair.getT1().name(),

@@ -41,7 +41,8 @@ public final class ApiProblem extends ErrorResponseException {
         return new ApiProblem(
                 ProblemType.ACTIVE_TOKEN_LIMIT,
                 ProblemType.ACTIVE_TOKEN_LIMIT.title(),
-                "The account already has " + limit + " enabled scoped tokens; disable or delete one first");
+                "The account already has " + limit
+                        + " active scoped tokens (enabled, not expired); disable or delete one first");
     }
 
     public static ApiProblem gone(String detail) {

@@ -106,6 +106,7 @@ class TokenController {
                             content = @Content(schema = @Schema(ref = TokenSchemas.PATCH_REF))))
     @ApiResponse(responseCode = "200", description = "The changed token")
     @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
+    @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
     Mono<TokenView> update(
             Actor actor, @PathVariable String account, @PathVariable String sid, @RequestBody ObjectNode body) {
         return tokens.update(actor, account, sid, TokenPatch.parse(body, json, validator));

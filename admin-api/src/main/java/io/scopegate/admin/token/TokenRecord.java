@@ -106,6 +106,11 @@ public record TokenRecord(
                 rateLimit);
     }
 
+    /** Counts toward the account's limit: enabled and not expired. */
+    boolean activeAt(Instant now) {
+        return enabled() && (expiresAt == null || expiresAt.isAfter(now));
+    }
+
     boolean enabled() {
         return state.active();
     }

@@ -99,9 +99,14 @@ class TokenService {
         Mono<Optional<List<Scope>>> newScopes = patch.has("scopes")
                 ? scopes.resolve(patch.fields().scopes()).map(Optional::of)
                 : Mono.just(Optional.empty());
+        // A new expiry can make an expired token active again: then it needs a place under the limit,
+        // counted under the account's lock like every other change that adds an active token.
+        Mono<Void> lockIfReactivating =
+                patch.has("expiresAt") ? accounts.lock(account).then() : Mono.empty();
         return accounts.requireExists(account)
                 .then(newScopes)
-                .flatMap(resolved -> tx.transactional(existing(account, sid, true)
+                .flatMap(resolved -> tx.transactional(lockIfReactivating
+                        .then(existing(account, sid, true))
                         .flatMap(token -> applyPatch(actor, token, patch, resolved, now))
                         .then(reread(account, sid))));
     }
@@ -110,7 +115,7 @@ class TokenService {
         Instant now = clock.instant();
         return tx.transactional(accounts.lock(account)
                 .then(existing(account, sid, false))
-                .flatMap(source -> ensureBelowLimit(account)
+                .flatMap(source -> ensureBelowLimit(account, now)
                         .then(Mono.defer(() -> insertCopy(actor, source, requestedName, now)))));
     }
 
@@ -148,7 +153,7 @@ class TokenService {
         return tx.transactional(accounts.lock(account)
                 .then(existing(account, sid, true))
                 .filter(token -> !token.enabled())
-                .flatMap(token -> ensureBelowLimit(account)
+                .flatMap(token -> ensureBelowLimit(account, now)
                         .then(tokens.update(token.withState(TokenState.ENABLED, now)))
                         .then(changes.record(actor, AuditAction.TOKEN_ENABLED, account, sid, Map.of())))
                 .then(reread(account, sid)));
@@ -179,7 +184,7 @@ class TokenService {
     /** Counted after the account's row lock, so concurrent creates cannot both take the last place. */
     private Mono<TokenView> insertBelowLimit(Actor actor, TokenRecord token) {
         return accounts.lock(token.accountSid())
-                .then(ensureBelowLimit(token.accountSid()))
+                .then(ensureBelowLimit(token.accountSid(), token.createdAt()))
                 .then(Mono.defer(() -> insert(
                         actor,
                         token,
@@ -193,7 +198,11 @@ class TokenService {
         TokenRecord updated = patch.applyTo(token, resolved.orElse(null), now);
         Mono<Void> scopeWrite =
                 resolved.isPresent() ? tokens.replaceScopes(token.sid(), updated.scopes()) : Mono.empty();
-        return tokens.update(updated)
+        Mono<Void> placeIfReactivated = !token.activeAt(now) && updated.activeAt(now)
+                ? ensureBelowLimit(token.accountSid(), now)
+                : Mono.empty();
+        return placeIfReactivated
+                .then(tokens.update(updated))
                 .then(scopeWrite)
                 .then(changes.record(
                         actor,
@@ -250,8 +259,8 @@ class TokenService {
         return catalog.latestVersion().map(latest -> new TokenView(token, latest, authToken));
     }
 
-    private Mono<Void> ensureBelowLimit(String account) {
-        return accounts.countEnabledTokens(account)
+    private Mono<Void> ensureBelowLimit(String account, Instant now) {
+        return accounts.countActiveTokens(account, now)
                 .flatMap(active -> active >= limits.maxActivePerAccount()
                         ? Mono.error(ApiProblem.tokenLimitReached(limits.maxActivePerAccount()))
                         : Mono.empty());

@@ -45,7 +45,7 @@ class FindingsMetrics extends RepeatingWork {
                 .description("1 for each finding of each enabled token (see the token report)")
                 .register(registry);
         this.active = MultiGauge.builder("scopegate.tokens.active")
-                .description("Enabled scoped tokens per account")
+                .description("Active scoped tokens per account (enabled, not expired)")
                 .register(registry);
     }
 

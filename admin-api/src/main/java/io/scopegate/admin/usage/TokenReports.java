@@ -54,7 +54,7 @@ class TokenReports {
                         tokens.all(account).collectList(),
                         usage.since(account, null, since).collectList(),
                         catalog.latestVersion(),
-                        accounts.countEnabledTokens(account))
+                        accounts.countActiveTokens(account, now))
                 .map(all -> {
                     Map<String, List<UsageRepository.Row>> rowsByToken =
                             all.getT2().stream().collect(Collectors.groupingBy(UsageRepository.Row::tokenSid));

@@ -67,6 +67,61 @@ class ActiveTokenLimitTest extends AdminApiTest {
     }
 
     @Test
+    void anExpiredTokenFreesItsPlaceAndTakesOneAgainOnlyIfThereIsRoom() {
+        String account = newAccount();
+        String expiry = clock.instant().plus(Duration.ofHours(1)).toString();
+        String expiring = (String) createToken(operator(), account, Map.of("name", "expiring", "expiresAt", expiry))
+                .get("sid");
+        for (int i = 1; i < 20; i++) {
+            createToken(operator(), account, Map.of("name", "token " + i));
+        }
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens", account)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "one too many"))
+                .exchange()
+                .expectStatus()
+                .isEqualTo(409);
+
+        clock.advance(Duration.ofHours(2));
+
+        // Expired: still listed, still ENABLED, refused by the gateway, but no longer counted.
+        createToken(operator(), account, Map.of("name", "takes the freed place"));
+        operator()
+                .get()
+                .uri("/v1/accounts/{a}/token-report", account)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.activeTokens")
+                .isEqualTo(20);
+        // Giving it a new expiry would make it active again: there is no room for it now.
+        operator()
+                .patch()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, expiring)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of(
+                        "expiresAt", clock.instant().plus(Duration.ofDays(30)).toString()))
+                .exchange()
+                .expectStatus()
+                .isEqualTo(409)
+                .expectBody()
+                .jsonPath("$.title")
+                .isEqualTo("Active token limit reached");
+        operator()
+                .get()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, expiring)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.expiresAt")
+                .isEqualTo(expiry);
+    }
+
+    @Test
     void twentyFiveConcurrentDuplicatesStopAtTheLimit() {
         String account = newAccount();
         String source = (String)
