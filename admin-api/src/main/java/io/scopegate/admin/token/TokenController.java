@@ -8,7 +8,9 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
 import jakarta.validation.Validator;
+import jakarta.validation.constraints.Positive;
 import jakarta.validation.groups.Default;
 import java.net.URI;
 import java.util.List;
@@ -41,6 +43,9 @@ class TokenController {
     record DuplicateRequest(String name) {}
 
     record ResetRequest(Integer graceSeconds) {}
+
+    /** {@code version}: a version above the token's, up to the latest; absent: the latest. */
+    record UpgradeRequest(@Positive Integer version) {}
 
     record CredentialsView(String sid, String authToken) {
         @Override
@@ -146,10 +151,18 @@ class TokenController {
     }
 
     @PostMapping("/{sid}/upgrade-version")
-    @Operation(operationId = "upgradeTokenVersion", summary = "Move the token to the latest API version")
+    @Operation(
+            operationId = "upgradeTokenVersion",
+            summary = "Move the token to a newer API version: the one named, or the latest; never down")
     @ApiResponse(responseCode = "200", description = "The token")
-    Mono<TokenView> upgradeVersion(Actor actor, @PathVariable String account, @PathVariable String sid) {
-        return tokens.upgradeVersion(actor, account, sid);
+    @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
+    @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
+    Mono<TokenView> upgradeVersion(
+            Actor actor,
+            @PathVariable String account,
+            @PathVariable String sid,
+            @Valid @RequestBody(required = false) UpgradeRequest request) {
+        return tokens.upgradeVersion(actor, account, sid, request == null ? null : request.version());
     }
 
     @PostMapping("/{sid}/disable")

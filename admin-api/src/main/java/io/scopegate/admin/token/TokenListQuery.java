@@ -4,6 +4,9 @@ import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.store.token.TokenState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
 
 /** What a token listing asks for (its query parameters): name substring (case-insensitive), creation window, state. */
 record TokenListQuery(String name, CreatedOn createdOn, TokenState state) {
@@ -30,22 +33,23 @@ record TokenListQuery(String name, CreatedOn createdOn, TokenState state) {
     }
 
     static TokenListQuery of(String name, String createdOn, String state) {
-        CreatedOn window = null;
-        if (createdOn != null && !createdOn.isBlank()) {
-            try {
-                window = CreatedOn.valueOf(createdOn);
-            } catch (IllegalArgumentException e) {
-                throw ApiProblem.invalid("createdOn", "must be LAST_7_DAYS, LAST_30_DAYS or MORE_THAN_30_DAYS");
-            }
+        return new TokenListQuery(
+                name == null || name.isBlank() ? null : name,
+                enumValue(CreatedOn.class, createdOn, "createdOn"),
+                enumValue(TokenState.class, state, "state"));
+    }
+
+    /** An enumerated query value in any letter case ({@code disabled}, {@code Last_7_Days}); null when absent. */
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String value, String field) {
+        if (value == null || value.isBlank()) {
+            return null;
         }
-        TokenState wanted = null;
-        if (state != null && !state.isBlank()) {
-            try {
-                wanted = TokenState.valueOf(state);
-            } catch (IllegalArgumentException e) {
-                throw ApiProblem.invalid("state", "must be ENABLED or DISABLED");
-            }
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            String allowed =
+                    Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "));
+            throw ApiProblem.invalid(field, "must be one of " + allowed);
         }
-        return new TokenListQuery(name == null || name.isBlank() ? null : name, window, wanted);
     }
 }

@@ -129,13 +129,31 @@ class TokenService {
                         .flatMap(rotation -> replaceSecret(actor, account, sid, rotation, graceSeconds, now))));
     }
 
-    Mono<TokenView> upgradeVersion(Actor actor, String account, String sid) {
+    /** @param requested the version to move to, or null for the latest */
+    Mono<TokenView> upgradeVersion(Actor actor, String account, String sid, Integer requested) {
         Instant now = clock.instant();
         return accounts.requireExists(account)
                 .then(tx.transactional(existing(account, sid, true)
                         .zipWith(catalog.latestVersion())
-                        .flatMap(pair -> upgrade(actor, pair.getT1(), pair.getT2(), now))
+                        .flatMap(pair ->
+                                upgrade(actor, pair.getT1(), target(pair.getT1(), requested, pair.getT2()), now))
                         .then(reread(account, sid))));
+    }
+
+    /** Up only, and not past what the catalog serves; the same version again changes nothing. */
+    private static int target(TokenRecord token, Integer requested, int latest) {
+        if (requested == null) {
+            return latest;
+        }
+        if (requested > latest) {
+            throw ApiProblem.invalid("version", "must be at most the latest API version, " + latest);
+        }
+        if (requested < token.apiVersion()) {
+            throw ApiProblem.conflict(
+                    "Downgrade refused",
+                    "The token is on API version " + token.apiVersion() + "; versions only move up");
+        }
+        return requested;
     }
 
     Mono<TokenView> disable(Actor actor, String account, String sid) {
@@ -231,18 +249,18 @@ class TokenService {
                 .flatMap(token -> view(token, rotation.issued().secret().value()));
     }
 
-    /** Nothing to do (and nothing audited) when the token is already on the latest version. */
-    private Mono<Void> upgrade(Actor actor, TokenRecord token, int latest, Instant now) {
-        if (token.apiVersion() >= latest) {
+    /** Nothing to do (and nothing audited) when the token is already on that version or above. */
+    private Mono<Void> upgrade(Actor actor, TokenRecord token, int version, Instant now) {
+        if (token.apiVersion() >= version) {
             return Mono.empty();
         }
-        return tokens.update(token.withApiVersion(latest, now))
+        return tokens.update(token.withApiVersion(version, now))
                 .then(changes.record(
                         actor,
                         AuditAction.TOKEN_VERSION_UPGRADED,
                         token.accountSid(),
                         token.sid(),
-                        Map.of("from", token.apiVersion(), "to", latest)));
+                        Map.of("from", token.apiVersion(), "to", version)));
     }
 
     private Mono<TokenRecord> existing(String account, String sid, boolean lock) {

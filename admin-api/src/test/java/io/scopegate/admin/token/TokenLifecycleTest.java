@@ -106,6 +106,9 @@ class TokenLifecycleTest extends AdminApiTest {
         assertThat(listSids(account, "?createdOn=MORE_THAN_30_DAYS")).containsExactly(old);
         assertThat(listSids(account, "?state=DISABLED")).containsExactly(fresh);
         assertThat(listSids(account, "?state=ENABLED&name=v2")).containsExactly(recent);
+        // Enumerated values in any letter case, as a console's lower-case select values send them.
+        assertThat(listSids(account, "?state=disabled")).containsExactly(fresh);
+        assertThat(listSids(account, "?createdOn=more_than_30_days")).containsExactly(old);
         assertThat(listSids(account, "?name=%25")).isEmpty();
     }
 
@@ -318,6 +321,65 @@ class TokenLifecycleTest extends AdminApiTest {
                 .getResponseBody();
 
         assertThat(upgraded).containsEntry("apiVersion", latest + 1).containsEntry("latestApiVersion", latest + 1);
+    }
+
+    @Test
+    void upgradeVersionToANamedVersionGoesUpOnlyAndNotPastTheLatest() {
+        String account = newAccount();
+        String api = newApi();
+        int latest = ((Number) createToken(account, "Probe", api, "GET").get("latestApiVersion")).intValue();
+        putApi(unique("api-next-"), latest + 2, "GET");
+        String sid = (String) createToken(
+                        operator(),
+                        account,
+                        Map.of(
+                                "name",
+                                "On 1",
+                                "apiVersion",
+                                1,
+                                "scopes",
+                                List.of(Map.of("api", api, "methods", List.of("GET")))))
+                .get("sid");
+
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/upgrade-version", account, sid)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("version", latest + 1))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.apiVersion")
+                .isEqualTo(latest + 1)
+                .jsonPath("$.latestApiVersion")
+                .isEqualTo(latest + 2);
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/upgrade-version", account, sid)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("version", 1))
+                .exchange()
+                .expectStatus()
+                .isEqualTo(409)
+                .expectBody()
+                .jsonPath("$.title")
+                .isEqualTo("Downgrade refused");
+        for (int beyond : new int[] {latest + 3, 0}) {
+            operator()
+                    .post()
+                    .uri("/v1/accounts/{a}/tokens/{s}/upgrade-version", account, sid)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("version", beyond))
+                    .exchange()
+                    .expectStatus()
+                    .isBadRequest()
+                    .expectBody()
+                    .jsonPath("$.errors[0].field")
+                    .isEqualTo("version");
+        }
+        assertThat(count("select count(*) from tokens where api_version = " + (latest + 1) + " and sid = $1", sid))
+                .isEqualTo(1);
     }
 
     @Test
