@@ -33,7 +33,9 @@ import tools.jackson.databind.node.ObjectNode;
 /** {@code /v1/accounts/{account}/tokens}: the scoped-token lifecycle over HTTP. */
 @RestController
 @RequestMapping("/v1/accounts/{account}/tokens")
-@Tag(name = "Scoped tokens", description = "An account's scoped tokens: at most 20 enabled per account")
+@Tag(
+        name = "Scoped tokens",
+        description = "An account's scoped tokens: at most 20 active (enabled, not expired) per account")
 @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
 @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)
 class TokenController {
@@ -43,6 +45,9 @@ class TokenController {
     record DuplicateRequest(String name) {}
 
     record ResetRequest(Integer graceSeconds) {}
+
+    /** {@code reset}: also give the token a new secret in the same change. */
+    record EnableRequest(Boolean reset) {}
 
     /** {@code version}: a version above the token's, up to the latest; absent: the latest. */
     record UpgradeRequest(@Positive Integer version) {}
@@ -173,11 +178,17 @@ class TokenController {
     }
 
     @PostMapping("/{sid}/enable")
-    @Operation(operationId = "enableToken", summary = "Enable the token, within the account's active-token limit")
+    @Operation(
+            operationId = "enableToken",
+            summary = "Enable the token within the active-token limit; {\"reset\": true} also gives it a new secret")
     @ApiResponse(responseCode = "200", description = "The token")
     @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
-    Mono<TokenView> enable(Actor actor, @PathVariable String account, @PathVariable String sid) {
-        return tokens.enable(actor, account, sid);
+    Mono<TokenView> enable(
+            Actor actor,
+            @PathVariable String account,
+            @PathVariable String sid,
+            @RequestBody(required = false) EnableRequest request) {
+        return tokens.enable(actor, account, sid, request != null && Boolean.TRUE.equals(request.reset()));
     }
 
     @DeleteMapping("/{sid}")

@@ -106,10 +106,20 @@ class TokenRepository {
         return db.sql("""
                 update tokens set name = :name, description = :description, primary_contact = :contact,
                                   developer_emails = :emails, api_version = :version, state = :state,
+                                  disabled_at = case when :state = 'DISABLED'
+                                                     then coalesce(disabled_at, :updated) end,
                                   expires_at = :expires, allowed_ips = :ips, rate_limit_rps = :rps,
                                   rate_limit_burst = :burst, updated_at = :updated
                 where sid = :sid
                 """).bind("sid", token.sid()).bindValues(settings(token)).then();
+    }
+
+    /** Since when the token has been disabled; empty while it is enabled. */
+    Mono<Instant> disabledSince(String sid) {
+        return db.sql("select disabled_at from tokens where sid = :sid and disabled_at is not null")
+                .bind("sid", sid)
+                .map(row -> row.get("disabled_at", Instant.class))
+                .one();
     }
 
     Mono<Void> replaceScopes(String sid, List<Scope> scopes) {

@@ -16,6 +16,7 @@ import io.scopegate.store.credential.Sids;
 import io.scopegate.store.scope.Scope;
 import io.scopegate.store.token.TokenState;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -166,15 +167,45 @@ class TokenService {
                         .then(reread(account, sid))));
     }
 
-    Mono<TokenView> enable(Actor actor, String account, String sid) {
+    /**
+     * Enables a disabled token (an enabled one is left as it is). With {@code reset} the same change
+     * also gives it a new secret, as the product's guidance asks for a token that was off; without,
+     * a token off for longer than {@code reset-recommended-after} comes back with that advice.
+     */
+    Mono<TokenView> enable(Actor actor, String account, String sid, boolean reset) {
         Instant now = clock.instant();
         return tx.transactional(accounts.lock(account)
                 .then(existing(account, sid, true))
                 .filter(token -> !token.enabled())
-                .flatMap(token -> ensureBelowLimit(account, now)
-                        .then(tokens.update(token.withState(TokenState.ENABLED, now)))
-                        .then(changes.record(actor, AuditAction.TOKEN_ENABLED, account, sid, Map.of())))
-                .then(reread(account, sid)));
+                .flatMap(token -> tokens.disabledSince(sid)
+                        .map(Optional::of)
+                        .defaultIfEmpty(Optional.empty())
+                        .flatMap(since -> ensureBelowLimit(account, now)
+                                .then(tokens.update(token.withState(TokenState.ENABLED, now)))
+                                .then(changes.record(
+                                        actor, AuditAction.TOKEN_ENABLED, account, sid, Map.of("reset", reset)))
+                                .then(
+                                        reset
+                                                ? resetAfterEnable(actor, account, sid, now)
+                                                : reread(account, sid).map(view -> advise(view, since, now)))))
+                .switchIfEmpty(Mono.defer(() -> reread(account, sid))));
+    }
+
+    private Mono<TokenView> resetAfterEnable(Actor actor, String account, String sid, Instant now) {
+        return tokens.secretHash(sid)
+                .map(current -> credentials.rotate(current, null, now, CredentialFormat.Kind.SCOPED, sid))
+                .flatMap(rotation -> replaceSecret(actor, account, sid, rotation, null, now));
+    }
+
+    private TokenView advise(TokenView view, Optional<Instant> disabledSince, Instant now) {
+        Duration off = disabledSince.map(since -> Duration.between(since, now)).orElse(Duration.ZERO);
+        if (off.compareTo(limits.resetRecommendedAfter()) <= 0) {
+            return view;
+        }
+        return view.withRecommendation(new TokenView.Recommendation(
+                "RESET",
+                "The token was disabled for " + off.toDays() + " days: reset its auth token before it is used"
+                        + " again (POST …/reset), or enable with {\"reset\": true} next time"));
     }
 
     Mono<Void> delete(Actor actor, String account, String sid) {

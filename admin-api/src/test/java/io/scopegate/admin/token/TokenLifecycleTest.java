@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 class TokenLifecycleTest extends AdminApiTest {
 
@@ -380,6 +381,66 @@ class TokenLifecycleTest extends AdminApiTest {
         }
         assertThat(count("select count(*) from tokens where api_version = " + (latest + 1) + " and sid = $1", sid))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void enablingATokenThatWasOffForLongRecommendsAResetAndEnableWithResetDoesBoth() {
+        String account = newAccount();
+        Map<String, Object> token = createToken(account, "Dormant", newApi(), "GET");
+        String sid = (String) token.get("sid");
+        String firstSecret = (String) token.get("authToken");
+
+        tokenAction(account, sid, "disable");
+        clock.advance(Duration.ofDays(2));
+        // Off for a short while: nothing to recommend.
+        tokenAction(account, sid, "enable").jsonPath("$.recommendation").doesNotExist();
+
+        tokenAction(account, sid, "disable");
+        clock.advance(Duration.ofDays(31));
+        tokenAction(account, sid, "enable")
+                .jsonPath("$.state")
+                .isEqualTo("ENABLED")
+                .jsonPath("$.recommendation.kind")
+                .isEqualTo("RESET")
+                .jsonPath("$.authToken")
+                .doesNotExist();
+        // Enabling an enabled token changes nothing and advises nothing.
+        tokenAction(account, sid, "enable").jsonPath("$.recommendation").doesNotExist();
+
+        tokenAction(account, sid, "disable");
+        clock.advance(Duration.ofDays(40));
+        Map<String, Object> revived = operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/enable", account, sid)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("reset", true))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
+
+        assertThat(revived).containsEntry("state", "ENABLED").doesNotContainKey("recommendation");
+        String newSecret = (String) revived.get("authToken");
+        assertThat(newSecret).isNotBlank().isNotEqualTo(firstSecret);
+        assertThat(storeAccepts(sid, newSecret)).isTrue();
+        assertThat(storeAccepts(sid, firstSecret)).isFalse();
+        assertThat(count(
+                        "select count(*) from audit_events where token_sid = $1 and action in ('TOKEN_ENABLED', 'TOKEN_RESET')"
+                                + " and at = (select max(at) from audit_events where token_sid = $1)",
+                        sid))
+                .isEqualTo(2);
+    }
+
+    private WebTestClient.BodyContentSpec tokenAction(String account, String sid, String action) {
+        return operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/" + action, account, sid)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody();
     }
 
     @Test
