@@ -124,7 +124,15 @@ public abstract class AdminApiTest {
                 .put()
                 .uri("/v1/users/{u}", username)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("password", USER_PASSWORD, "role", role, "account", account))
+                .bodyValue(Map.of(
+                        "password",
+                        USER_PASSWORD,
+                        "role",
+                        role,
+                        "account",
+                        account,
+                        "email",
+                        username + "@example.com"))
                 .exchange()
                 .expectStatus()
                 .isCreated();

@@ -11,13 +11,16 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
+import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Accounts: created by operators, read by operators and the account's own users. */
 @RestController
@@ -47,8 +50,47 @@ class AccountController {
                         .body(view));
     }
 
+    /** The PATCH body as documented; read as a tree (see {@link AccountPatch}). */
+    record ContactsPatch(
+            @Schema(nullable = true, description = "email; null clears it")
+            String technicalContact,
+
+            @Schema(nullable = true, description = "email; null clears it")
+            String ownerContact) {}
+
+    record ContactList(List<Contact> items) {}
+
+    @PatchMapping("/v1/accounts/{account}")
+    @Operation(
+            operationId = "updateAccount",
+            summary = "Change the account's contacts (operators and the account's admins); null clears one",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            content = @Content(schema = @Schema(implementation = ContactsPatch.class))))
+    @ApiResponse(responseCode = "200", description = "The account")
+    @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
+    @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
+    @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)
+    Mono<AccountView> update(Actor actor, @PathVariable String account, @RequestBody ObjectNode body) {
+        return accounts.updateContacts(actor, account, AccountPatch.parse(body));
+    }
+
+    @GetMapping("/v1/accounts/{account}/contacts")
+    @Operation(
+            operationId = "listContacts",
+            summary = "Addresses a token's primary contact may be picked from: the account's users and contacts")
+    @ApiResponse(responseCode = "200", description = "The candidates, each address once")
+    @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
+    @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)
+    Mono<ContactList> contacts(@PathVariable String account) {
+        return accounts.contacts(account).map(ContactList::new);
+    }
+
     @GetMapping("/v1/accounts/{account}")
-    @Operation(operationId = "readAccount", summary = "Read an account with its enabled-token count and limit")
+    @Operation(
+            operationId = "readAccount",
+            summary = "Read an account: active-token count and limit, legacy tokens, contacts")
     @ApiResponse(responseCode = "200", description = "The account")
     @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
     @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)

@@ -5,7 +5,9 @@ import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.store.token.TokenState;
 import java.time.Instant;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** The accounts table, and the per-account lock that keeps the active-token limit exact. */
@@ -13,8 +15,9 @@ import reactor.core.publisher.Mono;
 public class AccountRepository {
 
     /** One account by SID; append {@code for update} to lock its row. */
-    private static final String SELECT_BY_SID =
-            "select sid, name, legacy_enabled, created_at from accounts where sid = :sid";
+    private static final String SELECT_BY_SID = """
+            select sid, name, legacy_enabled, created_at, technical_contact, owner_contact
+            from accounts where sid = :sid""";
 
     private final DatabaseClient db;
 
@@ -55,7 +58,47 @@ public class AccountRepository {
                 row.get("sid", String.class),
                 row.get("name", String.class),
                 Boolean.TRUE.equals(row.get("legacy_enabled", Boolean.class)),
-                row.get("created_at", Instant.class));
+                row.get("created_at", Instant.class),
+                row.get("technical_contact", String.class),
+                row.get("owner_contact", String.class));
+    }
+
+    public Mono<Void> updateContacts(String sid, String technicalContact, String ownerContact, Instant now) {
+        return db.sql("""
+                update accounts set technical_contact = :technical, owner_contact = :owner, updated_at = :now
+                where sid = :sid
+                """)
+                .bind("sid", sid)
+                .bind("technical", Parameter.fromOrEmpty(technicalContact, String.class))
+                .bind("owner", Parameter.fromOrEmpty(ownerContact, String.class))
+                .bind("now", now)
+                .then();
+    }
+
+    /**
+     * The addresses a token's primary contact may be picked from: the account's admin users with an
+     * email, then its technical and owner contacts; each address once (the first source wins).
+     */
+    public Flux<Contact> contacts(String sid) {
+        return db.sql("""
+                select distinct on (lower(email)) email, kind, username from (
+                    select email, 'USER' as kind, username, 1 as rank from admin_users
+                    where account_sid = :sid and email is not null
+                    union all
+                    select technical_contact, 'TECHNICAL_CONTACT', null, 2 from accounts
+                    where sid = :sid and technical_contact is not null
+                    union all
+                    select owner_contact, 'OWNER_CONTACT', null, 3 from accounts
+                    where sid = :sid and owner_contact is not null
+                ) candidates
+                order by lower(email), rank
+                """)
+                .bind("sid", sid)
+                .map(row -> new Contact(
+                        row.get("email", String.class),
+                        row.get("kind", String.class),
+                        row.get("username", String.class)))
+                .all();
     }
 
     /**

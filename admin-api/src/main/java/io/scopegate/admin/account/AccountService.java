@@ -6,11 +6,13 @@ import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.security.Actor;
 import io.scopegate.admin.token.TokenProperties;
 import io.scopegate.store.credential.Sids;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -32,7 +34,9 @@ class AccountService {
             Instant createdAt,
             boolean legacyTokensEnabled,
             long activeTokens,
-            int tokenLimit) {}
+            int tokenLimit,
+            @Schema(nullable = true) String technicalContact,
+            @Schema(nullable = true) String ownerContact) {}
 
     private final AccountRepository accounts;
     private final ChangeLog changes;
@@ -74,7 +78,35 @@ class AccountService {
                         pair.getT1().createdAt(),
                         pair.getT1().legacyEnabled(),
                         pair.getT2(),
-                        limits.maxActivePerAccount()));
+                        limits.maxActivePerAccount(),
+                        pair.getT1().technicalContact(),
+                        pair.getT1().ownerContact()));
+    }
+
+    /** Changes the contacts present in the patch, under the account's row lock, with its audit row. */
+    Mono<AccountView> updateContacts(Actor actor, String sid, AccountPatch patch) {
+        return tx.transactional(accounts.lock(sid).flatMap(account -> writeContacts(actor, account, patch)))
+                .then(Mono.defer(() -> read(sid)));
+    }
+
+    private Mono<Void> writeContacts(Actor actor, Account account, AccountPatch patch) {
+        if (patch.changes().isEmpty()) {
+            return Mono.empty();
+        }
+        return accounts.updateContacts(
+                        account.sid(), patch.technicalContact(account), patch.ownerContact(account), clock.instant())
+                .then(changes.record(
+                        actor,
+                        AuditAction.ACCOUNT_UPDATED,
+                        account.sid(),
+                        account.sid(),
+                        Map.of(
+                                "fields",
+                                patch.changes().keySet().stream().sorted().toList())));
+    }
+
+    Mono<List<Contact>> contacts(String sid) {
+        return accounts.requireExists(sid).then(accounts.contacts(sid).collectList());
     }
 
     private Mono<Void> insert(Actor actor, String sid, String name) {

@@ -8,6 +8,7 @@ import io.scopegate.store.event.StoreEvent;
  */
 public enum AuditAction {
     ACCOUNT_CREATED(null),
+    ACCOUNT_UPDATED(null),
     ADMIN_USER_SAVED(null),
     API_SAVED(StoreEvent.Kind.API),
     API_DELETED(StoreEvent.Kind.API),

@@ -1,5 +1,7 @@
 package io.scopegate.admin.security;
 
+import java.util.EnumSet;
+import java.util.Set;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
@@ -14,6 +16,22 @@ import reactor.core.publisher.Mono;
  */
 final class AccountAccess implements ReactiveAuthorizationManager<AuthorizationContext> {
 
+    private final Set<AdminRole> accountRoles;
+
+    private AccountAccess(Set<AdminRole> accountRoles) {
+        this.accountRoles = accountRoles;
+    }
+
+    /** Operators, and every user of the account. */
+    static AccountAccess anyRole() {
+        return new AccountAccess(EnumSet.of(AdminRole.ACCOUNT_ADMIN, AdminRole.IMPLEMENTATION_SPECIALIST));
+    }
+
+    /** Operators, and the account's admins. */
+    static AccountAccess admins() {
+        return new AccountAccess(EnumSet.of(AdminRole.ACCOUNT_ADMIN));
+    }
+
     @Override
     public Mono<AuthorizationResult> authorize(Mono<Authentication> authentication, AuthorizationContext context) {
         Object account = context.getVariables().get("account");
@@ -22,7 +40,9 @@ final class AccountAccess implements ReactiveAuthorizationManager<AuthorizationC
                 .map(Authentication::getPrincipal)
                 .ofType(AdminPrincipal.class)
                 .map(admin -> admin.role() == AdminRole.OPERATOR
-                        || admin.accountSid() != null && admin.accountSid().equals(account))
+                        || accountRoles.contains(admin.role())
+                                && admin.accountSid() != null
+                                && admin.accountSid().equals(account))
                 .defaultIfEmpty(false)
                 .map(AuthorizationDecision::new);
     }

@@ -26,7 +26,8 @@ class AdminUserController {
     record UserView(
             String username,
             AdminRole role,
-            @Schema(nullable = true) String account) {}
+            @Schema(nullable = true) String account,
+            @Schema(nullable = true) String email) {}
 
     private final AdminUserService users;
 
@@ -50,7 +51,7 @@ class AdminUserController {
     Mono<ResponseEntity<UserView>> save(
             Actor actor, @PathVariable String username, @Valid @RequestBody SaveUser request) {
         return users.save(actor, username, request).map(created -> {
-            UserView view = new UserView(username, request.role(), request.account());
+            UserView view = new UserView(username, request.role(), request.account(), request.email());
             return created ? ResponseEntity.created(userUri(username)).body(view) : ResponseEntity.ok(view);
         });
     }

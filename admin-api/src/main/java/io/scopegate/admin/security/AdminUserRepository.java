@@ -35,19 +35,22 @@ class AdminUserRepository {
     }
 
     /** Inserts or replaces; emits true when the user is new. */
-    Mono<Boolean> save(String username, String passwordHash, AdminRole role, String accountSid, Instant now) {
+    Mono<Boolean> save(
+            String username, String passwordHash, AdminRole role, String accountSid, String email, Instant now) {
         return db.sql("""
-                insert into admin_users (username, password_hash, role, account_sid, created_at, updated_at)
-                values (:username, :hash, :role, :account, :now, :now)
+                insert into admin_users (username, password_hash, role, account_sid, email, created_at, updated_at)
+                values (:username, :hash, :role, :account, :email, :now, :now)
                 on conflict (username) do update
                    set password_hash = excluded.password_hash, role = excluded.role,
-                       account_sid = excluded.account_sid, updated_at = excluded.updated_at
+                       account_sid = excluded.account_sid, email = excluded.email,
+                       updated_at = excluded.updated_at
                 returning (xmax = 0) as created
                 """)
                 .bind("username", username)
                 .bind("hash", passwordHash)
                 .bind("role", role.name())
                 .bind("account", Parameter.fromOrEmpty(accountSid, String.class))
+                .bind("email", Parameter.fromOrEmpty(email, String.class))
                 .bind("now", now)
                 .map((row, meta) -> Boolean.TRUE.equals(row.get("created", Boolean.class)))
                 .one();

@@ -4,11 +4,13 @@ import io.scopegate.admin.account.AccountRepository;
 import io.scopegate.admin.audit.AuditAction;
 import io.scopegate.admin.audit.ChangeLog;
 import io.scopegate.admin.error.ApiProblem;
+import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.time.Clock;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -19,10 +21,12 @@ import reactor.core.scheduler.Schedulers;
 @Service
 class AdminUserService {
 
+    /** {@code email}: required for account users, who may be a token's primary contact; unique. */
     record SaveUser(
             @NotNull @Size(min = 12, max = 128) String password,
             @NotNull AdminRole role,
-            String account) {
+            String account,
+            @Email(regexp = ".+@.+\\..+") @Size(max = 254) String email) {
         @Override
         public String toString() {
             return "SaveUser[role=" + role + ", account=" + account + "]";
@@ -65,12 +69,20 @@ class AdminUserService {
         if (!operator && request.account() == null) {
             return Mono.error(ApiProblem.invalid("account", "is required for " + request.role()));
         }
+        if (!operator && request.email() == null) {
+            return Mono.error(ApiProblem.invalid("email", "is required for " + request.role()));
+        }
         Mono<Void> checked =
                 operator ? Mono.empty() : accountExists(request.account()).then(keepOneOperator(username));
         return tx.transactional(checked.then(hash(request.password()))
-                .flatMap(encoded -> users.save(username, encoded, request.role(), request.account(), clock.instant()))
-                .flatMap(created ->
-                        recordSaved(actor, username, request, created).thenReturn(created)));
+                        .flatMap(encoded -> users.save(
+                                username, encoded, request.role(), request.account(), request.email(), clock.instant()))
+                        .flatMap(created ->
+                                recordSaved(actor, username, request, created).thenReturn(created)))
+                .onErrorMap(
+                        DuplicateKeyException.class,
+                        duplicate -> ApiProblem.conflict(
+                                "Email in use", "Another admin user already has the email " + request.email()));
     }
 
     private Mono<Void> accountExists(String account) {

@@ -67,8 +67,11 @@ class SecurityConfiguration {
                         .hasRole(AdminRole.OPERATOR.name())
                         .pathMatchers(HttpMethod.PUT, "/v1/users/*")
                         .hasRole(AdminRole.OPERATOR.name())
+                        // The account's own settings: its admins, not its implementation specialists.
+                        .pathMatchers(HttpMethod.PATCH, "/v1/accounts/{account}")
+                        .access(AccountAccess.admins())
                         .pathMatchers("/v1/accounts/{account}", "/v1/accounts/{account}/**")
-                        .access(new AccountAccess())
+                        .access(AccountAccess.anyRole())
                         // Deny by default: a path without a rule above is served to no one.
                         .anyExchange()
                         .denyAll())

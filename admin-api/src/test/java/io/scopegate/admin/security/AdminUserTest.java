@@ -27,7 +27,15 @@ class AdminUserTest extends AdminApiTest {
                 .put()
                 .uri("/v1/users/{u}", username)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("password", "first-password-123", "role", "ACCOUNT_ADMIN", "account", account))
+                .bodyValue(Map.of(
+                        "password",
+                        "first-password-123",
+                        "role",
+                        "ACCOUNT_ADMIN",
+                        "account",
+                        account,
+                        "email",
+                        username + "@example.com"))
                 .exchange()
                 .expectStatus()
                 .isCreated()
@@ -91,7 +99,15 @@ class AdminUserTest extends AdminApiTest {
                 .put()
                 .uri("/v1/users/{u}", unique("u"))
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("password", "long-enough-password", "role", "ACCOUNT_ADMIN", "account", "ACnope"))
+                .bodyValue(Map.of(
+                        "password",
+                        "long-enough-password",
+                        "role",
+                        "ACCOUNT_ADMIN",
+                        "account",
+                        "ACnope",
+                        "email",
+                        "x@example.com"))
                 .exchange()
                 .expectStatus()
                 .isBadRequest()
@@ -123,7 +139,15 @@ class AdminUserTest extends AdminApiTest {
                 .put()
                 .uri("/v1/users/admin")
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("password", OPERATOR_PASSWORD, "role", "ACCOUNT_ADMIN", "account", account))
+                .bodyValue(Map.of(
+                        "password",
+                        OPERATOR_PASSWORD,
+                        "role",
+                        "ACCOUNT_ADMIN",
+                        "account",
+                        account,
+                        "email",
+                        "ops@example.com"))
                 .exchange()
                 .expectStatus()
                 .isEqualTo(409)
