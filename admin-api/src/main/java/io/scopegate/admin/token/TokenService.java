@@ -177,18 +177,22 @@ class TokenService {
         return tx.transactional(accounts.lock(account)
                 .then(existing(account, sid, true))
                 .filter(token -> !token.enabled())
-                .flatMap(token -> tokens.disabledSince(sid)
-                        .map(Optional::of)
-                        .defaultIfEmpty(Optional.empty())
-                        .flatMap(since -> ensureBelowLimit(account, now)
-                                .then(tokens.update(token.withState(TokenState.ENABLED, now)))
-                                .then(changes.record(
-                                        actor, AuditAction.TOKEN_ENABLED, account, sid, Map.of("reset", reset)))
-                                .then(
-                                        reset
-                                                ? resetAfterEnable(actor, account, sid, now)
-                                                : reread(account, sid).map(view -> advise(view, since, now)))))
+                .flatMap(token -> enableDisabled(actor, token, reset, now))
                 .switchIfEmpty(Mono.defer(() -> reread(account, sid))));
+    }
+
+    private Mono<TokenView> enableDisabled(Actor actor, TokenRecord token, boolean reset, Instant now) {
+        String account = token.accountSid();
+        String sid = token.sid();
+        Mono<Optional<Instant>> disabledSince =
+                tokens.disabledSince(sid).map(Optional::of).defaultIfEmpty(Optional.empty());
+        return disabledSince.flatMap(since -> ensureBelowLimit(account, now)
+                .then(tokens.update(token.withState(TokenState.ENABLED, now)))
+                .then(changes.record(actor, AuditAction.TOKEN_ENABLED, account, sid, Map.of("reset", reset)))
+                .then(
+                        reset
+                                ? resetAfterEnable(actor, account, sid, now)
+                                : reread(account, sid).map(view -> advise(view, since, now))));
     }
 
     private Mono<TokenView> resetAfterEnable(Actor actor, String account, String sid, Instant now) {
