@@ -112,6 +112,6 @@ public record TokenRecord(
     }
 
     boolean enabled() {
-        return state.active();
+        return state.enabled();
     }
 }

@@ -68,7 +68,7 @@ class FindingsMetrics extends RepeatingWork {
             TokenReports.TokenReport report = pair.getT2();
             activeRows.add(MultiGauge.Row.of(Tags.of("account", account), report.activeTokens()));
             report.tokens().stream()
-                    .filter(token -> token.state().active())
+                    .filter(token -> token.state().enabled())
                     .forEach(token -> token.findings()
                             .forEach(finding -> findingRows.add(MultiGauge.Row.of(
                                     Tags.of("account", account, "token", token.sid(), "kind", finding.kind()), 1))));

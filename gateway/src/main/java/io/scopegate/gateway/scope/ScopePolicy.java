@@ -45,16 +45,12 @@ public class ScopePolicy {
             return new ScopeDecision.Unrouted();
         }
         String api = CatalogRoutes.apiId(route);
-        boolean apiServes = served(route).contains(method)
-                || ("HEAD".equals(method) && served(route).contains("GET"));
+        Set<String> served = CatalogRoutes.methods(route);
+        boolean apiServes = served.contains(method) || ("HEAD".equals(method) && served.contains("GET"));
         if (!apiServes || !caller.permits(api, method)) {
             return new ScopeDecision.OutOfScope(api + ":" + method);
         }
         Duration wait = rateLimiter.retryAfter(caller);
         return wait == null ? ScopeDecision.PERMITTED : new ScopeDecision.RateLimited(wait);
-    }
-
-    private static Set<String> served(Route route) {
-        return CatalogRoutes.methods(route);
     }
 }

@@ -72,7 +72,7 @@ class TokenStoreReader implements TokenLoader {
                 row.get("sid", String.class),
                 row.get("account_sid", String.class),
                 row.get("api_version", Integer.class),
-                TokenState.valueOf(row.get("state", String.class)).active(),
+                TokenState.valueOf(row.get("state", String.class)).enabled(),
                 ScopeRows.group(row.get("scopes", String[].class)),
                 credential(row),
                 row.get("expires_at", Instant.class),
