@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.Validator;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -20,6 +21,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Accounts: created by operators, read by operators and the account's own users. */
@@ -30,9 +32,13 @@ import tools.jackson.databind.node.ObjectNode;
 class AccountController {
 
     private final AccountService accounts;
+    private final JsonMapper json;
+    private final Validator validator;
 
-    AccountController(AccountService accounts) {
+    AccountController(AccountService accounts, JsonMapper json, Validator validator) {
         this.accounts = accounts;
+        this.json = json;
+        this.validator = validator;
     }
 
     @PostMapping("/v1/accounts")
@@ -50,14 +56,6 @@ class AccountController {
                         .body(view));
     }
 
-    /** The PATCH body as documented; read as a tree (see {@link AccountPatch}). */
-    record ContactsPatch(
-            @Schema(nullable = true, description = "email; null clears it")
-            String technicalContact,
-
-            @Schema(nullable = true, description = "email; null clears it")
-            String ownerContact) {}
-
     record ContactList(List<Contact> items) {}
 
     @PatchMapping("/v1/accounts/{account}")
@@ -67,13 +65,13 @@ class AccountController {
             requestBody =
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
                             required = true,
-                            content = @Content(schema = @Schema(implementation = ContactsPatch.class))))
+                            content = @Content(schema = @Schema(implementation = AccountPatch.Fields.class))))
     @ApiResponse(responseCode = "200", description = "The account")
     @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
     @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
     @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)
     Mono<AccountView> update(Actor actor, @PathVariable String account, @RequestBody ObjectNode body) {
-        return accounts.updateContacts(actor, account, AccountPatch.parse(body));
+        return accounts.updateContacts(actor, account, AccountPatch.parse(body, json, validator));
     }
 
     @GetMapping("/v1/accounts/{account}/contacts")

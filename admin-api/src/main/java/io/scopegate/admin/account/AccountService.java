@@ -90,7 +90,7 @@ class AccountService {
     }
 
     private Mono<Void> writeContacts(Actor actor, Account account, AccountPatch patch) {
-        if (patch.changes().isEmpty()) {
+        if (patch.isEmpty()) {
             return Mono.empty();
         }
         return accounts.updateContacts(
@@ -100,9 +100,7 @@ class AccountService {
                         AuditAction.ACCOUNT_UPDATED,
                         account.sid(),
                         account.sid(),
-                        Map.of(
-                                "fields",
-                                patch.changes().keySet().stream().sorted().toList())));
+                        Map.of("fields", patch.present().stream().sorted().toList())));
     }
 
     Mono<List<Contact>> contacts(String sid) {

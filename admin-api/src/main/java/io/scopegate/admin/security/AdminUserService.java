@@ -1,10 +1,10 @@
 package io.scopegate.admin.security;
 
 import io.scopegate.admin.account.AccountRepository;
+import io.scopegate.admin.account.ContactEmail;
 import io.scopegate.admin.audit.AuditAction;
 import io.scopegate.admin.audit.ChangeLog;
 import io.scopegate.admin.error.ApiProblem;
-import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.time.Clock;
@@ -26,7 +26,7 @@ class AdminUserService {
             @NotNull @Size(min = 12, max = 128) String password,
             @NotNull AdminRole role,
             String account,
-            @Email(regexp = ".+@.+\\..+") @Size(max = 254) String email) {
+            @ContactEmail String email) {
         @Override
         public String toString() {
             return "SaveUser[role=" + role + ", account=" + account + "]";

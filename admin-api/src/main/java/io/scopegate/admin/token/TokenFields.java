@@ -1,7 +1,7 @@
 package io.scopegate.admin.token;
 
+import io.scopegate.admin.account.ContactEmail;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The editable settings of a scoped token: the body of create and of PATCH (where only the fields
- * present change). Email checks require a dot in the domain, as mail to {@code a@b} goes nowhere.
+ * present change). Addresses are {@link ContactEmail}s.
  */
 record TokenFields(
         @NotNull(groups = Create.class)
@@ -21,8 +21,8 @@ record TokenFields(
         String name,
 
         @Size(max = 1000) String description,
-        @Email(regexp = ".+@.+\\..+") @Size(max = 254) String primaryContact,
-        @Size(max = 20) List<@NotBlank @Email(regexp = ".+@.+\\..+") @Size(max = 254) String> developerEmails,
+        @ContactEmail String primaryContact,
+        @Size(max = 20) List<@NotBlank @ContactEmail String> developerEmails,
         @Positive Integer apiVersion,
         @Size(max = 50) List<@NotNull @Valid ScopeRequest> scopes,
         Instant expiresAt,
