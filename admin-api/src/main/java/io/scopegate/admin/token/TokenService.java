@@ -87,7 +87,7 @@ class TokenService {
                 .then(scopes.resolve(fields.scopes()))
                 .zipWith(catalog.latestVersion())
                 .map(resolved -> newToken(account, fields, resolved.getT1(), resolved.getT2(), now))
-                .flatMap(token -> tx.transactional(insertBelowLimit(actor, token)));
+                .flatMap(token -> tx.transactional(insertBelowLimit(actor, token, now)));
     }
 
     Mono<TokenView> update(Actor actor, String account, String sid, TokenPatch patch) {
@@ -235,9 +235,9 @@ class TokenService {
     }
 
     /** Counted after the account's row lock, so concurrent creates cannot both take the last place. */
-    private Mono<TokenView> insertBelowLimit(Actor actor, TokenRecord token) {
+    private Mono<TokenView> insertBelowLimit(Actor actor, TokenRecord token, Instant now) {
         return accounts.lock(token.accountSid())
-                .then(ensureBelowLimit(token.accountSid(), token.createdAt()))
+                .then(ensureBelowLimit(token.accountSid(), now))
                 .then(Mono.defer(() -> insert(
                         actor,
                         token,
