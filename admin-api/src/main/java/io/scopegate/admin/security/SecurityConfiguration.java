@@ -26,6 +26,11 @@ import org.springframework.web.reactive.result.method.annotation.ArgumentResolve
 @EnableWebFluxSecurity
 class SecurityConfiguration {
 
+    /** The OpenAPI description and its rendered page. */
+    private static final String[] API_REFERENCE = {
+        "/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/swagger-config", "/docs", "/swagger-ui/**"
+    };
+
     @Bean
     SecurityWebFilterChain adminSecurity(ServerHttpSecurity http, ProblemWriter problems) {
         ServerAuthenticationEntryPoint unauthenticated = (exchange, e) -> {
@@ -48,14 +53,11 @@ class SecurityConfiguration {
                 .authorizeExchange(rules -> rules.pathMatchers(
                                 "/actuator/health/**", "/actuator/health", "/actuator/prometheus", "/actuator/info")
                         .permitAll()
-                        // The API's description and its rendered page: public, like any API reference. Read-only.
-                        .pathMatchers(
-                                HttpMethod.GET,
-                                "/v3/api-docs",
-                                "/v3/api-docs.yaml",
-                                "/v3/api-docs/swagger-config",
-                                "/docs",
-                                "/swagger-ui/**")
+                        // The API's description and its rendered page: public, like any API reference. Read-only
+                        // (GET, and HEAD, which WebFlux answers as a GET without its body).
+                        .pathMatchers(HttpMethod.HEAD, API_REFERENCE)
+                        .permitAll()
+                        .pathMatchers(HttpMethod.GET, API_REFERENCE)
                         .permitAll()
                         .pathMatchers(HttpMethod.GET, "/v1/apis", "/v1/apis/*")
                         .authenticated()

@@ -82,11 +82,15 @@ class OpenApiSpecTest extends AdminApiTest {
                 .expectBody()
                 .jsonPath("$.url")
                 .isEqualTo("/v3/api-docs");
+        // As link checkers and curl -I ask.
+        web.head().uri("/swagger-ui/index.html").exchange().expectStatus().isOk();
+        web.head().uri("/v3/api-docs.yaml").exchange().expectStatus().isOk();
     }
 
     @Test
     void nothingElseBecamePublic() {
         web.get().uri("/v1/apis").exchange().expectStatus().isUnauthorized();
+        web.head().uri("/v3/other").exchange().expectStatus().isUnauthorized();
         web.post().uri("/v3/api-docs").exchange().expectStatus().isUnauthorized();
         web.get().uri("/v3/other").exchange().expectStatus().isUnauthorized();
     }

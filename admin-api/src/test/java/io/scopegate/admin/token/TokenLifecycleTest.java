@@ -366,7 +366,7 @@ class TokenLifecycleTest extends AdminApiTest {
                 .expectBody()
                 .jsonPath("$.title")
                 .isEqualTo("Downgrade refused");
-        for (int beyond : new int[] {latest + 3, 0}) {
+        for (Object beyond : new Object[] {latest + 3, 0, latest + 0.5}) {
             operator()
                     .post()
                     .uri("/v1/accounts/{a}/tokens/{s}/upgrade-version", account, sid)
