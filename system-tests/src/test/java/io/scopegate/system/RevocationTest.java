@@ -157,4 +157,68 @@ class RevocationTest extends SystemTest {
             assertThat(status(gatewayB, "GET", "/" + newApi + "/x", null)).isEqualTo(404);
         });
     }
+
+    /** Enables the account's legacy tokens and returns their secrets by kind. */
+    @SuppressWarnings("unchecked")
+    private Map<String, String> legacySecrets() {
+        List<Map<String, Object>> tokens = (List<Map<String, Object>>) admin().post()
+                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody()
+                .get("tokens");
+        return tokens.stream().collect(java.util.stream.Collectors.toMap(t -> (String) t.get("kind"), t ->
+                (String) t.get("authToken")));
+    }
+
+    @Test
+    void aDisabledLegacyReadWriteTokenIsRefusedOnBothReplicasWhileReadOnlyStillReads() {
+        Map<String, String> secrets = legacySecrets();
+        String readWrite = basic(account, secrets.get("READ_WRITE"));
+        String readOnly = basic(account, secrets.get("READ_ONLY"));
+        assertThat(status(gatewayA, "POST", "/" + api + "/x", readWrite)).isEqualTo(200);
+        assertThat(status(gatewayB, "POST", "/" + api + "/x", readWrite)).isEqualTo(200);
+
+        admin().post()
+                .uri("/v1/accounts/{a}/legacy-tokens/read-write/disable", account)
+                .exchange()
+                .expectStatus()
+                .isOk();
+        await().atMost(WITHIN).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+            assertThat(status(gatewayA, "POST", "/" + api + "/x", readWrite)).isEqualTo(403);
+            assertThat(status(gatewayB, "POST", "/" + api + "/x", readWrite)).isEqualTo(403);
+        });
+        assertThat(status(gatewayA, "GET", "/" + api + "/x", readOnly)).isEqualTo(200);
+        assertThat(status(gatewayB, "GET", "/" + api + "/x", readOnly)).isEqualTo(200);
+
+        admin().post()
+                .uri("/v1/accounts/{a}/legacy-tokens/read-write/enable", account)
+                .exchange()
+                .expectStatus()
+                .isOk();
+        await().atMost(WITHIN).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+            assertThat(status(gatewayA, "POST", "/" + api + "/x", readWrite)).isEqualTo(200);
+            assertThat(status(gatewayB, "POST", "/" + api + "/x", readWrite)).isEqualTo(200);
+        });
+    }
+
+    @Test
+    void aDeletedLegacyTokenIsRefusedOnBothReplicas() {
+        String readOnly = basic(account, legacySecrets().get("READ_ONLY"));
+        assertThat(status(gatewayA, "GET", "/" + api + "/x", readOnly)).isEqualTo(200);
+        assertThat(status(gatewayB, "GET", "/" + api + "/x", readOnly)).isEqualTo(200);
+
+        admin().delete()
+                .uri("/v1/accounts/{a}/legacy-tokens/read-only", account)
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+        await().atMost(WITHIN).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+            assertThat(status(gatewayA, "GET", "/" + api + "/x", readOnly)).isEqualTo(403);
+            assertThat(status(gatewayB, "GET", "/" + api + "/x", readOnly)).isEqualTo(403);
+        });
+    }
 }

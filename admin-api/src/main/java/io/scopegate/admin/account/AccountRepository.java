@@ -117,9 +117,11 @@ public class AccountRepository {
                 .one();
     }
 
-    public Mono<Void> markLegacyEnabled(String sid, Instant now) {
-        return db.sql("update accounts set legacy_enabled = true, updated_at = :now where sid = :sid")
+    /** Whether the account has legacy tokens: set when they are enabled, cleared when the last is deleted. */
+    public Mono<Void> setLegacyEnabled(String sid, boolean enabled, Instant now) {
+        return db.sql("update accounts set legacy_enabled = :enabled, updated_at = :now where sid = :sid")
                 .bind("sid", sid)
+                .bind("enabled", enabled)
                 .bind("now", now)
                 .then();
     }

@@ -22,7 +22,11 @@ public enum AuditAction {
     TOKEN_DELETED(StoreEvent.Kind.TOKEN),
     CREDENTIALS_READ(null),
     LEGACY_TOKENS_ENABLED(StoreEvent.Kind.LEGACY_TOKEN),
-    LEGACY_TOKEN_RESET(StoreEvent.Kind.LEGACY_TOKEN);
+    LEGACY_TOKEN_RESET(StoreEvent.Kind.LEGACY_TOKEN),
+    LEGACY_TOKEN_VERSION_UPGRADED(StoreEvent.Kind.LEGACY_TOKEN),
+    LEGACY_TOKEN_DISABLED(StoreEvent.Kind.LEGACY_TOKEN),
+    LEGACY_TOKEN_ENABLED(StoreEvent.Kind.LEGACY_TOKEN),
+    LEGACY_TOKEN_DELETED(StoreEvent.Kind.LEGACY_TOKEN);
 
     private final StoreEvent.Kind eventKind;
 

@@ -5,7 +5,9 @@ import io.scopegate.admin.credential.IssuedSecret;
 import io.scopegate.admin.credential.Rotation;
 import io.scopegate.admin.credential.SecretColumns;
 import io.scopegate.store.scope.LegacyKind;
+import io.scopegate.store.token.TokenState;
 import java.time.Instant;
+import java.util.Optional;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
@@ -17,7 +19,8 @@ import reactor.core.publisher.Mono;
 class LegacyTokenRepository {
 
     private static final String SELECT = """
-            select account_sid, kind, api_version, created_at, updated_at, credentials_rotated_at, last_used_at
+            select account_sid, kind, state, api_version, created_at, updated_at, credentials_rotated_at,
+                   last_used_at, disabled_at
             from legacy_tokens where account_sid = :account
             """;
 
@@ -27,6 +30,7 @@ class LegacyTokenRepository {
         this.db = db;
     }
 
+    /** READ_WRITE first, then READ_ONLY. */
     Flux<LegacyToken> list(String account) {
         return db.sql(SELECT + " order by kind desc")
                 .bind("account", account)
@@ -47,6 +51,15 @@ class LegacyTokenRepository {
                 .bind("account", account)
                 .bind("kind", kind.name())
                 .map((row, meta) -> row.get(0, byte[].class))
+                .one();
+    }
+
+    /** The stored ciphertext (empty when the secret was issued while retrieval was off). */
+    Mono<Optional<byte[]>> secretCiphertext(String account, LegacyKind kind) {
+        return db.sql("select secret_ciphertext from legacy_tokens where account_sid = :account and kind = :kind")
+                .bind("account", account)
+                .bind("kind", kind.name())
+                .map((row, meta) -> Optional.ofNullable(row.get(0, byte[].class)))
                 .one();
     }
 
@@ -76,15 +89,61 @@ class LegacyTokenRepository {
                 .then();
     }
 
+    /** Disabling dates the change (for the advice to reset on enable); enabling clears the date. */
+    Mono<Void> setState(String account, LegacyKind kind, TokenState state, Instant now) {
+        return db.sql("""
+                update legacy_tokens
+                set state = :state, updated_at = :now,
+                    disabled_at = case when :state = 'DISABLED' then cast(:now as timestamptz) end
+                where account_sid = :account and kind = :kind
+                """)
+                .bind("account", account)
+                .bind("kind", kind.name())
+                .bind("state", state.name())
+                .bind("now", now)
+                .then();
+    }
+
+    Mono<Void> setApiVersion(String account, LegacyKind kind, int version, Instant now) {
+        return db.sql("""
+                update legacy_tokens set api_version = :version, updated_at = :now
+                where account_sid = :account and kind = :kind
+                """)
+                .bind("account", account)
+                .bind("kind", kind.name())
+                .bind("version", version)
+                .bind("now", now)
+                .then();
+    }
+
+    /**
+     * Deletes the token and its usage history, so that one enabled again later starts with none (its
+     * usage key, unlike a scoped token's SID, is reused). Whether a row was deleted.
+     */
+    Mono<Boolean> delete(String account, LegacyKind kind) {
+        return db.sql("delete from token_usage_daily where token_sid = :key")
+                .bind("key", kind.usageKey(account))
+                .then()
+                .then(db.sql("delete from legacy_tokens where account_sid = :account and kind = :kind")
+                        .bind("account", account)
+                        .bind("kind", kind.name())
+                        .fetch()
+                        .rowsUpdated()
+                        .map(count -> count > 0));
+    }
+
     private static LegacyToken token(Readable row) {
         return new LegacyToken(
                 LegacyKind.valueOf(row.get("kind", String.class)),
                 row.get("account_sid", String.class),
+                TokenState.valueOf(row.get("state", String.class)),
                 row.get("api_version", Integer.class),
                 row.get("created_at", Instant.class),
                 row.get("updated_at", Instant.class),
                 row.get("credentials_rotated_at", Instant.class),
                 row.get("last_used_at", Instant.class),
+                row.get("disabled_at", Instant.class),
+                null,
                 null);
     }
 }

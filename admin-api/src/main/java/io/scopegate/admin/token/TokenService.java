@@ -9,6 +9,8 @@ import io.scopegate.admin.credential.IssuedSecret;
 import io.scopegate.admin.credential.Rotation;
 import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.error.FieldProblem;
+import io.scopegate.admin.lifecycle.Recommendation;
+import io.scopegate.admin.lifecycle.VersionTarget;
 import io.scopegate.admin.security.Actor;
 import io.scopegate.store.credential.CredentialFormat;
 import io.scopegate.store.credential.Secret;
@@ -16,7 +18,6 @@ import io.scopegate.store.credential.Sids;
 import io.scopegate.store.scope.Scope;
 import io.scopegate.store.token.TokenState;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,25 +137,12 @@ class TokenService {
         return accounts.requireExists(account)
                 .then(tx.transactional(existing(account, sid, true)
                         .zipWith(catalog.latestVersion())
-                        .flatMap(pair ->
-                                upgrade(actor, pair.getT1(), target(pair.getT1(), requested, pair.getT2()), now))
+                        .flatMap(pair -> upgrade(
+                                actor,
+                                pair.getT1(),
+                                VersionTarget.of(pair.getT1().apiVersion(), requested, pair.getT2()),
+                                now))
                         .then(reread(account, sid))));
-    }
-
-    /** Up only, and not past what the catalog serves; the same version again changes nothing. */
-    private static int target(TokenRecord token, Integer requested, int latest) {
-        if (requested == null) {
-            return latest;
-        }
-        if (requested > latest) {
-            throw ApiProblem.invalid("version", "must be at most the latest API version, " + latest);
-        }
-        if (requested < token.apiVersion()) {
-            throw ApiProblem.conflict(
-                    "Downgrade refused",
-                    "The token is on API version " + token.apiVersion() + "; versions only move up");
-        }
-        return requested;
     }
 
     Mono<TokenView> disable(Actor actor, String account, String sid) {
@@ -202,14 +190,9 @@ class TokenService {
     }
 
     private TokenView advise(TokenView view, Optional<Instant> disabledSince, Instant now) {
-        Duration off = disabledSince.map(since -> Duration.between(since, now)).orElse(Duration.ZERO);
-        if (off.compareTo(limits.resetRecommendedAfter()) <= 0) {
-            return view;
-        }
-        return view.withRecommendation(new TokenView.Recommendation(
-                "RESET",
-                "The token was disabled for " + off.toDays() + " days: reset its auth token before it is used"
-                        + " again (POST …/reset), or enable with {\"reset\": true} next time"));
+        Recommendation advice = Recommendation.resetAfterTimeOff(
+                disabledSince.orElse(null), now, limits.resetRecommendedAfter(), "token", "POST …/reset");
+        return advice == null ? view : view.withRecommendation(advice);
     }
 
     Mono<Void> delete(Actor actor, String account, String sid) {

@@ -2,6 +2,7 @@ package io.scopegate.admin.token;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.scopegate.admin.lifecycle.Recommendation;
 
 /**
  * The token JSON: the stored token, the platform's latest API version, only in the responses of
@@ -14,9 +15,6 @@ record TokenView(
         int latestApiVersion,
         @JsonInclude(JsonInclude.Include.NON_NULL) String authToken,
         @JsonInclude(JsonInclude.Include.NON_NULL) Recommendation recommendation) {
-
-    /** Advice for the caller, e.g. {@code RESET} when a token comes back after a long time off. */
-    record Recommendation(String kind, String detail) {}
 
     TokenView(TokenRecord token, int latestApiVersion, String authToken) {
         this(token, latestApiVersion, authToken, null);

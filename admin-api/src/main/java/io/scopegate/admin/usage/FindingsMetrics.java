@@ -71,7 +71,8 @@ class FindingsMetrics extends RepeatingWork {
                     .filter(token -> token.state().enabled())
                     .forEach(token -> token.findings()
                             .forEach(finding -> findingRows.add(MultiGauge.Row.of(
-                                    Tags.of("account", account, "token", token.sid(), "kind", finding.kind()), 1))));
+                                    Tags.of("account", account, "token", token.metricsLabel(), "kind", finding.kind()),
+                                    1))));
         }
         findings.register(findingRows, true);
         active.register(activeRows, true);

@@ -1,19 +1,26 @@
 package io.scopegate.admin.usage;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.scopegate.admin.legacy.LegacyToken;
 import io.scopegate.admin.token.TokenRecord;
+import io.scopegate.store.scope.LegacyKind;
 import io.scopegate.store.scope.Scope;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * One token's use over a window, compared with what it was granted: per granted scope how often it
  * was used, which granted scopes were never used, and what was refused and why (so an integration
- * developer sees "campaigns:POST, out_of_scope" rather than guessing).
+ * developer sees "campaigns:POST, out_of_scope" rather than guessing). For a legacy token
+ * ({@code legacyKind} set, {@code sid} the account SID) "granted" is what its kind may do on the
+ * catalog, and the used scopes are what a scoped token replacing it needs.
  */
 record TokenUsage(
         String sid,
+        @JsonInclude(JsonInclude.Include.NON_NULL) LegacyKind legacyKind,
         int days,
         long requests,
         long denied,
@@ -40,6 +47,21 @@ record TokenUsage(
     record Denial(String api, String method, String outcome, long requests) {}
 
     static TokenUsage of(TokenRecord token, List<UsageRepository.Row> rows, int days) {
+        return of(token.sid(), null, token.lastUsedAt(), token.scopes(), rows, days);
+    }
+
+    /** A legacy token's usage, measured against what its kind may do on today's catalog. */
+    static TokenUsage of(LegacyToken token, List<Scope> effectiveScopes, List<UsageRepository.Row> rows, int days) {
+        return of(token.sid(), token.kind(), token.lastUsedAt(), effectiveScopes, rows, days);
+    }
+
+    private static TokenUsage of(
+            String sid,
+            LegacyKind legacyKind,
+            Instant lastUsedAt,
+            List<Scope> granted,
+            List<UsageRepository.Row> rows,
+            int days) {
         long requests = 0;
         long denied = 0;
         List<Denial> denials = new ArrayList<>();
@@ -52,7 +74,7 @@ record TokenUsage(
         }
         List<ScopeUse> scopes = new ArrayList<>();
         List<ScopeRef> unused = new ArrayList<>();
-        for (Scope scope : token.scopes()) {
+        for (Scope scope : granted) {
             for (String method : scope.methods()) {
                 ScopeUse use = use(scope.api(), method, rows);
                 scopes.add(use);
@@ -61,8 +83,8 @@ record TokenUsage(
                 }
             }
         }
-        denials.sort(java.util.Comparator.comparing(Denial::requests).reversed());
-        return new TokenUsage(token.sid(), days, requests, denied, token.lastUsedAt(), scopes, unused, denials);
+        denials.sort(Comparator.comparing(Denial::requests).reversed());
+        return new TokenUsage(sid, legacyKind, days, requests, denied, lastUsedAt, scopes, unused, denials);
     }
 
     /** Allowed requests a granted (API, method) served; a HEAD is a use of the GET scope that allowed it. */

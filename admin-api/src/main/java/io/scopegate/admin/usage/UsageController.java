@@ -1,9 +1,13 @@
 package io.scopegate.admin.usage;
 
 import io.scopegate.admin.account.AccountRepository;
+import io.scopegate.admin.catalog.ApiRepository;
 import io.scopegate.admin.error.ApiProblem;
+import io.scopegate.admin.legacy.LegacyKindParameter;
+import io.scopegate.admin.legacy.LegacyQueries;
 import io.scopegate.admin.openapi.ProblemResponses;
 import io.scopegate.admin.token.TokenQueries;
+import io.scopegate.store.scope.LegacyKind;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -30,14 +34,24 @@ class UsageController {
     static final int MAX_DAYS = 400;
 
     private final TokenQueries tokens;
+    private final LegacyQueries legacy;
+    private final ApiRepository catalog;
     private final UsageRepository usage;
     private final AccountRepository accounts;
     private final TokenReports reports;
     private final Clock clock;
 
     UsageController(
-            TokenQueries tokens, UsageRepository usage, AccountRepository accounts, TokenReports reports, Clock clock) {
+            TokenQueries tokens,
+            LegacyQueries legacy,
+            ApiRepository catalog,
+            UsageRepository usage,
+            AccountRepository accounts,
+            TokenReports reports,
+            Clock clock) {
         this.tokens = tokens;
+        this.legacy = legacy;
+        this.catalog = catalog;
         this.usage = usage;
         this.accounts = accounts;
         this.reports = reports;
@@ -56,6 +70,28 @@ class UsageController {
                 .then(tokens.require(account, sid))
                 .flatMap(token ->
                         usage.since(account, sid, since).collectList().map(rows -> TokenUsage.of(token, rows, days)));
+    }
+
+    @GetMapping("/v1/accounts/{account}/legacy-tokens/{kind}/usage")
+    @Operation(
+            operationId = "readLegacyTokenUsage",
+            summary = "One legacy token's requests over `days` days, per (API, method) its kind may use")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The legacy token's usage; the used scopes are what a" + " scoped token replacing it needs")
+    Mono<TokenUsage> legacyTokenUsage(
+            @PathVariable String account,
+            @LegacyKindParameter @PathVariable("kind") String segment,
+            @RequestParam(defaultValue = "30") int days) {
+        LocalDate since = since(days);
+        LegacyKind kind = LegacyQueries.kindNamed(segment);
+        return accounts.requireExists(account)
+                .then(legacy.require(account, kind))
+                .zipWith(catalog.all().collectList())
+                .flatMap(found -> usage.since(account, found.getT1().usageKey(), since)
+                        .collectList()
+                        .map(rows -> TokenUsage.of(
+                                found.getT1(), LegacyQueries.effectiveScopes(kind, found.getT2()), rows, days)));
     }
 
     @GetMapping("/v1/accounts/{account}/token-report")

@@ -31,6 +31,21 @@ class NonRetrievableCredentialsTest extends AdminApiTest {
                 .doesNotExist();
         operator()
                 .post()
+                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
+                .exchange()
+                .expectStatus()
+                .isCreated();
+        operator()
+                .get()
+                .uri("/v1/accounts/{a}/legacy-tokens/read-only/credentials", account)
+                .exchange()
+                .expectStatus()
+                .isEqualTo(410)
+                .expectBody()
+                .jsonPath("$.authToken")
+                .doesNotExist();
+        operator()
+                .post()
                 .uri("/v1/accounts/{a}/tokens/{s}/reset", account, token.get("sid"))
                 .exchange()
                 .expectStatus()

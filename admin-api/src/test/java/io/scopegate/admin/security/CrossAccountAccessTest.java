@@ -26,6 +26,13 @@ class CrossAccountAccessTest extends AdminApiTest {
         accountA = newAccount();
         accountB = newAccount();
         tokenOfB = (String) createToken(accountB, "B's token", newApi(), "GET").get("sid");
+        // B's legacy tokens exist, so a refusal below cannot be a 404 in disguise.
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/legacy-tokens/enable", accountB)
+                .exchange()
+                .expectStatus()
+                .isCreated();
         adminOfA = as(newUser(accountA, "ACCOUNT_ADMIN"), USER_PASSWORD);
     }
 
@@ -33,8 +40,13 @@ class CrossAccountAccessTest extends AdminApiTest {
 
     private List<Call> everyAccountEndpoint(String account, String sid) {
         String tokens = "/v1/accounts/" + account + "/tokens";
+        String legacy = "/v1/accounts/" + account + "/legacy-tokens";
         return List.of(
                 new Call(HttpMethod.GET, "/v1/accounts/" + account),
+                new Call(HttpMethod.PATCH, "/v1/accounts/" + account),
+                new Call(HttpMethod.GET, "/v1/accounts/" + account + "/contacts"),
+                new Call(HttpMethod.GET, "/v1/accounts/" + account + "/token-report"),
+                new Call(HttpMethod.GET, tokens + "/" + sid + "/usage"),
                 new Call(HttpMethod.GET, tokens),
                 new Call(HttpMethod.POST, tokens),
                 new Call(HttpMethod.GET, tokens + "/" + sid),
@@ -46,9 +58,16 @@ class CrossAccountAccessTest extends AdminApiTest {
                 new Call(HttpMethod.POST, tokens + "/" + sid + "/enable"),
                 new Call(HttpMethod.DELETE, tokens + "/" + sid),
                 new Call(HttpMethod.GET, tokens + "/" + sid + "/credentials"),
-                new Call(HttpMethod.POST, "/v1/accounts/" + account + "/legacy-tokens/enable"),
-                new Call(HttpMethod.GET, "/v1/accounts/" + account + "/legacy-tokens"),
-                new Call(HttpMethod.POST, "/v1/accounts/" + account + "/legacy-tokens/read-write/reset"),
+                new Call(HttpMethod.POST, legacy + "/enable"),
+                new Call(HttpMethod.GET, legacy),
+                new Call(HttpMethod.GET, legacy + "/read-write"),
+                new Call(HttpMethod.POST, legacy + "/read-write/reset"),
+                new Call(HttpMethod.POST, legacy + "/read-write/upgrade-version"),
+                new Call(HttpMethod.POST, legacy + "/read-write/disable"),
+                new Call(HttpMethod.POST, legacy + "/read-only/enable"),
+                new Call(HttpMethod.DELETE, legacy + "/read-only"),
+                new Call(HttpMethod.GET, legacy + "/read-write/credentials"),
+                new Call(HttpMethod.GET, legacy + "/read-write/usage"),
                 new Call(HttpMethod.GET, "/v1/accounts/" + account + "/audit-events"));
     }
 
@@ -160,7 +179,11 @@ class CrossAccountAccessTest extends AdminApiTest {
         return db.sql("""
                 select string_agg(concat_ws('|', sid, name, state, encode(secret_hash, 'hex'), api_version, updated_at), ',')
                        || (select count(*) from tokens where account_sid = :a)
-                       || (select legacy_enabled::text from accounts where sid = :a)
+                       || (select concat_ws('|', legacy_enabled, technical_contact, owner_contact)
+                           from accounts where sid = :a)
+                       || (select string_agg(concat_ws('|', kind, state, encode(secret_hash, 'hex'), api_version,
+                                                       updated_at), ',')
+                           from legacy_tokens where account_sid = :a)
                 from tokens where account_sid = :a
                 """)
                 .bind("a", accountB)

@@ -102,9 +102,11 @@ class Authenticator {
                 matched = credential;
             }
         }
-        return matched == null
-                ? UNAUTHENTICATED
-                : new AuthDecision.Allowed(Caller.legacy(legacy.accountSid(), matched));
+        if (matched == null) {
+            return UNAUTHENTICATED;
+        }
+        Caller caller = Caller.legacy(legacy.accountSid(), matched);
+        return matched.enabled() ? new AuthDecision.Allowed(caller) : new AuthDecision.Denied(Outcome.DISABLED, caller);
     }
 
     private static boolean anyMatches(Iterable<IpAddressMatcher> allowed, String address) {

@@ -30,7 +30,8 @@ public sealed interface CachedToken {
             RateLimit rateLimit)
             implements CachedToken {}
 
-    record LegacyCredential(LegacyKind kind, int apiVersion, StoredCredential credential) {}
+    /** A disabled one is kept, not dropped: its holder gets 403 "disabled", not 401, as for scoped tokens. */
+    record LegacyCredential(LegacyKind kind, boolean enabled, int apiVersion, StoredCredential credential) {}
 
     record Legacy(String accountSid, Map<LegacyKind, LegacyCredential> credentials) implements CachedToken {}
 

@@ -27,7 +27,7 @@ public record Caller(
     public static Caller legacy(String accountSid, CachedToken.LegacyCredential credential) {
         return new Caller(
                 accountSid,
-                accountSid + ":" + credential.kind().name(),
+                credential.kind().usageKey(accountSid),
                 credential.apiVersion(),
                 List.of(),
                 credential.kind(),

@@ -47,12 +47,13 @@ class TokenStoreReader implements TokenLoader {
 
     private Mono<CachedToken> legacy(String accountSid) {
         return db.sql("""
-                select kind, api_version, secret_hash, previous_secret_hash, previous_secret_valid_until
+                select kind, state, api_version, secret_hash, previous_secret_hash, previous_secret_valid_until
                 from legacy_tokens where account_sid = :account
                 """)
                 .bind("account", accountSid)
                 .map(row -> new CachedToken.LegacyCredential(
                         LegacyKind.valueOf(row.get("kind", String.class)),
+                        TokenState.valueOf(row.get("state", String.class)).enabled(),
                         row.get("api_version", Integer.class),
                         credential(row)))
                 .all()

@@ -7,6 +7,8 @@ import io.scopegate.gateway.token.CachedToken;
 import io.scopegate.gateway.token.TestTokens;
 import io.scopegate.store.credential.CredentialFormat;
 import io.scopegate.store.credential.KeyedHasher;
+import io.scopegate.store.credential.StoredCredential;
+import io.scopegate.store.scope.LegacyKind;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,6 +79,34 @@ class AuthenticatorTest {
         assertThat(decision).isInstanceOf(AuthDecision.Denied.class);
         assertThat(((AuthDecision.Denied) decision).reason()).isEqualTo(Outcome.DISABLED);
         assertThat(((AuthDecision.Denied) decision).identified().tokenId()).isEqualTo(SID);
+    }
+
+    @Test
+    void aDisabledLegacyTokenIsDeniedWhileTheOtherKindStillPasses() {
+        String account = "ACpartner";
+        String readOnlySecret = new CredentialFormat(new SecureRandom())
+                .generate(CredentialFormat.Kind.LEGACY)
+                .value();
+        store = Map.of(
+                account,
+                Mono.just(new CachedToken.Legacy(
+                        account,
+                        Map.of(
+                                LegacyKind.READ_WRITE,
+                                new CachedToken.LegacyCredential(
+                                        LegacyKind.READ_WRITE, false, 2, StoredCredential.of(hasher.hash(secret))),
+                                LegacyKind.READ_ONLY,
+                                new CachedToken.LegacyCredential(
+                                        LegacyKind.READ_ONLY,
+                                        true,
+                                        2,
+                                        StoredCredential.of(hasher.hash(readOnlySecret)))))));
+
+        AuthDecision readWrite = decide(account, secret, "10.0.0.1");
+        assertThat(readWrite).isInstanceOf(AuthDecision.Denied.class);
+        assertThat(((AuthDecision.Denied) readWrite).reason()).isEqualTo(Outcome.DISABLED);
+        assertThat(((AuthDecision.Denied) readWrite).identified().tokenId()).isEqualTo(account + ":READ_WRITE");
+        assertThat(decide(account, readOnlySecret, "10.0.0.1")).isInstanceOf(AuthDecision.Allowed.class);
     }
 
     @Test

@@ -20,6 +20,14 @@ public enum LegacyKind {
         return pathSegment;
     }
 
+    /**
+     * The id of this account's legacy token of this kind in usage rows and metrics:
+     * {@code <accountSid>:<KIND>}. The gateway writes it, the admin API reads it.
+     */
+    public String usageKey(String accountSid) {
+        return accountSid + ":" + name();
+    }
+
     public boolean permits(String method) {
         String upper = method.toUpperCase(Locale.ROOT);
         return this == READ_WRITE || "GET".equals(upper) || "HEAD".equals(upper);
