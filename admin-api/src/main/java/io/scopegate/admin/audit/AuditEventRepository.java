@@ -15,13 +15,32 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class AuditEventRepository {
 
+    /**
+     * @param id        only grows; SIEMs de-duplicate on it
+     * @param accountSid null for platform-level changes (catalog, operator users)
+     */
     record AuditEvent(
+            long id,
             Instant at,
             String actor,
             String action,
+            @Schema(nullable = true) String accountSid,
             @Schema(nullable = true) String tokenSid,
             @Schema(nullable = true) String sourceIp,
             Map<String, Object> details) {}
+
+    /** Rows fetched per round trip while streaming, so an export of millions never sits in memory. */
+    private static final int STREAM_FETCH_SIZE = 500;
+
+    private static final String SELECT = """
+            select id, at, actor, action, account_sid, token_sid, source_ip, details from audit_events
+            where (cast(:account as varchar) is null or account_sid = :account)
+              and (cast(:sid as varchar) is null or token_sid = :sid)
+              and (cast(:actor as varchar) is null or actor = :actor)
+              and (cast(:action as varchar) is null or action = :action)
+              and (cast(:from as timestamptz) is null or at >= :from)
+              and (cast(:to as timestamptz) is null or at < :to)
+            """;
 
     private final DatabaseClient db;
     private final JsonMapper json;
@@ -31,25 +50,52 @@ class AuditEventRepository {
         this.json = json;
     }
 
-    /** Newest first; only the named token's events when {@code tokenSid} is given. */
-    Flux<AuditEvent> newest(String account, String tokenSid, int limit) {
-        return db.sql("""
-                select at, actor, action, token_sid, source_ip, details from audit_events
-                where account_sid = :account and (cast(:sid as varchar) is null or token_sid = :sid)
-                order by id desc limit :limit
-                """)
-                .bind("account", account)
-                .bind("sid", Parameter.fromOrEmpty(tokenSid, String.class))
+    /**
+     * Newest first, at most {@code limit}.
+     *
+     * @param beforeId the last id of the previous page, or null for the first page: later pages hold
+     *                 only smaller ids, so no event appears twice, and events written after the first
+     *                 page (larger ids) do not push others onto the next one
+     */
+    Flux<AuditEvent> newest(AuditQuery query, Long beforeId, int limit) {
+        return bind(
+                        db.sql(
+                                SELECT
+                                        + " and (cast(:before as bigint) is null or id < :before) order by id desc limit :limit"),
+                        query)
+                .bind("before", Parameter.fromOrEmpty(beforeId, Long.class))
                 .bind("limit", limit)
                 .map(this::event)
                 .all();
     }
 
+    /** Every matching event, oldest first, fetched in batches as the client reads them. */
+    Flux<AuditEvent> oldestFirst(AuditQuery query) {
+        return bind(db.sql(SELECT + " order by id"), query)
+                .filter(statement -> statement.fetchSize(STREAM_FETCH_SIZE))
+                .map(this::event)
+                .all();
+    }
+
+    private static DatabaseClient.GenericExecuteSpec bind(DatabaseClient.GenericExecuteSpec spec, AuditQuery query) {
+        return spec.bind("account", Parameter.fromOrEmpty(query.account(), String.class))
+                .bind("sid", Parameter.fromOrEmpty(query.tokenSid(), String.class))
+                .bind("actor", Parameter.fromOrEmpty(query.actor(), String.class))
+                .bind(
+                        "action",
+                        Parameter.fromOrEmpty(
+                                query.action() == null ? null : query.action().name(), String.class))
+                .bind("from", Parameter.fromOrEmpty(query.from(), Instant.class))
+                .bind("to", Parameter.fromOrEmpty(query.to(), Instant.class));
+    }
+
     private AuditEvent event(Readable row) {
         return new AuditEvent(
+                row.get("id", Long.class),
                 row.get("at", Instant.class),
                 row.get("actor", String.class),
                 row.get("action", String.class),
+                row.get("account_sid", String.class),
                 row.get("token_sid", String.class),
                 row.get("source_ip", String.class),
                 details(row.get("details", Json.class)));

@@ -67,6 +67,8 @@ class SecurityConfiguration {
                         .hasRole(AdminRole.OPERATOR.name())
                         .pathMatchers(HttpMethod.POST, "/v1/accounts")
                         .hasRole(AdminRole.OPERATOR.name())
+                        .pathMatchers(HttpMethod.GET, "/v1/audit-events")
+                        .hasRole(AdminRole.OPERATOR.name())
                         .pathMatchers(HttpMethod.PUT, "/v1/users/*")
                         .hasRole(AdminRole.OPERATOR.name())
                         // The account's own settings: its admins, not its implementation specialists.

@@ -1,6 +1,8 @@
 package io.scopegate.admin.token;
 
 import io.scopegate.admin.openapi.ProblemResponses;
+import io.scopegate.admin.paging.Page;
+import io.scopegate.admin.paging.PageLimit;
 import io.scopegate.admin.security.Actor;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -13,7 +15,6 @@ import jakarta.validation.Validator;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.groups.Default;
 import java.net.URI;
-import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.validation.annotation.Validated;
@@ -40,7 +41,8 @@ import tools.jackson.databind.node.ObjectNode;
 @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)
 class TokenController {
 
-    record TokenList(List<TokenView> items) {}
+    /** The most tokens a page holds, and the default. */
+    static final int MAX_LIMIT = 100;
 
     record DuplicateRequest(String name) {}
 
@@ -70,18 +72,27 @@ class TokenController {
     }
 
     @GetMapping
-    @Operation(operationId = "listTokens", summary = "List the account's tokens, newest first")
-    @ApiResponse(responseCode = "200", description = "The tokens that match every filter given")
+    @Operation(
+            operationId = "listTokens",
+            summary = "List the account's tokens, newest first, a page at a time; `next` is the following"
+                    + " page's cursor")
+    @ApiResponse(responseCode = "200", description = "A page of the tokens that match every filter given")
     @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
-    Mono<TokenList> list(
+    Mono<Page<TokenView>> list(
             @PathVariable String account,
             @RequestParam(required = false) String name,
             @Parameter(schema = @Schema(allowableValues = {"LAST_7_DAYS", "LAST_30_DAYS", "MORE_THAN_30_DAYS"}))
                     @RequestParam(required = false)
                     String createdOn,
             @Parameter(schema = @Schema(allowableValues = {"ENABLED", "DISABLED"})) @RequestParam(required = false)
-                    String state) {
-        return tokens.list(account, TokenListQuery.of(name, createdOn, state)).map(TokenList::new);
+                    String state,
+            @Parameter(description = "Tokens per page, 1–" + MAX_LIMIT) @RequestParam(defaultValue = "" + MAX_LIMIT)
+                    int limit,
+            @Parameter(description = "The `next` of the previous page, with the same filters")
+                    @RequestParam(required = false)
+                    String cursor) {
+        TokenListQuery query = TokenListQuery.of(name, createdOn, state);
+        return tokens.list(account, query, PageLimit.check(limit, MAX_LIMIT), cursor);
     }
 
     @PostMapping

@@ -11,6 +11,17 @@ import java.util.stream.Collectors;
 /** What a token listing asks for (its query parameters): name substring (case-insensitive), creation window, state. */
 record TokenListQuery(String name, CreatedOn createdOn, TokenState state) {
 
+    /** Where a page of the listing ended: the last token's creation time and SID. */
+    record Position(Instant createdAt, String sid) {}
+
+    /**
+     * Names this listing for its cursors: a cursor is only good for the same account and filters.
+     * The name is as given, since the match is case-insensitive but the cursor need not be.
+     */
+    String listing(String account) {
+        return "tokens|" + account + "|" + (name == null ? "" : name) + "|" + createdOn + "|" + state;
+    }
+
     /** Every token of the account. */
     static final TokenListQuery ALL = new TokenListQuery(null, null, null);
 

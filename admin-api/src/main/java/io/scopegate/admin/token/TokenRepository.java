@@ -56,24 +56,41 @@ class TokenRepository {
     }
 
     Flux<TokenRecord> list(String account, TokenListQuery query, Instant now) {
-        Instant after = query.createdOn() == null ? null : query.createdOn().createdAfter(now);
+        return list(account, query, now, null, null);
+    }
+
+    /**
+     * Newest first (ties by SID), the filters' windows measured from {@code now}.
+     *
+     * @param after  the last row of the previous page (keyset), or null for the first page
+     * @param limit  at most this many rows, or null for all
+     */
+    Flux<TokenRecord> list(
+            String account, TokenListQuery query, Instant now, TokenListQuery.Position after, Integer limit) {
+        Instant from = query.createdOn() == null ? null : query.createdOn().createdAfter(now);
         Instant before = query.createdOn() == null ? null : query.createdOn().createdBefore(now);
         return db.sql(SELECT + """
                  where account_sid = :account
                    and (cast(:name as varchar) is null or position(lower(cast(:name as varchar)) in lower(name)) > 0)
-                   and (cast(:after as timestamptz) is null or created_at >= :after)
+                   and (cast(:from as timestamptz) is null or created_at >= :from)
                    and (cast(:before as timestamptz) is null or created_at < :before)
                    and (cast(:state as varchar) is null or state = :state)
+                   and (cast(:afterCreated as timestamptz) is null
+                        or created_at < :afterCreated or (created_at = :afterCreated and sid > :afterSid))
                  order by created_at desc, sid
+                 limit :limit
                 """)
                 .bind("account", account)
                 .bind("name", Parameter.fromOrEmpty(query.name(), String.class))
-                .bind("after", Parameter.fromOrEmpty(after, Instant.class))
+                .bind("from", Parameter.fromOrEmpty(from, Instant.class))
                 .bind("before", Parameter.fromOrEmpty(before, Instant.class))
                 .bind(
                         "state",
                         Parameter.fromOrEmpty(
                                 query.state() == null ? null : query.state().name(), String.class))
+                .bind("afterCreated", Parameter.fromOrEmpty(after == null ? null : after.createdAt(), Instant.class))
+                .bind("afterSid", Parameter.fromOrEmpty(after == null ? null : after.sid(), String.class))
+                .bind("limit", Parameter.fromOrEmpty(limit, Integer.class))
                 .map(TokenRepository::token)
                 .all()
                 .collectList()

@@ -11,6 +11,8 @@ import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.error.FieldProblem;
 import io.scopegate.admin.lifecycle.Recommendation;
 import io.scopegate.admin.lifecycle.VersionTarget;
+import io.scopegate.admin.paging.Page;
+import io.scopegate.admin.paging.PageCursor;
 import io.scopegate.admin.security.Actor;
 import io.scopegate.store.credential.CredentialFormat;
 import io.scopegate.store.credential.Secret;
@@ -68,12 +70,31 @@ class TokenService {
         this.limits = limits;
     }
 
-    Mono<List<TokenView>> list(String account, TokenListQuery query) {
+    /**
+     * One page, newest first. The first page fixes the time the filters' windows are measured from,
+     * and its cursors carry it, so a token does not leave "last 7 days" halfway through the listing.
+     */
+    Mono<Page<TokenView>> list(String account, TokenListQuery query, int limit, String cursor) {
+        String listing = query.listing(account);
+        List<String> position = PageCursor.decode(cursor, listing, 3);
+        Instant asOf = position == null ? clock.instant() : PageCursor.instant(position.get(2));
+        TokenListQuery.Position after = position == null
+                ? null
+                : new TokenListQuery.Position(PageCursor.instant(position.get(0)), position.get(1));
         return accounts.requireExists(account)
                 .then(catalog.latestVersion())
-                .flatMap(latest -> tokens.list(account, query, clock.instant())
+                .flatMap(latest -> tokens.list(account, query, asOf, after, limit + 1)
                         .map(token -> new TokenView(token, latest, null))
-                        .collectList());
+                        .collectList())
+                .map(views -> Page.of(
+                        views,
+                        limit,
+                        last -> PageCursor.encode(
+                                listing,
+                                List.of(
+                                        last.token().createdAt().toString(),
+                                        last.token().sid(),
+                                        asOf.toString()))));
     }
 
     Mono<TokenView> get(String account, String sid) {
