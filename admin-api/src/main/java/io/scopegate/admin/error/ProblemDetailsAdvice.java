@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.core.MethodParameter;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
@@ -11,6 +13,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
@@ -44,6 +47,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         if (ex.getCause() instanceof DecodingException) {
             return problem(ApiProblem.invalid("body", "is not valid JSON"), exchange);
         }
+        if (ex.getCause() instanceof TypeMismatchException mismatch && ex.getMethodParameter() != null) {
+            return problem(ApiProblem.invalid(parameterName(ex.getMethodParameter()), wanted(mismatch)), exchange);
+        }
         return super.handleServerWebInputException(ex, headers, status, exchange);
     }
 
@@ -68,6 +74,20 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         ProblemDetail body = ApiProblem.problem(
                 ProblemType.INTERNAL, ProblemType.INTERNAL.title(), "The request failed; it has been logged");
         return createResponseEntity(body, new HttpHeaders(), ProblemType.INTERNAL.status(), exchange);
+    }
+
+    /** The query parameter as the client spelt it. */
+    private static String parameterName(MethodParameter parameter) {
+        RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
+        return param != null && !param.name().isEmpty()
+                ? param.name()
+                : parameter.getParameter().getName();
+    }
+
+    private static String wanted(TypeMismatchException mismatch) {
+        Class<?> type = mismatch.getRequiredType();
+        boolean whole = type == int.class || type == Integer.class || type == long.class || type == Long.class;
+        return whole ? "must be a whole number" : "is not a valid value";
     }
 
     private Mono<ResponseEntity<Object>> problem(ApiProblem problem, ServerWebExchange exchange) {
