@@ -31,6 +31,7 @@ import reactor.core.publisher.Mono;
 @Tag(name = "Audit", description = "Every change and every read of a secret")
 @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
 @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
+@ApiResponse(responseCode = "429", ref = ProblemResponses.BUSY)
 class AuditController {
 
     static final int MAX_LIMIT = 1000;
@@ -38,10 +39,12 @@ class AuditController {
 
     private final AuditEventRepository events;
     private final AccountRepository accounts;
+    private final AuditExports exports;
 
-    AuditController(AuditEventRepository events, AccountRepository accounts) {
+    AuditController(AuditEventRepository events, AccountRepository accounts, AuditExports exports) {
         this.events = events;
         this.accounts = accounts;
+        this.exports = exports;
     }
 
     @GetMapping(path = "/v1/accounts/{account}/audit-events", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -77,7 +80,7 @@ class AuditController {
             @FromParameter @RequestParam(required = false) String from,
             @ToParameter @RequestParam(required = false) String to) {
         AuditQuery query = AuditQuery.of(account, sid, actor, action, from, to);
-        return accounts.requireExists(account).thenMany(events.oldestFirst(query));
+        return accounts.requireExists(account).thenMany(exports.bounded(events.oldestFirst(query)));
     }
 
     @GetMapping(path = "/v1/audit-events", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -110,7 +113,7 @@ class AuditController {
             @ActionParameter @RequestParam(required = false) String action,
             @FromParameter @RequestParam(required = false) String from,
             @ToParameter @RequestParam(required = false) String to) {
-        return events.oldestFirst(AuditQuery.of(account, sid, actor, action, from, to));
+        return exports.bounded(events.oldestFirst(AuditQuery.of(account, sid, actor, action, from, to)));
     }
 
     private Mono<Page<AuditEvent>> page(AuditQuery query, String path, int limit, String cursor) {

@@ -2,6 +2,7 @@ package io.scopegate.admin.audit;
 
 import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.error.FieldProblem;
+import io.scopegate.admin.paging.PageCursor;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -62,12 +63,18 @@ record AuditQuery(String account, String tokenSid, String actor, AuditAction act
         if (value == null || value.isBlank()) {
             return null;
         }
+        Instant instant;
         try {
-            return OffsetDateTime.parse(value.trim()).toInstant();
+            instant = OffsetDateTime.parse(value.trim()).toInstant();
         } catch (DateTimeParseException e) {
             problems.add(new FieldProblem(field, "must be an ISO-8601 time with an offset, e.g. 2026-11-30T10:00:00Z"));
             return null;
         }
+        if (instant.isBefore(PageCursor.EARLIEST) || instant.isAfter(PageCursor.LATEST)) {
+            problems.add(new FieldProblem(field, "must be between the years 1 and 9999"));
+            return null;
+        }
+        return instant;
     }
 
     private static String blankToNull(String value) {

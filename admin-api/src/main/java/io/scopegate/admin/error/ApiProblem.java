@@ -49,6 +49,13 @@ public final class ApiProblem extends ErrorResponseException {
         return new ApiProblem(ProblemType.GONE, ProblemType.GONE.title(), detail);
     }
 
+    /** 429 with {@code Retry-After}: a bounded resource is taken; nothing was done. */
+    public static ApiProblem busy(String detail, int retryAfterSeconds) {
+        ApiProblem problem = new ApiProblem(ProblemType.BUSY, ProblemType.BUSY.title(), detail);
+        problem.getHeaders().set("Retry-After", Integer.toString(retryAfterSeconds));
+        return problem;
+    }
+
     public static ApiProblem invalid(String field, String message) {
         return invalid(List.of(new FieldProblem(field, message)));
     }

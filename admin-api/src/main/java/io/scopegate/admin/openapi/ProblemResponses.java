@@ -32,6 +32,7 @@ public final class ProblemResponses implements OpenApiCustomizer {
     public static final String NOT_FOUND = "#/components/responses/NotFound";
     public static final String CONFLICT = "#/components/responses/Conflict";
     public static final String GONE = "#/components/responses/Gone";
+    public static final String BUSY = "#/components/responses/Busy";
 
     private static final String UNAUTHORIZED = "#/components/responses/Unauthorized";
     private static final String INTERNAL = "#/components/responses/InternalError";
@@ -71,6 +72,15 @@ public final class ProblemResponses implements OpenApiCustomizer {
         components.addResponses(
                 "Gone",
                 response("Secrets cannot be shown again (scopegate.credentials.retrievable=false)", ProblemType.GONE));
+        components.addResponses(
+                "Busy",
+                response(
+                                "A bounded resource is taken (e.g. concurrent audit exports); retry after `Retry-After`"
+                                        + " seconds",
+                                ProblemType.BUSY)
+                        .addHeaderObject(
+                                "Retry-After",
+                                new Header().description("Seconds to wait").schema(new StringSchema())));
         components.addResponses(
                 "InternalError", response("The request failed; it has been logged", ProblemType.INTERNAL));
         openApi.getPaths().values().stream()

@@ -15,7 +15,8 @@ import java.util.List;
  * The opaque {@code next} cursor of a paged list: where the last page ended (a keyset position, so
  * rows inserted meanwhile neither repeat nor push rows off a page) and a fingerprint of the listing it
  * belongs to (path and filters), so a cursor replayed with other filters is a 400, never a silently
- * different listing. Not signed: it only ever selects within what the caller may already list.
+ * different listing. Not signed: an edited position only selects another page of what the caller may
+ * list anyway; it is checked only to be well-formed and in range. An empty cursor is the first page.
  */
 public final class PageCursor {
 
@@ -43,7 +44,7 @@ public final class PageCursor {
      * @throws ApiProblem 400 on {@code cursor} when it is malformed or belongs to another listing
      */
     public static List<String> decode(String cursor, String listing, int fields) {
-        if (cursor == null) {
+        if (cursor == null || cursor.isEmpty()) {
             return null;
         }
         List<String> parts = parts(cursor);
@@ -57,10 +58,22 @@ public final class PageCursor {
         return parts.subList(1, parts.size());
     }
 
-    /** A position value written from an {@link Instant}; a tampered one is a 400, not a 500. */
+    /** The earliest and latest instants PostgreSQL stores (and date arithmetic on them stays valid). */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
+    /**
+     * A position value written from an {@link Instant}; a tampered one (not an instant, or one
+     * outside what the store holds) is a 400, not a 500.
+     */
     public static Instant instant(String value) {
         try {
-            return Instant.parse(value);
+            Instant instant = Instant.parse(value);
+            if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+                throw malformed();
+            }
+            return instant;
         } catch (DateTimeParseException tampered) {
             throw malformed();
         }

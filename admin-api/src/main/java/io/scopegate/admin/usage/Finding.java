@@ -83,6 +83,8 @@ record Finding(
                     Map.of(
                             "name",
                             "Replaces the " + token.kind().pathSegment() + " legacy token",
+                            "apiVersion",
+                            token.apiVersion(),
                             "scopes",
                             scopesOf(used))));
         }

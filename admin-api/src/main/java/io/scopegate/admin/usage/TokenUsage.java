@@ -52,7 +52,12 @@ record TokenUsage(
 
     /** A legacy token's usage, measured against what its kind may do on today's catalog. */
     static TokenUsage of(LegacyToken token, List<Scope> effectiveScopes, List<UsageRepository.Row> rows, int days) {
-        return of(token.sid(), token.kind(), token.lastUsedAt(), effectiveScopes, rows, days);
+        // A legacy usage key outlives a deleted token: rows last touched before this one was created
+        // belong to its predecessor (a gateway may flush them after the delete).
+        List<UsageRepository.Row> own = rows.stream()
+                .filter(row -> !row.lastUsedAt().isBefore(token.createdAt()))
+                .toList();
+        return of(token.sid(), token.kind(), token.lastUsedAt(), effectiveScopes, own, days);
     }
 
     private static TokenUsage of(

@@ -137,6 +137,21 @@ class TokenPagingTest extends AdminApiTest {
                     .expectStatus()
                     .isBadRequest();
         }
+        // A cursor rebuilt by hand with the right fingerprint but a time no store holds: 400, not 500.
+        String forged = io.scopegate.admin.paging.PageCursor.encode(
+                TokenListQuery.of(null, "LAST_7_DAYS", null).listing(account),
+                List.of("+300000-01-01T00:00:00Z", "ST0", "-1000000000-01-01T00:00:00Z"));
+        Map<String, Object> outOfRange = operator()
+                .get()
+                .uri("/v1/accounts/" + account + "/tokens?createdOn=LAST_7_DAYS&cursor=" + forged)
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
+        assertProblem(outOfRange, 400, "cursor");
+        assertThat(sids(page(account, "?name=alpha&limit=12&cursor="))).hasSize(12);
         Map<String, Object> misspelt = operator()
                 .get()
                 .uri("/v1/accounts/" + account + "/tokens?stat=DISABLED")

@@ -88,6 +88,18 @@ class LegacyTokenReportTest extends AdminApiTest {
         return sid;
     }
 
+    private int readWriteVersion(String account) {
+        return ((Number) operator()
+                        .get()
+                        .uri("/v1/accounts/{a}/legacy-tokens/read-write", account)
+                        .exchange()
+                        .expectBody(MAP)
+                        .returnResult()
+                        .getResponseBody()
+                        .get("apiVersion"))
+                .intValue();
+    }
+
     @Test
     void aLegacyTokenInUseIsReportedWithTheScopedTokenThatWouldReplaceIt() {
         // The longest account SID: its usage key is 64 + 11 characters.
@@ -106,6 +118,8 @@ class LegacyTokenReportTest extends AdminApiTest {
                 .isEqualTo(Map.of(
                         "name",
                         "Replaces the read-write legacy token",
+                        "apiVersion",
+                        readWriteVersion(account),
                         "scopes",
                         List.of(Map.of("api", orders, "methods", List.of("GET", "POST")))));
         assertThat(kinds(entries.get("READ_ONLY"))).contains("NEVER_USED").doesNotContain("LEGACY_IN_USE");
