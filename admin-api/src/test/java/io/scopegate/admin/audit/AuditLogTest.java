@@ -130,6 +130,17 @@ class AuditLogTest extends AdminApiTest {
                     .getResponseBody();
             assertProblem(problem, 400, field);
         }
+        // A valid ISO-8601 year the store cannot hold: 400 naming the field, not a store error.
+        Map<String, Object> outOfRange = operator()
+                .get()
+                .uri("/v1/audit-events?from={from}", "+300000-01-01T00:00:00Z") // a variable: + is sent as %2B
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
+        assertProblem(outOfRange, 400, "from");
         Map<String, Object> reversed = operator()
                 .get()
                 .uri("/v1/audit-events?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z")
