@@ -32,6 +32,13 @@ public class AccountRepository {
                 .one();
     }
 
+    /** Every account, by name: the operators' account picker. */
+    public Flux<Account> all() {
+        return db.sql(SELECT_BY_SID.replace("where sid = :sid", "order by lower(name), sid"))
+                .map(AccountRepository::account)
+                .all();
+    }
+
     public Mono<Account> require(String sid) {
         return find(sid).switchIfEmpty(Mono.defer(() -> Mono.error(ApiProblem.notFound("No account " + sid))));
     }

@@ -9,6 +9,7 @@ import org.springframework.core.MethodParameter;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.server.ServerWebExchange;
@@ -19,7 +20,7 @@ import org.springframework.web.server.ServerWebExchange;
  * an endpoint does not know would silently return another page than asked for. Runs after routing,
  * before any argument (or body) is read; the allowed names are the handler's {@code @RequestParam}s.
  */
-@ControllerAdvice(basePackages = "io.scopegate.admin")
+@ControllerAdvice(annotations = RestController.class)
 class UnknownQueryParameters {
 
     private final Map<HandlerMethod, Set<String>> allowedByHandler = new ConcurrentHashMap<>();

@@ -1,0 +1,138 @@
+package io.scopegate.admin.token;
+
+import io.scopegate.admin.catalog.ApiDefinition;
+import io.scopegate.store.scope.Scope;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.util.MultiValueMap;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A token form as typed in the console, kept as text so a refused form comes back exactly as it was
+ * sent, and turned into the same JSON body the REST API takes, so both follow one set of rules.
+ *
+ * @param scopes ticked {@code api:METHOD} boxes, plus every method of an API switched on whole
+ */
+record TokenForm(
+        String name,
+        String description,
+        String primaryContact,
+        String developerEmails,
+        String apiVersion,
+        Set<String> scopes) {
+
+    static final TokenForm EMPTY = new TokenForm("", "", "", "", "", Set.of());
+
+    static TokenForm of(TokenRecord token) {
+        Set<String> ticked = new LinkedHashSet<>();
+        token.scopes().forEach(scope -> scope.methods().forEach(method -> ticked.add(scope.api() + ":" + method)));
+        return new TokenForm(
+                token.name(),
+                token.description() == null ? "" : token.description(),
+                token.primaryContact() == null ? "" : token.primaryContact(),
+                String.join(", ", token.developerEmails()),
+                Integer.toString(token.apiVersion()),
+                ticked);
+    }
+
+    /** @param catalog to expand an API switched on with no method ticked into all its methods */
+    static TokenForm read(MultiValueMap<String, String> form, List<ApiDefinition> catalog) {
+        Set<String> ticked = new LinkedHashSet<>(form.getOrDefault("scope", List.of()));
+        for (String api : form.getOrDefault("api", List.of())) {
+            boolean anyTicked = ticked.stream().anyMatch(value -> value.startsWith(api + ":"));
+            catalog.stream()
+                    .filter(definition -> definition.id().equals(api) && !anyTicked)
+                    .forEach(definition -> definition.methods().forEach(method -> ticked.add(api + ":" + method)));
+        }
+        return new TokenForm(
+                text(form, "name"),
+                text(form, "description"),
+                text(form, "primaryContact"),
+                text(form, "developerEmails"),
+                text(form, "apiVersion"),
+                ticked);
+    }
+
+    public boolean ticked(String api, String method) {
+        return scopes.contains(api + ":" + method);
+    }
+
+    public boolean anyTicked(String api) {
+        return scopes.stream().anyMatch(value -> value.startsWith(api + ":"));
+    }
+
+    /** The create body: every field, empty ones absent. */
+    ObjectNode createBody(JsonMapper json) {
+        ObjectNode body = settingsBody(json, false);
+        if (!apiVersion.isBlank()) {
+            body.put("apiVersion", apiVersion.strip());
+        }
+        body.set("scopes", scopesNode(json));
+        return body;
+    }
+
+    /** The PATCH body of the Overview tab: its four fields, an emptied one cleared. */
+    ObjectNode settingsBody(JsonMapper json, boolean clearEmpty) {
+        ObjectNode body = json.createObjectNode();
+        body.put("name", name);
+        optional(body, "description", description, clearEmpty);
+        optional(body, "primaryContact", primaryContact.strip(), clearEmpty);
+        body.set("developerEmails", json.valueToTree(emails()));
+        return body;
+    }
+
+    /** The PATCH body of the API Scopes tab. */
+    ObjectNode scopesBody(JsonMapper json) {
+        ObjectNode body = json.createObjectNode();
+        body.set("scopes", scopesNode(json));
+        return body;
+    }
+
+    private tools.jackson.databind.JsonNode scopesNode(JsonMapper json) {
+        Map<String, List<String>> byApi = new LinkedHashMap<>();
+        for (String value : scopes) {
+            int colon = value.lastIndexOf(':');
+            if (colon > 0) {
+                byApi.computeIfAbsent(value.substring(0, colon), api -> new ArrayList<>())
+                        .add(value.substring(colon + 1));
+            }
+        }
+        List<Map<String, Object>> list = new ArrayList<>();
+        byApi.forEach((api, methods) -> list.add(Map.of("api", api, "methods", methods)));
+        return json.valueToTree(list);
+    }
+
+    private List<String> emails() {
+        return Arrays.stream(developerEmails.split("[,\\s]+"))
+                .filter(address -> !address.isBlank())
+                .toList();
+    }
+
+    private static void optional(ObjectNode body, String field, String value, boolean clearEmpty) {
+        if (!value.isBlank()) {
+            body.put(field, value);
+        } else if (clearEmpty) {
+            body.putNull(field);
+        }
+    }
+
+    private static String text(MultiValueMap<String, String> form, String field) {
+        String value = form.getFirst(field);
+        return value == null ? "" : value;
+    }
+
+    /** The scopes as the page lists them: {@code campaigns: GET, POST}. */
+    static String describe(List<Scope> scopes) {
+        return String.join(
+                "; ",
+                scopes.stream()
+                        .map(scope -> scope.api() + ": " + String.join(", ", scope.methods()))
+                        .toList());
+    }
+}

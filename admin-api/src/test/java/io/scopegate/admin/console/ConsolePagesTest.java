@@ -1,0 +1,135 @@
+package io.scopegate.admin.console;
+
+import static io.scopegate.admin.console.ConsoleSession.form;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.scopegate.admin.AdminApiTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseCookie;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+
+/**
+ * The console over HTTP as a browser without JavaScript sees it: sign-in and its cookie, CSRF,
+ * access rules, and a token created through its form. The browser tests (system-tests) drive it
+ * in Chromium.
+ */
+class ConsolePagesTest extends AdminApiTest {
+
+    @Test
+    void signInSetsAHardenedSessionCookieAndWrongPasswordsAreRefused() {
+        EntityExchangeResult<String> page = web.get()
+                .uri("/console/sign-in")
+                .exchange()
+                .expectBody(String.class)
+                .returnResult();
+        assertThat(page.getStatus()).isEqualTo(HttpStatus.OK);
+        assertThat(page.getResponseBody()).contains("name=\"username\"", "name=\"password\"", "name=\"_csrf\"");
+
+        ConsoleSession bad = ConsoleSession.signInExpectingFailure(web, "admin", "wrong-password");
+        assertThat(bad).isNotNull();
+
+        ConsoleSession session = ConsoleSession.signIn(web, "admin", OPERATOR_PASSWORD);
+        assertThat(session.get("/console").getResponseBody()).contains("Accounts", "Create an account");
+        ResponseCookie cookie = session.lastCookie();
+        assertThat(cookie.isHttpOnly()).isTrue();
+        assertThat(cookie.isSecure()).isTrue();
+        assertThat(cookie.getSameSite()).isEqualTo("Strict");
+        assertThat(cookie.getPath()).isEqualTo("/console");
+    }
+
+    @Test
+    void unauthenticatedPagesRedirectToSignInAndTheRestApiStaysBasic() {
+        EntityExchangeResult<String> page = web.get()
+                .uri("/console/accounts/ACME/tokens")
+                .exchange()
+                .expectBody(String.class)
+                .returnResult();
+        assertThat(page.getStatus()).isEqualTo(HttpStatus.FOUND);
+        assertThat(page.getResponseHeaders().getLocation()).hasToString("/console/sign-in");
+        web.get()
+                .uri("/v1/apis")
+                .exchange()
+                .expectStatus()
+                .isUnauthorized()
+                .expectHeader()
+                .exists("WWW-Authenticate");
+    }
+
+    @Test
+    void anAccountUserSeesOnlyTheirAccountEvenWithATamperedUrl() {
+        String mine = newAccount();
+        String theirs = newAccount();
+        ConsoleSession session = ConsoleSession.signIn(web, newUser(mine, "ACCOUNT_ADMIN"), USER_PASSWORD);
+
+        EntityExchangeResult<String> home = session.get("/console");
+        assertThat(home.getStatus().is3xxRedirection()).isTrue();
+        assertThat(home.getResponseHeaders().getLocation()).hasToString("/console/accounts/" + mine + "/tokens");
+        assertThat(session.get("/console/accounts/" + mine + "/tokens").getStatus())
+                .isEqualTo(HttpStatus.OK);
+
+        assertThat(session.get("/console/accounts/" + theirs + "/tokens").getStatus())
+                .isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(session.get("/console/accounts/" + theirs + "/tokens/new").getStatus())
+                .isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(session.get("/console/platform/users").getStatus()).isEqualTo(HttpStatus.FORBIDDEN);
+    }
+
+    @Test
+    void aChangeWithoutTheCsrfTokenIsRefusedAndChangesNothing() {
+        String account = newAccount();
+        String api = newApi();
+        ConsoleSession session = ConsoleSession.signIn(web, newUser(account, "ACCOUNT_ADMIN"), USER_PASSWORD);
+        session.get("/console/accounts/" + account + "/tokens/new");
+
+        EntityExchangeResult<String> forged = session.postRaw(
+                "/console/accounts/" + account + "/tokens", form("name", "forged", "scope", api + ":GET"));
+        assertThat(forged.getStatus()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(count("select count(*) from tokens where account_sid = $1", account))
+                .isZero();
+    }
+
+    @Test
+    void aTokenCreatedInTheFormShowsItsSecretOnceAndARefusedFormKeepsWhatWasTyped() {
+        String account = newAccount();
+        String api = newApi();
+        ConsoleSession session =
+                ConsoleSession.signIn(web, newUser(account, "IMPLEMENTATION_SPECIALIST"), USER_PASSWORD);
+        session.get("/console/accounts/" + account + "/tokens/new");
+
+        EntityExchangeResult<String> refused = session.post(
+                "/console/accounts/" + account + "/tokens",
+                form("name", "Nightly export", "primaryContact", "not-an-email", "scope", api + ":GET"));
+        assertThat(refused.getStatus()).isEqualTo(HttpStatus.OK);
+        assertThat(refused.getResponseBody())
+                .contains("id=\"primaryContact-error\"", "value=\"Nightly export\"", "value=\"not-an-email\"")
+                .containsPattern("value=\"" + api + ":GET\"[^>]*checked");
+        assertThat(count("select count(*) from tokens where account_sid = $1", account))
+                .isZero();
+
+        EntityExchangeResult<String> created = session.post(
+                "/console/accounts/" + account + "/tokens",
+                form("name", "Nightly export", "primaryContact", "ops@example.com", "scope", api + ":GET"));
+        assertThat(created.getResponseBody()).contains("Token created", "id=\"authToken\"");
+        String sid = db.sql("select sid from tokens where account_sid = :a")
+                .bind("a", account)
+                .map(row -> row.get("sid", String.class))
+                .one()
+                .block();
+        assertThat(session.get("/console/accounts/" + account + "/tokens").getResponseBody())
+                .contains("Nightly export", sid)
+                .doesNotContain("sgt_");
+        assertThat(storeAccepts(sid, secretIn(created.getResponseBody()))).isTrue();
+        assertThat(count(
+                        "select count(*) from audit_events where account_sid = $1 and action = 'TOKEN_CREATED'",
+                        account))
+                .isEqualTo(1);
+    }
+
+    private static String secretIn(String page) {
+        java.util.regex.Matcher secret = java.util.regex.Pattern.compile("id=\"authToken\" value=\"(sgt_[^\"]+)\"")
+                .matcher(page);
+        assertThat(secret.find()).as("the page shows the auth token").isTrue();
+        return secret.group(1);
+    }
+}
