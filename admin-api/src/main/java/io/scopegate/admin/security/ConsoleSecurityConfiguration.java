@@ -29,7 +29,7 @@ class ConsoleSecurityConfiguration {
     @Order(Ordered.HIGHEST_PRECEDENCE)
     SecurityWebFilterChain consoleSecurity(ServerHttpSecurity http) {
         RedirectServerLogoutSuccessHandler signedOut = new RedirectServerLogoutSuccessHandler();
-        signedOut.setLogoutSuccessUrl(URI.create(SIGN_IN + "?signedOut"));
+        signedOut.setLogoutSuccessUrl(URI.create(SIGN_IN + "?signedOut=1"));
         ServerAccessDeniedHandler denied = (exchange, e) -> {
             exchange.getResponse().setStatusCode(HttpStatus.FORBIDDEN);
             exchange.getResponse().getHeaders().setLocation(null);
@@ -45,7 +45,7 @@ class ConsoleSecurityConfiguration {
                 .formLogin(form -> form.loginPage(SIGN_IN)
                         .authenticationSuccessHandler(new RedirectServerAuthenticationSuccessHandler("/console"))
                         .authenticationFailureHandler(
-                                new RedirectServerAuthenticationFailureHandler(SIGN_IN + "?error")))
+                                new RedirectServerAuthenticationFailureHandler(SIGN_IN + "?error=1")))
                 .logout(logout -> logout.logoutUrl("/console/sign-out").logoutSuccessHandler(signedOut))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(

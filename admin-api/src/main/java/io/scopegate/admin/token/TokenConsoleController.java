@@ -145,7 +145,7 @@ class TokenConsoleController {
             TokenForm form = TokenForm.read(input, List.of());
             return Mono.fromCallable(() -> TokenPatch.parse(form.settingsBody(json, true), json, validator))
                     .flatMap(patch -> tokens.update(actor, account, sid, patch))
-                    .map(view -> "redirect:/console/accounts/" + account + "/tokens/" + sid + "?saved")
+                    .map(view -> "redirect:/console/accounts/" + account + "/tokens/" + sid + "?saved=1")
                     .onErrorResume(
                             ApiProblem.class,
                             problem -> tokens.get(account, sid)
@@ -182,7 +182,7 @@ class TokenConsoleController {
             TokenForm form = TokenForm.read(input.form(), input.catalog());
             return Mono.fromCallable(() -> TokenPatch.parse(form.scopesBody(json), json, validator))
                     .flatMap(patch -> tokens.update(actor, account, sid, patch))
-                    .map(view -> "redirect:/console/accounts/" + account + "/tokens/" + sid + "/scopes?saved")
+                    .map(view -> "redirect:/console/accounts/" + account + "/tokens/" + sid + "/scopes?saved=1")
                     .onErrorResume(
                             ApiProblem.class,
                             problem -> tokens.get(account, sid)
@@ -214,16 +214,16 @@ class TokenConsoleController {
             Model model) {
         String tokenPage = "redirect:/console/accounts/" + account + "/tokens/" + sid;
         return exchange.getFormData().flatMap(form -> switch (TokenAction.named(action)) {
-            case DISABLE -> tokens.disable(actor, account, sid).thenReturn(tokenPage + "?disabled");
+            case DISABLE -> tokens.disable(actor, account, sid).thenReturn(tokenPage + "?disabled=1");
             case ENABLE ->
                 tokens.enable(actor, account, sid, "on".equals(form.getFirst("reset")))
                         .map(view ->
-                                view.authToken() != null ? secretPage(view, "reset", model) : tokenPage + "?enabled");
+                                view.authToken() != null ? secretPage(view, "reset", model) : tokenPage + "?enabled=1");
             case UPGRADE_VERSION ->
-                tokens.upgradeVersion(actor, account, sid, null).thenReturn(tokenPage + "?upgraded");
+                tokens.upgradeVersion(actor, account, sid, null).thenReturn(tokenPage + "?upgraded=1");
             case DELETE ->
                 tokens.delete(actor, account, sid)
-                        .thenReturn("redirect:/console/accounts/" + account + "/tokens?deleted");
+                        .thenReturn("redirect:/console/accounts/" + account + "/tokens?deleted=1");
             case DUPLICATE ->
                 tokens.duplicate(actor, account, sid, blankToNull(form.getFirst("name")))
                         .map(view -> secretPage(view, "duplicated", model));

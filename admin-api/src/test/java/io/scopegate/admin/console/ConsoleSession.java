@@ -47,7 +47,7 @@ final class ConsoleSession {
         EntityExchangeResult<String> result =
                 session.post("/console/sign-in", form("username", username, "password", password));
         assertThat(result.getStatus()).isEqualTo(HttpStatus.FOUND);
-        assertThat(result.getResponseHeaders().getLocation()).hasToString("/console/sign-in?error");
+        assertThat(result.getResponseHeaders().getLocation()).hasToString("/console/sign-in?error=1");
         assertThat(session.get("/console").getStatus()).isEqualTo(HttpStatus.FOUND);
         return session;
     }
