@@ -4,7 +4,6 @@ import io.scopegate.admin.account.AccountRepository;
 import io.scopegate.admin.audit.AuditEventRepository.AuditEvent;
 import io.scopegate.admin.openapi.ProblemResponses;
 import io.scopegate.admin.paging.Page;
-import io.scopegate.admin.paging.PageCursor;
 import io.scopegate.admin.paging.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -66,7 +65,7 @@ class AuditController {
             @CursorParameter @RequestParam(required = false) String cursor) {
         AuditQuery query = AuditQuery.of(account, sid, actor, action, from, to);
         int pageSize = PageLimit.check(limit, MAX_LIMIT);
-        return accounts.requireExists(account).then(page(query, "account", pageSize, cursor));
+        return accounts.requireExists(account).then(events.page(query, "account", pageSize, cursor));
     }
 
     /** Documented with {@link #accountEvents}: one operation, two representations. */
@@ -100,7 +99,7 @@ class AuditController {
             @LimitParameter @RequestParam(defaultValue = "100") int limit,
             @CursorParameter @RequestParam(required = false) String cursor) {
         AuditQuery query = AuditQuery.of(account, sid, actor, action, from, to);
-        return page(query, "all", PageLimit.check(limit, MAX_LIMIT), cursor);
+        return events.page(query, "all", PageLimit.check(limit, MAX_LIMIT), cursor);
     }
 
     /** Documented with {@link #allEvents}: one operation, two representations. */
@@ -114,16 +113,6 @@ class AuditController {
             @FromParameter @RequestParam(required = false) String from,
             @ToParameter @RequestParam(required = false) String to) {
         return exports.bounded(events.oldestFirst(AuditQuery.of(account, sid, actor, action, from, to)));
-    }
-
-    private Mono<Page<AuditEvent>> page(AuditQuery query, String path, int limit, String cursor) {
-        String listing = query.listing(path);
-        List<String> position = PageCursor.decode(cursor, listing, 1);
-        Long beforeId = position == null ? null : PageCursor.number(position.get(0));
-        return events.newest(query, beforeId, limit + 1)
-                .collectList()
-                .map(rows ->
-                        Page.of(rows, limit, last -> PageCursor.encode(listing, List.of(Long.toString(last.id())))));
     }
 
     /** The page as {@code Page<AuditEvent>} serialises it, named for the API description. */

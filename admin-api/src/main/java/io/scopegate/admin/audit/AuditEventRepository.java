@@ -2,13 +2,17 @@ package io.scopegate.admin.audit;
 
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
+import io.scopegate.admin.paging.Page;
+import io.scopegate.admin.paging.PageCursor;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Reads the audit_events table ({@link ChangeLog} writes it). */
@@ -67,6 +71,21 @@ class AuditEventRepository {
                 .bind("limit", limit)
                 .map(this::event)
                 .all();
+    }
+
+    /**
+     * One page, newest first, after the cursor of the page before (null: the first page).
+     *
+     * @param path names the list the cursor belongs to, so it is refused on any other
+     */
+    Mono<Page<AuditEvent>> page(AuditQuery query, String path, int limit, String cursor) {
+        String listing = query.listing(path);
+        List<String> position = PageCursor.decode(cursor, listing, 1);
+        Long beforeId = position == null ? null : PageCursor.number(position.get(0));
+        return newest(query, beforeId, limit + 1)
+                .collectList()
+                .map(rows ->
+                        Page.of(rows, limit, last -> PageCursor.encode(listing, List.of(Long.toString(last.id())))));
     }
 
     /** Every matching event, oldest first, fetched in batches as the client reads them. */

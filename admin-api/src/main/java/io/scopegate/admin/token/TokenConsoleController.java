@@ -3,6 +3,7 @@ package io.scopegate.admin.token;
 import io.scopegate.admin.account.AccountRepository;
 import io.scopegate.admin.catalog.ApiDefinition;
 import io.scopegate.admin.catalog.ApiRepository;
+import io.scopegate.admin.console.Confirmation;
 import io.scopegate.admin.console.ConsoleController;
 import io.scopegate.admin.console.FormErrors;
 import io.scopegate.admin.error.ApiProblem;
@@ -195,12 +196,25 @@ class TokenConsoleController {
     Mono<String> confirm(
             @PathVariable String account, @PathVariable String sid, @PathVariable String action, Model model) {
         TokenAction chosen = TokenAction.named(action);
+        String tokenUrl = "/console/accounts/" + account + "/tokens/" + sid;
         return tokens.get(account, sid).map(view -> {
-            model.addAttribute("token", view.token());
-            model.addAttribute("latest", view.latestApiVersion());
-            model.addAttribute("action", chosen);
-            model.addAttribute("actionUrl", "/console/accounts/" + account + "/tokens/" + sid + "/" + chosen.path());
-            return "token-confirm";
+            Confirmation confirmation = Confirmation.of(
+                    chosen.label() + " “" + view.token().name() + "”?",
+                    view.token().sid(),
+                    chosen.consequence(),
+                    chosen.label(),
+                    chosen.dangerous(),
+                    tokenUrl + "/" + chosen.path(),
+                    tokenUrl);
+            model.addAttribute(
+                    "confirm",
+                    switch (chosen) {
+                        case RESET -> confirmation.withGrace();
+                        case DUPLICATE -> confirmation.withName(view.token().name() + " (copy)");
+                        case ENABLE -> confirmation.withResetOption();
+                        default -> confirmation;
+                    });
+            return Confirmation.VIEW;
         });
     }
 

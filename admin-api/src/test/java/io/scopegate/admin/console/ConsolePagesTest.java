@@ -132,4 +132,48 @@ class ConsolePagesTest extends AdminApiTest {
         assertThat(secret.find()).as("the page shows the auth token").isTrue();
         return secret.group(1);
     }
+
+    @Test
+    void everyPageOfAnAccountRendersForItsAdmin() {
+        String account = newAccount();
+        String api = newApi();
+        String sid =
+                (String) createToken(account, "Rendered", api, "GET", "POST").get("sid");
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
+                .exchange()
+                .expectStatus()
+                .isCreated();
+        ConsoleSession session = ConsoleSession.signIn(web, newUser(account, "ACCOUNT_ADMIN"), USER_PASSWORD);
+        String base = "/console/accounts/" + account;
+        for (String page : java.util.List.of(
+                "/tokens",
+                "/tokens?name=Rend&state=enabled&createdOn=LAST_7_DAYS",
+                "/tokens/new",
+                "/tokens/" + sid,
+                "/tokens/" + sid + "/credentials",
+                "/tokens/" + sid + "/scopes",
+                "/tokens/" + sid + "/usage",
+                "/tokens/" + sid + "/usage/remove-unused",
+                "/tokens/" + sid + "/activity",
+                "/tokens/" + sid + "/confirm/reset",
+                "/tokens/" + sid + "/confirm/duplicate",
+                "/tokens/" + sid + "/confirm/disable",
+                "/tokens/" + sid + "/confirm/delete",
+                "/legacy-tokens",
+                "/legacy-tokens/read-write/confirm/reset",
+                "/legacy-tokens/read-only/confirm/enable",
+                "/findings",
+                "/audit",
+                "/audit?sid=" + sid,
+                "/settings")) {
+            EntityExchangeResult<String> result = session.get(base + page);
+            assertThat(result.getStatus()).as(page).isEqualTo(HttpStatus.OK);
+            assertThat(result.getResponseBody()).as(page).contains("</html>").doesNotContain("Something went wrong");
+        }
+        assertThat(session.get(base + "/tokens/" + sid + "/confirm/explode").getStatus())
+                .isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(session.get(base + "/tokens/STnope/usage").getStatus()).isEqualTo(HttpStatus.NOT_FOUND);
+    }
 }

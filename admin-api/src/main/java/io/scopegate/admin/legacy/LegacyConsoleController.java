@@ -1,0 +1,165 @@
+package io.scopegate.admin.legacy;
+
+import io.scopegate.admin.account.AccountRepository;
+import io.scopegate.admin.catalog.ApiRepository;
+import io.scopegate.admin.console.Confirmation;
+import io.scopegate.admin.console.ConsoleController;
+import io.scopegate.admin.error.ApiProblem;
+import io.scopegate.admin.security.Actor;
+import io.scopegate.store.credential.CredentialProperties;
+import io.scopegate.store.scope.LegacyKind;
+import java.util.Map;
+import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * The seed's "Legacy tokens" screen: "Enable legacy tokens" until they are, then a card per token
+ * with its credentials (shown on request, audited), reset with confirmation and the scoped tokens'
+ * other actions.
+ */
+@ConsoleController
+class LegacyConsoleController {
+
+    private static final String BASE = "/console/accounts/{account}/legacy-tokens";
+
+    /** What each action does, for its confirmation. */
+    private static final Map<String, String> CONSEQUENCES = Map.of(
+            "reset",
+            "A new auth token; the current one stops passing (at once, or after the grace period you choose)."
+                    + " Update every integration that uses it.",
+            "disable",
+            "Gateways refuse it within a second (403 Access Denied) until it is enabled again.",
+            "enable",
+            "Gateways accept it again within a second.",
+            "upgrade-version",
+            "The token moves to the latest API version. Integrations must be ready for it.",
+            "delete",
+            "The token is removed for good; integrations using it are refused. Enabling legacy tokens again"
+                    + " issues a new secret.");
+
+    private final LegacyTokenService legacy;
+    private final AccountRepository accounts;
+    private final ApiRepository catalog;
+    private final CredentialProperties credentialSettings;
+
+    LegacyConsoleController(
+            LegacyTokenService legacy,
+            AccountRepository accounts,
+            ApiRepository catalog,
+            CredentialProperties credentialSettings) {
+        this.legacy = legacy;
+        this.accounts = accounts;
+        this.catalog = catalog;
+        this.credentialSettings = credentialSettings;
+    }
+
+    @GetMapping(BASE)
+    Mono<String> page(@PathVariable String account, Model model) {
+        return render(account, Map.of(), model);
+    }
+
+    @PostMapping(BASE + "/enable")
+    Mono<String> enable(Actor actor, @PathVariable String account, Model model) {
+        return legacy.enable(actor, account).flatMap(list -> {
+            Map<LegacyKind, String> secrets = new java.util.EnumMap<>(LegacyKind.class);
+            list.tokens().stream()
+                    .filter(token -> token.authToken() != null)
+                    .forEach(token -> secrets.put(token.kind(), token.authToken()));
+            return render(account, secrets, model);
+        });
+    }
+
+    @PostMapping(BASE + "/{kind}/credentials")
+    Mono<String> reveal(Actor actor, @PathVariable String account, @PathVariable String kind, Model model) {
+        LegacyKind chosen = LegacyQueries.kindNamed(kind);
+        return legacy.credentials(actor, account, chosen)
+                .flatMap(secret -> render(account, Map.of(chosen, secret.value()), model));
+    }
+
+    @GetMapping(BASE + "/{kind}/confirm/{action}")
+    Mono<String> confirm(
+            @PathVariable String account, @PathVariable String kind, @PathVariable String action, Model model) {
+        LegacyKind chosen = LegacyQueries.kindNamed(kind);
+        String consequence = CONSEQUENCES.get(action);
+        if (consequence == null) {
+            return Mono.error(ApiProblem.notFound("No legacy token action '" + action + "'"));
+        }
+        String page = "/console/accounts/" + account + "/legacy-tokens";
+        String label =
+                Character.toUpperCase(action.charAt(0)) + action.substring(1).replace('-', ' ');
+        return legacy.get(account, chosen).map(token -> {
+            Confirmation confirmation = Confirmation.of(
+                    label + " the " + chosen.pathSegment() + " legacy token?",
+                    account + " (" + chosen.pathSegment() + ")",
+                    consequence,
+                    label,
+                    "reset".equals(action) || "delete".equals(action),
+                    page + "/" + chosen.pathSegment() + "/" + action,
+                    page);
+            model.addAttribute(
+                    "confirm",
+                    switch (action) {
+                        case "reset" -> confirmation.withGrace();
+                        case "enable" -> confirmation.withResetOption();
+                        default -> confirmation;
+                    });
+            return Confirmation.VIEW;
+        });
+    }
+
+    @PostMapping(BASE + "/{kind}/{action:reset|disable|enable|upgrade-version|delete}")
+    Mono<String> act(
+            Actor actor,
+            @PathVariable String account,
+            @PathVariable String kind,
+            @PathVariable String action,
+            ServerWebExchange exchange,
+            Model model) {
+        LegacyKind chosen = LegacyQueries.kindNamed(kind);
+        String page = "redirect:/console/accounts/" + account + "/legacy-tokens";
+        return exchange.getFormData().flatMap(form -> switch (action) {
+            case "reset" ->
+                legacy.reset(actor, account, chosen, graceSeconds(form))
+                        .flatMap(token -> render(account, Map.of(chosen, token.authToken()), model));
+            case "disable" -> legacy.disable(actor, account, chosen).thenReturn(page + "?disabled=1");
+            case "enable" ->
+                legacy.enable(actor, account, chosen, "on".equals(form.getFirst("reset")))
+                        .flatMap(token -> token.authToken() != null
+                                ? render(account, Map.of(chosen, token.authToken()), model)
+                                : Mono.just(page + "?enabled=1"));
+            case "upgrade-version" ->
+                legacy.upgradeVersion(actor, account, chosen, null).thenReturn(page + "?upgraded=1");
+            default -> legacy.delete(actor, account, chosen).thenReturn(page + "?deleted=1");
+        });
+    }
+
+    /** @param secrets auth tokens to show on this response only (just issued, reset or revealed) */
+    private Mono<String> render(String account, Map<LegacyKind, String> secrets, Model model) {
+        return Mono.zip(accounts.require(account), legacy.list(account), catalog.latestVersion())
+                .map(found -> {
+                    model.addAttribute("account", found.getT1());
+                    model.addAttribute("legacy", found.getT2());
+                    model.addAttribute("latest", found.getT3());
+                    model.addAttribute("secrets", secrets);
+                    model.addAttribute("retrievable", credentialSettings.retrievable());
+                    return "legacy-tokens";
+                });
+    }
+
+    private static Integer graceSeconds(MultiValueMap<String, String> form) {
+        String value = form.getFirst("graceSeconds");
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.strip());
+        } catch (NumberFormatException e) {
+            throw ApiProblem.invalid("graceSeconds", "must be a whole number of seconds");
+        }
+    }
+}
