@@ -4,6 +4,7 @@ import java.time.Instant;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** The admin_users table. */
@@ -25,6 +26,23 @@ class AdminUserRepository {
                         AdminRole.valueOf(row.get("role", String.class)),
                         row.get("account_sid", String.class)))
                 .one();
+    }
+
+    /** An admin user as the console lists them; never the password hash. */
+    record Listed(String username, AdminRole role, String accountSid, String email) {}
+
+    /** Operators first, then by account and username. */
+    Flux<Listed> all() {
+        return db.sql("""
+                select username, role, account_sid, email from admin_users
+                order by role <> 'OPERATOR', account_sid nulls first, username
+                """)
+                .map((row, meta) -> new Listed(
+                        row.get("username", String.class),
+                        AdminRole.valueOf(row.get("role", String.class)),
+                        row.get("account_sid", String.class),
+                        row.get("email", String.class)))
+                .all();
     }
 
     Mono<Long> countOperatorsOtherThan(String username) {

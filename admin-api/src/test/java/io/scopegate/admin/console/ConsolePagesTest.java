@@ -176,4 +176,92 @@ class ConsolePagesTest extends AdminApiTest {
                 .isEqualTo(HttpStatus.NOT_FOUND);
         assertThat(session.get(base + "/tokens/STnope/usage").getStatus()).isEqualTo(HttpStatus.NOT_FOUND);
     }
+
+    @Test
+    void operatorsManageAccountsUsersAndTheCatalogInForms() {
+        ConsoleSession session = ConsoleSession.signIn(web, "admin", OPERATOR_PASSWORD);
+        String api = newApi();
+        for (String page : java.util.List.of(
+                "/console", "/console/platform/users", "/console/platform/apis", "/console/platform/apis/" + api)) {
+            EntityExchangeResult<String> result = session.get(page);
+            assertThat(result.getStatus()).as(page).isEqualTo(HttpStatus.OK);
+            assertThat(result.getResponseBody()).as(page).doesNotContain("Something went wrong");
+        }
+
+        session.get("/console");
+        String sid = "AC" + unique("").toUpperCase(java.util.Locale.ROOT);
+        EntityExchangeResult<String> account =
+                session.post("/console/platform/accounts", form("name", "Formed Ltd", "sid", sid));
+        assertThat(account.getResponseHeaders().getLocation()).hasToString("/console/accounts/" + sid + "/tokens");
+
+        session.get("/console/platform/users");
+        String username = unique("carol");
+        EntityExchangeResult<String> refused = session.post(
+                "/console/platform/users",
+                form(
+                        "username",
+                        username,
+                        "role",
+                        "ACCOUNT_ADMIN",
+                        "account",
+                        sid,
+                        "email",
+                        username + "@example.com",
+                        "password",
+                        "short"));
+        assertThat(refused.getResponseBody())
+                .contains("id=\"password-error\"", "value=\"" + username + "\"")
+                .doesNotContain("value=\"short\"");
+        EntityExchangeResult<String> saved = session.post(
+                "/console/platform/users",
+                form(
+                        "username",
+                        username,
+                        "role",
+                        "ACCOUNT_ADMIN",
+                        "account",
+                        sid,
+                        "email",
+                        username + "@example.com",
+                        "password",
+                        "a-long-enough-password"));
+        assertThat(saved.getResponseBody()).contains("Created " + username);
+        ConsoleSession.signIn(web, username, "a-long-enough-password");
+
+        session.get("/console/platform/apis");
+        String newApi = unique("api-console-");
+        EntityExchangeResult<String> registered = session.post(
+                "/console/platform/apis",
+                form(
+                        "id",
+                        newApi,
+                        "name",
+                        "From the console",
+                        "paths",
+                        "/" + newApi + "/**",
+                        "methods",
+                        "GET",
+                        "upstreamUrl",
+                        "http://localhost:9/" + newApi,
+                        "latestVersion",
+                        "1"));
+        assertThat(registered.getResponseBody()).contains("Registered " + newApi);
+        operator().get().uri("/v1/apis/{id}", newApi).exchange().expectStatus().isOk();
+        EntityExchangeResult<String> badPath = session.post(
+                "/console/platform/apis",
+                form(
+                        "id",
+                        unique("api-bad-"),
+                        "name",
+                        "Bad",
+                        "paths",
+                        "no-slash",
+                        "methods",
+                        "GET",
+                        "upstreamUrl",
+                        "http://localhost:9/x",
+                        "latestVersion",
+                        "1"));
+        assertThat(badPath.getResponseBody()).contains("id=\"paths-error\"", "no-slash");
+    }
 }

@@ -1,0 +1,100 @@
+package io.scopegate.admin.security;
+
+import io.scopegate.admin.console.ConsoleController;
+import io.scopegate.admin.console.FormErrors;
+import io.scopegate.admin.error.ApiProblem;
+import io.scopegate.admin.error.FieldProblem;
+import io.scopegate.admin.security.AdminUserService.SaveUser;
+import jakarta.validation.Validator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Operators' admin users screen: every user, and one form that creates a user or replaces one
+ * (role, account, email and a new password: how an operator changes a role or resets a password).
+ */
+@ConsoleController
+class AdminUserConsoleController {
+
+    private final AdminUserService service;
+    private final AdminUserRepository users;
+    private final Validator validator;
+
+    AdminUserConsoleController(AdminUserService service, AdminUserRepository users, Validator validator) {
+        this.service = service;
+        this.users = users;
+        this.validator = validator;
+    }
+
+    @GetMapping("/console/platform/users")
+    Mono<String> list(Model model) {
+        return page(Map.of(), FormErrors.NONE, null, model);
+    }
+
+    @PostMapping("/console/platform/users")
+    Mono<String> save(Actor actor, ServerWebExchange exchange, Model model) {
+        return exchange.getFormData().flatMap(form -> {
+            Map<String, String> typed = typed(form);
+            return Mono.fromCallable(() -> request(typed))
+                    .flatMap(request -> service.save(actor, typed.get("username"), request))
+                    .flatMap(created -> page(
+                            Map.of(),
+                            FormErrors.NONE,
+                            (created ? "Created " : "Updated ") + typed.get("username") + ".",
+                            model))
+                    .onErrorResume(ApiProblem.class, problem -> page(typed, FormErrors.of(problem), null, model));
+        });
+    }
+
+    private SaveUser request(Map<String, String> typed) {
+        AdminRole role;
+        try {
+            role = AdminRole.valueOf(typed.get("role").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.invalid("role", "must be OPERATOR, ACCOUNT_ADMIN or IMPLEMENTATION_SPECIALIST");
+        }
+        SaveUser request = new SaveUser(
+                typed.get("password"),
+                role,
+                typed.get("account").isBlank() ? null : typed.get("account").strip(),
+                typed.get("email").isBlank() ? null : typed.get("email").strip());
+        List<FieldProblem> problems = validator.validate(request).stream()
+                .map(v -> new FieldProblem(v.getPropertyPath().toString(), v.getMessage()))
+                .toList();
+        if (!problems.isEmpty()) {
+            throw ApiProblem.invalid(problems);
+        }
+        return request;
+    }
+
+    /** What was typed, to show again after a refusal; never the password. */
+    private static Map<String, String> typed(MultiValueMap<String, String> form) {
+        Map<String, String> typed = new LinkedHashMap<>();
+        for (String field : List.of("username", "role", "account", "email", "password")) {
+            String value = form.getFirst(field);
+            typed.put(field, value == null ? "" : value);
+        }
+        return typed;
+    }
+
+    private Mono<String> page(Map<String, String> typed, FormErrors errors, String saved, Model model) {
+        Map<String, String> shown = new LinkedHashMap<>(typed);
+        shown.remove("password");
+        return users.all().collectList().map(all -> {
+            model.addAttribute("users", all);
+            model.addAttribute("roles", AdminRole.values());
+            model.addAttribute("typed", shown);
+            model.addAttribute("errors", errors);
+            model.addAttribute("saved", saved);
+            return "users";
+        });
+    }
+}
