@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -78,6 +79,24 @@ final class Browser implements AutoCloseable {
         return new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> d.findElement(by));
     }
 
+    /** Clicks something that loads a page (link, submit button) and waits until the new page is there. */
+    void follow(By by) {
+        WebElement page = driver.findElement(By.tagName("html"));
+        find(by).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> gone(page));
+        find(By.tagName("body"));
+    }
+
+    /** Whether the element left the document (Chrome says so in more than one way). */
+    private static boolean gone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (WebDriverException leftTheDocument) {
+            return true;
+        }
+    }
+
     void type(String id, String text) {
         WebElement field = find(By.id(id));
         field.clear();
@@ -88,9 +107,7 @@ final class Browser implements AutoCloseable {
         go("/console/sign-in");
         type("username", username);
         type("password", password);
-        find(By.cssSelector("button[type=submit]")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(10))
-                .until(d -> !d.getCurrentUrl().contains("/sign-in"));
+        follow(By.cssSelector("button[type=submit]"));
     }
 
     String path() {
@@ -98,7 +115,7 @@ final class Browser implements AutoCloseable {
     }
 
     String text() {
-        return driver.findElement(By.tagName("body")).getText();
+        return find(By.tagName("body")).getText();
     }
 
     void screenshot(String name) {

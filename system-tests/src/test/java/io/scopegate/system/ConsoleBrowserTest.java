@@ -61,13 +61,13 @@ class ConsoleBrowserTest extends SystemTest {
         assertThat(browser.path()).isEqualTo("/console/accounts/" + account + "/tokens");
         assertThat(browser.text()).contains("0 of 20 active", "No tokens yet");
 
-        browser.find(By.linkText("Create access token")).click();
+        browser.follow(By.linkText("Create access token"));
         browser.type("name", "CRM sync");
         browser.type("primaryContact", "dev@example.com");
         browser.find(By.cssSelector("input[name=scope][value='" + api + ":GET']"))
                 .click();
         browser.screenshot("create-token");
-        browser.find(By.id("create")).click();
+        browser.follow(By.id("create"));
 
         assertThat(browser.text()).contains("Token created");
         String sid = browser.find(By.id("sid")).getDomAttribute("value");
@@ -82,11 +82,11 @@ class ConsoleBrowserTest extends SystemTest {
                 .as("POST was not picked")
                 .isEqualTo(403);
 
-        browser.find(By.linkText("Go to the token")).click();
+        browser.follow(By.linkText("Go to the token"));
         browser.screenshot("token-overview");
-        browser.find(By.linkText("Disable")).click();
+        browser.follow(By.linkText("Disable"));
         assertThat(browser.text()).contains("Disable “CRM sync”?");
-        browser.find(By.id("confirm")).click();
+        browser.follow(By.id("confirm"));
         assertThat(browser.text()).contains("Disabled");
         await().atMost(Duration.ofSeconds(1))
                 .pollInterval(Duration.ofMillis(20))
@@ -95,8 +95,8 @@ class ConsoleBrowserTest extends SystemTest {
                     assertThat(status(gatewayB, "GET", "/" + api + "/x", auth)).isEqualTo(403);
                 });
 
-        browser.find(By.linkText("Delete")).click();
-        browser.find(By.id("confirm")).click();
+        browser.follow(By.linkText("Delete"));
+        browser.follow(By.id("confirm"));
         assertThat(browser.path()).startsWith("/console/accounts/" + account + "/tokens");
         assertThat(browser.text()).contains("The token was deleted", "No tokens yet");
         assertThat(admin().get()
@@ -111,11 +111,177 @@ class ConsoleBrowserTest extends SystemTest {
     @Test
     void signOutEndsTheSession() {
         browser.signIn(adminUser, PASSWORD);
-        browser.find(By.cssSelector("form[action='/console/sign-out'] button")).click();
+        browser.follow(By.cssSelector("form[action='/console/sign-out'] button"));
         new WebDriverWait(browser.driver, Duration.ofSeconds(10))
                 .until(d -> d.getCurrentUrl().contains("signedOut"));
         assertThat(browser.text()).contains("You are signed out");
         browser.go("/console/accounts/" + account + "/tokens");
         assertThat(browser.path()).isEqualTo("/console/sign-in");
+    }
+
+    private void click(String id) {
+        browser.follow(By.id(id));
+    }
+
+    private String value(String id) {
+        return browser.find(By.id(id)).getDomAttribute("value");
+    }
+
+    @Test
+    void filtersPagesAndTheLimitAsTheTokenListShowsThem() {
+        // A disabled token first: at the limit no other can be created.
+        String extra = (String) createToken(account, api, "GET").get("sid");
+        tokenAction(account, extra, "disable");
+        for (int i = 1; i <= 20; i++) {
+            createToken(
+                    account,
+                    Map.of(
+                            "name",
+                            (i <= 10 ? "billing " : "reports ") + i,
+                            "scopes",
+                            java.util.List.of(Map.of("api", api, "methods", java.util.List.of("GET")))));
+        }
+        browser.signIn(adminUser, PASSWORD);
+        assertThat(browser.text()).contains("20 of 20 active", "Disable or delete one to create another");
+        assertThat(browser.find(By.cssSelector("button[aria-describedby=limit-reason]"))
+                        .isEnabled())
+                .isFalse();
+        assertThat(browser.driver.findElements(By.linkText("Create access token")))
+                .isEmpty();
+        browser.screenshot("tokens-at-limit");
+
+        // 20 a page: the 21st token (the disabled one, the oldest) is on the second page.
+        browser.go("/console/accounts/" + account + "/tokens");
+        assertThat(browser.driver.findElements(By.cssSelector("li.token"))).hasSize(20);
+        browser.follow(By.linkText("Next page"));
+        assertThat(browser.driver.findElements(By.cssSelector("li.token"))).hasSize(1);
+        assertThat(browser.text()).contains(extra);
+
+        browser.go("/console/accounts/" + account + "/tokens");
+        browser.type("filter-name", "BILL");
+        new org.openqa.selenium.support.ui.Select(browser.find(By.id("filter-state"))).selectByValue("ENABLED");
+        browser.follow(By.cssSelector("form.filters button[type=submit]"));
+        assertThat(browser.driver.findElements(By.cssSelector("li.token"))).hasSize(10);
+        assertThat(browser.find(By.id("filter-name")).getDomProperty("value")).isEqualTo("BILL");
+        new org.openqa.selenium.support.ui.Select(browser.find(By.id("filter-state"))).selectByValue("DISABLED");
+        browser.follow(By.cssSelector("form.filters button[type=submit]"));
+        assertThat(browser.text()).contains("No token matches these filters");
+        click("clear-filters");
+        assertThat(browser.path()).isEqualTo("/console/accounts/" + account + "/tokens");
+        assertThat(browser.driver.findElements(By.cssSelector("li.token"))).hasSize(20);
+    }
+
+    @Test
+    void resetWithAGracePeriodKeepsTheOldSecretWorkingBesideTheNewOne() {
+        Map<String, Object> token = createToken(account, api, "GET");
+        String sid = (String) token.get("sid");
+        String oldAuth = basic(sid, (String) token.get("authToken"));
+        browser.signIn(adminUser, PASSWORD);
+        browser.go("/console/accounts/" + account + "/tokens/" + sid + "/credentials");
+        click("reveal");
+        assertThat(value("authToken")).isEqualTo(token.get("authToken"));
+        browser.follow(By.linkText("Reset auth token…"));
+        new org.openqa.selenium.support.ui.Select(browser.find(By.id("graceSeconds"))).selectByValue("3600");
+        click("confirm");
+        assertThat(browser.text()).contains("Token reset", "Update every integration");
+        String newAuth = basic(sid, value("authToken"));
+
+        await().atMost(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> {
+                    assertThat(status(gatewayA, "GET", "/" + api + "/x", newAuth))
+                            .isEqualTo(200);
+                    assertThat(status(gatewayB, "GET", "/" + api + "/x", newAuth))
+                            .isEqualTo(200);
+                });
+        assertThat(status(gatewayA, "GET", "/" + api + "/x", oldAuth))
+                .as("within the grace period")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void legacyTokensAreEnabledShownAndResetInTheConsole() {
+        browser.signIn(adminUser, PASSWORD);
+        browser.go("/console/accounts/" + account + "/legacy-tokens");
+        assertThat(browser.text()).contains("Legacy tokens are not enabled");
+        click("enable-legacy");
+        assertThat(browser.driver.findElements(By.id("enable-legacy")))
+                .as("the button is gone once enabled")
+                .isEmpty();
+        String readOnly = value("read-only-auth-token");
+        assertThat(value("read-only-sid")).isEqualTo(account);
+        browser.screenshot("legacy-tokens");
+        String oldAuth = basic(account, readOnly);
+        assertThat(status(gatewayA, "GET", "/" + api + "/x", oldAuth)).isEqualTo(200);
+
+        browser.go("/console/accounts/" + account + "/legacy-tokens/read-only/confirm/reset");
+        click("confirm");
+        String newAuth = basic(account, value("read-only-auth-token"));
+        assertThat(newAuth).isNotEqualTo(oldAuth);
+        await().atMost(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> {
+                    assertThat(status(gatewayA, "GET", "/" + api + "/x", oldAuth))
+                            .isEqualTo(403);
+                    assertThat(status(gatewayB, "GET", "/" + api + "/x", oldAuth))
+                            .isEqualTo(403);
+                    assertThat(status(gatewayB, "GET", "/" + api + "/x", newAuth))
+                            .isEqualTo(200);
+                });
+    }
+
+    @Test
+    void unusedScopesAreRemovedInOneConfirmedStep() {
+        Map<String, Object> token = createToken(account, api, "GET", "POST");
+        String sid = (String) token.get("sid");
+        String auth = basic(sid, (String) token.get("authToken"));
+        assertThat(status(gatewayA, "GET", "/" + api + "/x", auth)).isEqualTo(200);
+        browser.signIn(adminUser, PASSWORD);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            browser.go("/console/accounts/" + account + "/tokens/" + sid + "/usage");
+            assertThat(browser.find(By.id("requests")).getText()).isEqualTo("1");
+        });
+        browser.screenshot("token-usage");
+        click("remove-unused");
+        assertThat(browser.text()).contains(api + ": POST");
+        click("confirm");
+        assertThat(browser.text()).contains("Scopes updated");
+        await().atMost(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertThat(status(gatewayA, "POST", "/" + api + "/x", auth))
+                        .isEqualTo(403));
+        assertThat(status(gatewayB, "GET", "/" + api + "/x", auth)).isEqualTo(200);
+        browser.go("/console/accounts/" + account + "/findings");
+        browser.screenshot("findings");
+        browser.go("/console/accounts/" + account + "/audit");
+        assertThat(browser.text()).contains("TOKEN UPDATED");
+        browser.screenshot("audit-log");
+    }
+
+    @Test
+    void anotherAccountsPagesAreRefusedAndAFormWithoutItsCsrfTokenChangesNothing() {
+        String other = newAccount();
+        String othersToken = (String) createToken(other, api, "GET").get("sid");
+        browser.signIn(adminUser, PASSWORD);
+        browser.go("/console/accounts/" + other + "/tokens/" + othersToken);
+        assertThat(browser.text()).contains("Not allowed").doesNotContain(othersToken);
+        browser.go("/console/platform/users");
+        assertThat(browser.text()).contains("Not allowed");
+
+        browser.go("/console/accounts/" + account + "/tokens/new");
+        browser.type("name", "Forged");
+        // Every copy of the token: Spring also adds one to each form it renders.
+        browser.driver.executeScript("document.querySelectorAll('input[name=_csrf]').forEach(e => e.remove())");
+        click("create");
+        assertThat(browser.text()).doesNotContain("Token created");
+        assertThat(admin().get()
+                        .uri("/v1/accounts/{a}/tokens", account)
+                        .exchange()
+                        .expectBody(MAP)
+                        .returnResult()
+                        .getResponseBody()
+                        .get("items"))
+                .asList()
+                .isEmpty();
     }
 }

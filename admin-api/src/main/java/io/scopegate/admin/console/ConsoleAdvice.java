@@ -34,6 +34,9 @@ class ConsoleAdvice {
             model.addAttribute("me", ConsoleUser.of(actor));
         }
         model.addAttribute("fmt", DATES);
+        // Which notice a redirect asked for (?saved=1, ?deleted=1, ...): th:if on ${param.x} is true
+        // even when the parameter is absent, so pages test this set instead.
+        model.addAttribute("notices", exchange.getRequest().getQueryParams().keySet());
         String path = exchange.getRequest().getPath().value();
         model.addAttribute("path", path);
         // The account the page belongs to, for the navigation: /console/accounts/{account}/...

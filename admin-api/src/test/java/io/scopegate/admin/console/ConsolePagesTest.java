@@ -172,6 +172,9 @@ class ConsolePagesTest extends AdminApiTest {
             assertThat(result.getStatus()).as(page).isEqualTo(HttpStatus.OK);
             assertThat(result.getResponseBody()).as(page).contains("</html>").doesNotContain("Something went wrong");
         }
+        // A notice shows only when the redirect asked for it.
+        assertThat(session.get(base + "/tokens").getResponseBody()).doesNotContain("The token was deleted");
+        assertThat(session.get(base + "/tokens?deleted=1").getResponseBody()).contains("The token was deleted");
         assertThat(session.get(base + "/tokens/" + sid + "/confirm/explode").getStatus())
                 .isEqualTo(HttpStatus.NOT_FOUND);
         assertThat(session.get(base + "/tokens/STnope/usage").getStatus()).isEqualTo(HttpStatus.NOT_FOUND);
