@@ -126,6 +126,7 @@ cat <<INFO
 
   Scopegate is ready
   gateway        http://localhost:$gateway_port    (management: http://localhost:$((gateway_port + 1))/actuator/health)
+  console        http://localhost:$admin_port/console   (sign in as the operator below)
   admin API      http://localhost:$admin_port/v1   (management: http://localhost:$((admin_port + 1))/actuator/health)
   demo API       http://localhost:$demo_port       (WireMock; the gateway's upstream for /campaigns)
   store          $store
