@@ -70,6 +70,7 @@ class DashboardMetricsTest extends SystemTest {
             String exported = scrape(gatewayA.management())
                     + scrape(WebTestClient.bindToServer()
                             .baseUrl("http://localhost:" + adminManagement)
+                            .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(RunningGateway.SCRAPE_LIMIT))
                             .build());
             Set<String> missing = new TreeSet<>(queried);
             missing.removeIf(name -> Pattern.compile("^" + name + "[{ ]", Pattern.MULTILINE)

@@ -22,12 +22,19 @@ record RunningGateway(ConfigurableApplicationContext context) implements AutoClo
                 .build();
     }
 
+    /**
+     * The management port. A scrape holds a series per token and outcome; after the whole suite's
+     * tokens it is larger than WebClient's default 256 KiB buffer.
+     */
     WebTestClient management() {
         return WebTestClient.bindToServer()
                 .baseUrl("http://localhost:" + managementPort())
                 .responseTimeout(Duration.ofSeconds(30))
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(SCRAPE_LIMIT))
                 .build();
     }
+
+    static final int SCRAPE_LIMIT = 32 * 1024 * 1024;
 
     /** What Prometheus would read from this replica now. */
     String scrape() {

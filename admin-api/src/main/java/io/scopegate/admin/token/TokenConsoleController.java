@@ -289,11 +289,16 @@ class TokenConsoleController {
     }
 
     private Mono<String> formPage(String account, TokenForm form, FormErrors errors, Model model) {
-        return Mono.zip(accounts.require(account), catalog.all().collectList(), catalog.latestVersion())
+        return Mono.zip(
+                        accounts.require(account),
+                        catalog.all().collectList(),
+                        catalog.latestVersion(),
+                        accounts.contacts(account).collectList())
                 .map(found -> {
                     model.addAttribute("account", found.getT1());
                     model.addAttribute("catalog", found.getT2());
                     model.addAttribute("latest", found.getT3());
+                    model.addAttribute("contacts", found.getT4());
                     model.addAttribute("form", form);
                     model.addAttribute("errors", errors);
                     return "token-new";
@@ -301,10 +306,13 @@ class TokenConsoleController {
     }
 
     private Mono<String> overviewPage(TokenView view, TokenForm form, FormErrors errors, Model model) {
-        tokenModel(view, "overview", model);
-        model.addAttribute("form", form);
-        model.addAttribute("errors", errors);
-        return Mono.just("token-overview");
+        return accounts.contacts(view.token().accountSid()).collectList().map(contacts -> {
+            tokenModel(view, "overview", model);
+            model.addAttribute("form", form);
+            model.addAttribute("errors", errors);
+            model.addAttribute("contacts", contacts);
+            return "token-overview";
+        });
     }
 
     private String credentialsPage(TokenView view, String revealed, Model model) {

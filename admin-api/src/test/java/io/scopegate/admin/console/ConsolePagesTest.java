@@ -93,9 +93,11 @@ class ConsolePagesTest extends AdminApiTest {
     void aTokenCreatedInTheFormShowsItsSecretOnceAndARefusedFormKeepsWhatWasTyped() {
         String account = newAccount();
         String api = newApi();
-        ConsoleSession session =
-                ConsoleSession.signIn(web, newUser(account, "IMPLEMENTATION_SPECIALIST"), USER_PASSWORD);
-        session.get("/console/accounts/" + account + "/tokens/new");
+        String specialist = newUser(account, "IMPLEMENTATION_SPECIALIST");
+        ConsoleSession session = ConsoleSession.signIn(web, specialist, USER_PASSWORD);
+        // The primary contact may be picked from the account's people.
+        assertThat(session.get("/console/accounts/" + account + "/tokens/new").getResponseBody())
+                .contains("<option value=\"" + specialist + "@example.com\"");
 
         EntityExchangeResult<String> refused = session.post(
                 "/console/accounts/" + account + "/tokens",
