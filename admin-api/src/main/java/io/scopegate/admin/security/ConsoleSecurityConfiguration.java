@@ -6,6 +6,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.RedirectServerAuthenticationEntryPoint;
@@ -13,6 +14,7 @@ import org.springframework.security.web.server.authentication.RedirectServerAuth
 import org.springframework.security.web.server.authentication.RedirectServerAuthenticationSuccessHandler;
 import org.springframework.security.web.server.authentication.logout.RedirectServerLogoutSuccessHandler;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.csrf.CookieServerCsrfTokenRepository;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 
 /**
@@ -27,7 +29,7 @@ class ConsoleSecurityConfiguration {
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    SecurityWebFilterChain consoleSecurity(ServerHttpSecurity http) {
+    SecurityWebFilterChain consoleSecurity(ServerHttpSecurity http, AdminUserRepository users) {
         RedirectServerLogoutSuccessHandler signedOut = new RedirectServerLogoutSuccessHandler();
         signedOut.setLogoutSuccessUrl(URI.create(SIGN_IN + "?signedOut=1"));
         ServerAccessDeniedHandler denied = (exchange, e) -> {
@@ -41,7 +43,17 @@ class ConsoleSecurityConfiguration {
                             .getHeaders()
                             .setContentType(org.springframework.http.MediaType.TEXT_HTML));
         };
+        // The CSRF token lives in a cookie until sign-in, so the sign-in page creates no server session:
+        // anonymous page loads cannot fill the session store. Scoped to the console, HttpOnly (pages
+        // carry the token in their forms), Secure and SameSite=Strict like the session cookie.
+        CookieServerCsrfTokenRepository csrfTokens = new CookieServerCsrfTokenRepository();
+        csrfTokens.setCookieName("SCOPEGATE_CSRF");
+        csrfTokens.setCookiePath("/console");
+        csrfTokens.setCookieCustomizer(
+                cookie -> cookie.httpOnly(true).secure(true).sameSite("Strict"));
         return http.securityMatcher(ServerWebExchangeMatchers.pathMatchers("/console", "/console/**"))
+                .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens))
+                .addFilterBefore(new ConsoleSessionCheck(users), SecurityWebFiltersOrder.AUTHORIZATION)
                 .formLogin(form -> form.loginPage(SIGN_IN)
                         .authenticationSuccessHandler(new RedirectServerAuthenticationSuccessHandler("/console"))
                         .authenticationFailureHandler(

@@ -269,4 +269,56 @@ class ConsolePagesTest extends AdminApiTest {
                         "1"));
         assertThat(badPath.getResponseBody()).contains("id=\"paths-error\"", "no-slash");
     }
+
+    @Test
+    void aSessionEndsWhenAnOperatorChangesTheUsersRoleOrPassword() {
+        String account = newAccount();
+        String other = newAccount();
+        String username = newUser(account, "ACCOUNT_ADMIN");
+        ConsoleSession session = ConsoleSession.signIn(web, username, USER_PASSWORD);
+        assertThat(session.get("/console/accounts/" + account + "/tokens").getStatus())
+                .isEqualTo(HttpStatus.OK);
+
+        operator()
+                .put()
+                .uri("/v1/users/{u}", username)
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(java.util.Map.of(
+                        "password",
+                        "another-long-password",
+                        "role",
+                        "IMPLEMENTATION_SPECIALIST",
+                        "account",
+                        other,
+                        "email",
+                        username + "@example.com"))
+                .exchange()
+                .expectStatus()
+                .isOk();
+
+        EntityExchangeResult<String> after = session.get("/console/accounts/" + other + "/tokens");
+        assertThat(after.getStatus().is3xxRedirection()).isTrue();
+        assertThat(after.getResponseHeaders().getLocation()).hasToString("/console/sign-in?expired=1");
+        assertThat(session.get("/console/accounts/" + account + "/tokens")
+                        .getStatus()
+                        .is3xxRedirection())
+                .isTrue();
+        assertThat(session.get("/console/sign-in?expired=1").getResponseBody()).contains("Sign in again");
+    }
+
+    @Test
+    void theSignInPageCreatesNoServerSession() {
+        EntityExchangeResult<String> page = web.get()
+                .uri("/console/sign-in")
+                .exchange()
+                .expectBody(String.class)
+                .returnResult();
+        assertThat(page.getResponseCookies())
+                .doesNotContainKey("SCOPEGATE_CONSOLE")
+                .containsKey("SCOPEGATE_CSRF");
+        ResponseCookie csrf = page.getResponseCookies().getFirst("SCOPEGATE_CSRF");
+        assertThat(csrf.isHttpOnly()).isTrue();
+        assertThat(csrf.isSecure()).isTrue();
+        assertThat(csrf.getPath()).isEqualTo("/console");
+    }
 }

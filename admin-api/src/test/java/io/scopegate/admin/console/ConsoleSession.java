@@ -22,7 +22,9 @@ final class ConsoleSession {
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
     private final WebTestClient web;
-    private String cookie;
+    /** The cookies the console set: its session, and the CSRF token's until sign-in. */
+    private final java.util.Map<String, String> cookies = new java.util.HashMap<>();
+
     private String csrf;
     private ResponseCookie lastCookie;
 
@@ -66,8 +68,8 @@ final class ConsoleSession {
 
     EntityExchangeResult<String> get(String path) {
         WebTestClient.RequestHeadersSpec<?> request = web.get().uri(path);
-        if (cookie != null) {
-            request = request.cookie("SCOPEGATE_CONSOLE", cookie);
+        for (java.util.Map.Entry<String, String> cookie : cookies.entrySet()) {
+            request = request.cookie(cookie.getKey(), cookie.getValue());
         }
         return remember(request.exchange().expectBody(String.class).returnResult());
     }
@@ -83,8 +85,8 @@ final class ConsoleSession {
 
     EntityExchangeResult<String> postRaw(String path, MultiValueMap<String, String> form) {
         WebTestClient.RequestBodySpec request = web.post().uri(path).contentType(MediaType.APPLICATION_FORM_URLENCODED);
-        if (cookie != null) {
-            request = request.cookie("SCOPEGATE_CONSOLE", cookie);
+        for (java.util.Map.Entry<String, String> cookie : cookies.entrySet()) {
+            request = request.cookie(cookie.getKey(), cookie.getValue());
         }
         return remember(request.body(BodyInserters.fromFormData(form))
                 .exchange()
@@ -93,11 +95,17 @@ final class ConsoleSession {
     }
 
     private EntityExchangeResult<String> remember(EntityExchangeResult<String> result) {
-        ResponseCookie set = result.getResponseCookies().getFirst("SCOPEGATE_CONSOLE");
-        if (set != null) {
-            lastCookie = set;
-            cookie = set.getValue().isEmpty() ? null : set.getValue();
-        }
+        result.getResponseCookies().forEach((name, values) -> {
+            ResponseCookie set = values.get(values.size() - 1);
+            if ("SCOPEGATE_CONSOLE".equals(name)) {
+                lastCookie = set;
+            }
+            if (set.getValue().isEmpty() || set.getMaxAge().isZero()) {
+                cookies.remove(name);
+            } else {
+                cookies.put(name, set.getValue());
+            }
+        });
         if (result.getResponseBody() != null) {
             Matcher token = CSRF.matcher(result.getResponseBody());
             if (token.find()) {
