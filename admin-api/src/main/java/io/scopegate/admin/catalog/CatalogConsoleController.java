@@ -81,7 +81,15 @@ class CatalogConsoleController {
         return exchange.getFormData().flatMap(input -> {
             ApiForm form = ApiForm.read(input);
             boolean editing = "true".equals(input.getFirst("editing"));
-            return Mono.fromCallable(() -> request(form))
+            // Registering never replaces: an id that exists is edited from its own page.
+            Mono<Void> newOrEditing = editing
+                    ? Mono.empty()
+                    : catalog.read(form.id())
+                            .onErrorResume(ApiProblem.class, notFound -> Mono.empty())
+                            .flatMap(existing -> Mono.error(ApiProblem.invalid(
+                                    "api", "exists already: open " + existing.id() + " in the list to edit it")));
+            return newOrEditing
+                    .then(Mono.fromCallable(() -> request(form)))
                     .flatMap(request -> catalog.save(actor, form.id(), request))
                     .flatMap(saved -> page(
                             ApiForm.EMPTY,

@@ -2,6 +2,7 @@ package io.scopegate.admin.console;
 
 import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.security.Actor;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -14,6 +15,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.reactive.result.view.Rendering;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.UriUtils;
 import reactor.core.publisher.Mono;
 
 /**
@@ -42,7 +44,7 @@ class ConsoleAdvice {
         // The account the page belongs to, for the navigation: /console/accounts/{account}/...
         String[] segments = path.split("/");
         if (segments.length > 3 && "accounts".equals(segments[2])) {
-            model.addAttribute("accountSid", segments[3]);
+            model.addAttribute("accountSid", UriUtils.decode(segments[3], StandardCharsets.UTF_8));
         }
         Mono<CsrfToken> token = exchange.getAttribute(CsrfToken.class.getName());
         return token == null

@@ -16,6 +16,8 @@ public enum ProblemType {
     CONFLICT(HttpStatus.CONFLICT, "conflict", "Conflict"),
     ACTIVE_TOKEN_LIMIT(HttpStatus.CONFLICT, "active-token-limit", "Active token limit reached"),
     GONE(HttpStatus.GONE, "gone", "Gone"),
+    /** A body over what the server buffers. */
+    TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "too-large", "Content Too Large"),
     /** A bounded resource is in use by others (e.g. concurrent audit exports); retry later. */
     BUSY(HttpStatus.TOO_MANY_REQUESTS, "busy", "Too Many Requests"),
     INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal Server Error");

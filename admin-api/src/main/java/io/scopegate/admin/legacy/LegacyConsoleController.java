@@ -4,6 +4,7 @@ import io.scopegate.admin.account.AccountRepository;
 import io.scopegate.admin.catalog.ApiRepository;
 import io.scopegate.admin.console.Confirmation;
 import io.scopegate.admin.console.ConsoleController;
+import io.scopegate.admin.console.FormErrors;
 import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.security.Actor;
 import io.scopegate.store.credential.CredentialProperties;
@@ -84,7 +85,10 @@ class LegacyConsoleController {
     @GetMapping(BASE + "/{kind}/confirm/{action}")
     Mono<String> confirm(
             @PathVariable String account, @PathVariable String kind, @PathVariable String action, Model model) {
-        LegacyKind chosen = LegacyQueries.kindNamed(kind);
+        return confirmPage(account, LegacyQueries.kindNamed(kind), action, FormErrors.NONE, model);
+    }
+
+    private Mono<String> confirmPage(String account, LegacyKind chosen, String action, FormErrors errors, Model model) {
         String consequence = CONSEQUENCES.get(action);
         if (consequence == null) {
             return Mono.error(ApiProblem.notFound("No legacy token action '" + action + "'"));
@@ -108,6 +112,7 @@ class LegacyConsoleController {
                         case "enable" -> confirmation.withResetOption();
                         default -> confirmation;
                     });
+            model.addAttribute("errors", errors);
             return Confirmation.VIEW;
         });
     }
@@ -122,7 +127,24 @@ class LegacyConsoleController {
             Model model) {
         LegacyKind chosen = LegacyQueries.kindNamed(kind);
         String page = "redirect:/console/accounts/" + account + "/legacy-tokens";
-        return exchange.getFormData().flatMap(form -> switch (action) {
+        return exchange.getFormData()
+                .flatMap(form -> perform(actor, account, chosen, action, form, page, model)
+                        .onErrorResume(
+                                ApiProblem.class,
+                                problem -> problem.getStatusCode().value() == 404
+                                        ? Mono.error(problem)
+                                        : confirmPage(account, chosen, action, FormErrors.of(problem), model)));
+    }
+
+    private Mono<String> perform(
+            Actor actor,
+            String account,
+            LegacyKind chosen,
+            String action,
+            MultiValueMap<String, String> form,
+            String page,
+            Model model) {
+        return Mono.defer(() -> switch (action) {
             case "reset" ->
                 legacy.reset(actor, account, chosen, graceSeconds(form))
                         .flatMap(token -> render(account, Map.of(chosen, token.authToken()), model));

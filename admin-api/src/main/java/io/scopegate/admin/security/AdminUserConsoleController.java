@@ -14,6 +14,7 @@ import org.springframework.ui.Model;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -35,21 +36,32 @@ class AdminUserConsoleController {
     }
 
     @GetMapping("/console/platform/users")
-    Mono<String> list(Model model) {
-        return page(Map.of(), FormErrors.NONE, null, model);
+    Mono<String> list(
+            @RequestParam(required = false) String created,
+            @RequestParam(required = false) String updated,
+            Model model) {
+        String saved = created != null ? "User created." : updated != null ? "User updated." : null;
+        return page(Map.of(), FormErrors.NONE, saved, model);
     }
 
     @PostMapping("/console/platform/users")
     Mono<String> save(Actor actor, ServerWebExchange exchange, Model model) {
         return exchange.getFormData().flatMap(form -> {
             Map<String, String> typed = typed(form);
-            return Mono.fromCallable(() -> request(typed))
+            // Replacing a user (its role, account, email and password) is asked for, never implied.
+            boolean replace = "on".equals(form.getFirst("replace"));
+            Mono<Void> newOrReplacing = replace
+                    ? Mono.empty()
+                    : users.find(typed.get("username"))
+                            .flatMap(existing -> Mono.error(ApiProblem.invalid(
+                                    "username",
+                                    "exists already: tick \"Replace the existing user\" to change its role, account,"
+                                            + " email and password")));
+            return newOrReplacing
+                    .then(Mono.fromCallable(() -> request(typed)))
                     .flatMap(request -> service.save(actor, typed.get("username"), request))
-                    .flatMap(created -> page(
-                            Map.of(),
-                            FormErrors.NONE,
-                            (created ? "Created " : "Updated ") + typed.get("username") + ".",
-                            model))
+                    // Redirected, so reloading the page cannot post the password again.
+                    .map(created -> "redirect:/console/platform/users?" + (created ? "created" : "updated") + "=1")
                     .onErrorResume(ApiProblem.class, problem -> page(typed, FormErrors.of(problem), null, model));
         });
     }

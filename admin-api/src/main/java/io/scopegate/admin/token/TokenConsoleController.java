@@ -1,7 +1,6 @@
 package io.scopegate.admin.token;
 
 import io.scopegate.admin.account.AccountRepository;
-import io.scopegate.admin.catalog.ApiDefinition;
 import io.scopegate.admin.catalog.ApiRepository;
 import io.scopegate.admin.console.Confirmation;
 import io.scopegate.admin.console.ConsoleController;
@@ -115,8 +114,8 @@ class TokenConsoleController {
 
     @PostMapping(BASE)
     Mono<String> create(Actor actor, @PathVariable String account, ServerWebExchange exchange, Model model) {
-        return formAndCatalog(exchange).flatMap(input -> {
-            TokenForm form = TokenForm.read(input.form(), input.catalog());
+        return exchange.getFormData().flatMap(input -> {
+            TokenForm form = TokenForm.read(input);
             return Mono.fromCallable(() -> validCreate(form.createBody(json)))
                     .flatMap(fields -> tokens.create(actor, account, fields))
                     .map(view -> {
@@ -143,7 +142,7 @@ class TokenConsoleController {
             ServerWebExchange exchange,
             Model model) {
         return exchange.getFormData().flatMap(input -> {
-            TokenForm form = TokenForm.read(input, List.of());
+            TokenForm form = TokenForm.read(input);
             return Mono.fromCallable(() -> TokenPatch.parse(form.settingsBody(json, true), json, validator))
                     .flatMap(patch -> tokens.update(actor, account, sid, patch))
                     .map(view -> "redirect:/console/accounts/" + account + "/tokens/" + sid + "?saved=1")
@@ -179,8 +178,8 @@ class TokenConsoleController {
             @PathVariable String sid,
             ServerWebExchange exchange,
             Model model) {
-        return formAndCatalog(exchange).flatMap(input -> {
-            TokenForm form = TokenForm.read(input.form(), input.catalog());
+        return exchange.getFormData().flatMap(input -> {
+            TokenForm form = TokenForm.read(input);
             return Mono.fromCallable(() -> TokenPatch.parse(form.scopesBody(json), json, validator))
                     .flatMap(patch -> tokens.update(actor, account, sid, patch))
                     .map(view -> "redirect:/console/accounts/" + account + "/tokens/" + sid + "/scopes?saved=1")
@@ -196,26 +195,33 @@ class TokenConsoleController {
     Mono<String> confirm(
             @PathVariable String account, @PathVariable String sid, @PathVariable String action, Model model) {
         TokenAction chosen = TokenAction.named(action);
-        String tokenUrl = "/console/accounts/" + account + "/tokens/" + sid;
-        return tokens.get(account, sid).map(view -> {
-            Confirmation confirmation = Confirmation.of(
-                    chosen.label() + " “" + view.token().name() + "”?",
-                    view.token().sid(),
-                    chosen.consequence(),
-                    chosen.label(),
-                    chosen.dangerous(),
-                    tokenUrl + "/" + chosen.path(),
-                    tokenUrl);
-            model.addAttribute(
-                    "confirm",
-                    switch (chosen) {
-                        case RESET -> confirmation.withGrace();
-                        case DUPLICATE -> confirmation.withName(view.token().name() + " (copy)");
-                        case ENABLE -> confirmation.withResetOption();
-                        default -> confirmation;
-                    });
-            return Confirmation.VIEW;
-        });
+        return tokens.get(account, sid).map(view -> confirmPage(view, chosen, null, FormErrors.NONE, model));
+    }
+
+    /** @param typedName the duplicate's name as typed, or null for the suggestion */
+    private String confirmPage(TokenView view, TokenAction chosen, String typedName, FormErrors errors, Model model) {
+        String tokenUrl = "/console/accounts/" + view.token().accountSid() + "/tokens/"
+                + view.token().sid();
+        Confirmation confirmation = Confirmation.of(
+                chosen.label() + " “" + view.token().name() + "”?",
+                view.token().sid(),
+                chosen.consequence(),
+                chosen.label(),
+                chosen.dangerous(),
+                tokenUrl + "/" + chosen.path(),
+                tokenUrl);
+        model.addAttribute(
+                "confirm",
+                switch (chosen) {
+                    case RESET -> confirmation.withGrace();
+                    case DUPLICATE ->
+                        confirmation.withName(
+                                typedName != null ? typedName : view.token().name() + " (copy)");
+                    case ENABLE -> confirmation.withResetOption();
+                    default -> confirmation;
+                });
+        model.addAttribute("errors", errors);
+        return Confirmation.VIEW;
     }
 
     @PostMapping(BASE + "/{sid}/{action:disable|enable|duplicate|reset|upgrade-version|delete}")
@@ -227,7 +233,27 @@ class TokenConsoleController {
             ServerWebExchange exchange,
             Model model) {
         String tokenPage = "redirect:/console/accounts/" + account + "/tokens/" + sid;
-        return exchange.getFormData().flatMap(form -> switch (TokenAction.named(action)) {
+        TokenAction chosen = TokenAction.named(action);
+        // A refusal (the limit, a name too long, a grace period out of range) comes back on the
+        // confirmation, as typed, instead of an error page.
+        return exchange.getFormData()
+                .flatMap(form -> perform(actor, account, sid, chosen, form, tokenPage, model)
+                        .onErrorResume(
+                                ApiProblem.class,
+                                problem -> tokens.get(account, sid)
+                                        .map(view -> confirmPage(
+                                                view, chosen, form.getFirst("name"), FormErrors.of(problem), model))));
+    }
+
+    private Mono<String> perform(
+            Actor actor,
+            String account,
+            String sid,
+            TokenAction chosen,
+            MultiValueMap<String, String> form,
+            String tokenPage,
+            Model model) {
+        return Mono.defer(() -> switch (chosen) {
             case DISABLE -> tokens.disable(actor, account, sid).thenReturn(tokenPage + "?disabled=1");
             case ENABLE ->
                 tokens.enable(actor, account, sid, "on".equals(form.getFirst("reset")))
@@ -280,12 +306,6 @@ class TokenConsoleController {
             throw ApiProblem.invalid(problems);
         }
         return fields;
-    }
-
-    private record FormInput(MultiValueMap<String, String> form, List<ApiDefinition> catalog) {}
-
-    private Mono<FormInput> formAndCatalog(ServerWebExchange exchange) {
-        return exchange.getFormData().zipWith(catalog.all().collectList(), FormInput::new);
     }
 
     private Mono<String> formPage(String account, TokenForm form, FormErrors errors, Model model) {

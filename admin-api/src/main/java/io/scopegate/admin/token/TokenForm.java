@@ -1,6 +1,5 @@
 package io.scopegate.admin.token;
 
-import io.scopegate.admin.catalog.ApiDefinition;
 import io.scopegate.store.scope.Scope;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
  * A token form as typed in the console, kept as text so a refused form comes back exactly as it was
  * sent, and turned into the same JSON body the REST API takes, so both follow one set of rules.
  *
- * @param scopes ticked {@code api:METHOD} boxes, plus every method of an API switched on whole
+ * @param scopes ticked {@code api:METHOD} boxes
  */
 record TokenForm(
         String name,
@@ -41,22 +40,18 @@ record TokenForm(
                 ticked);
     }
 
-    /** @param catalog to expand an API switched on with no method ticked into all its methods */
-    static TokenForm read(MultiValueMap<String, String> form, List<ApiDefinition> catalog) {
-        Set<String> ticked = new LinkedHashSet<>(form.getOrDefault("scope", List.of()));
-        for (String api : form.getOrDefault("api", List.of())) {
-            boolean anyTicked = ticked.stream().anyMatch(value -> value.startsWith(api + ":"));
-            catalog.stream()
-                    .filter(definition -> definition.id().equals(api) && !anyTicked)
-                    .forEach(definition -> definition.methods().forEach(method -> ticked.add(api + ":" + method)));
-        }
+    /**
+     * The form as posted. Only ticked method boxes grant anything: the per-API switch is a
+     * convenience of the page's script and is not sent, so no form can grant more than it shows.
+     */
+    static TokenForm read(MultiValueMap<String, String> form) {
         return new TokenForm(
                 text(form, "name"),
                 text(form, "description"),
                 text(form, "primaryContact"),
                 text(form, "developerEmails"),
                 text(form, "apiVersion"),
-                ticked);
+                new LinkedHashSet<>(form.getOrDefault("scope", List.of())));
     }
 
     public boolean ticked(String api, String method) {
@@ -97,11 +92,11 @@ record TokenForm(
     private tools.jackson.databind.JsonNode scopesNode(JsonMapper json) {
         Map<String, List<String>> byApi = new LinkedHashMap<>();
         for (String value : scopes) {
+            // A value without "api:" still becomes a scope, so validation names it instead of it vanishing.
             int colon = value.lastIndexOf(':');
-            if (colon > 0) {
-                byApi.computeIfAbsent(value.substring(0, colon), api -> new ArrayList<>())
-                        .add(value.substring(colon + 1));
-            }
+            String api = colon < 0 ? value : value.substring(0, colon);
+            String method = colon < 0 ? "" : value.substring(colon + 1);
+            byApi.computeIfAbsent(api, key -> new ArrayList<>()).add(method);
         }
         List<Map<String, Object>> list = new ArrayList<>();
         byApi.forEach((api, methods) -> list.add(Map.of("api", api, "methods", methods)));

@@ -230,7 +230,14 @@ class ConsolePagesTest extends AdminApiTest {
                         username + "@example.com",
                         "password",
                         "a-long-enough-password"));
-        assertThat(saved.getResponseBody()).contains("Created " + username);
+        assertThat(saved.getResponseHeaders().getLocation()).hasToString("/console/platform/users?created=1");
+        assertThat(session.get("/console/platform/users?created=1").getResponseBody())
+                .contains("User created.");
+        // Saving it again without "replace" is refused: a user is never overwritten by accident.
+        EntityExchangeResult<String> again = session.post(
+                "/console/platform/users",
+                form("username", username, "role", "OPERATOR", "password", "another-long-password"));
+        assertThat(again.getResponseBody()).contains("id=\"username-error\"", "Replace the existing user");
         ConsoleSession.signIn(web, username, "a-long-enough-password");
 
         session.get("/console/platform/apis");
@@ -251,6 +258,22 @@ class ConsolePagesTest extends AdminApiTest {
                         "latestVersion",
                         "1"));
         assertThat(registered.getResponseBody()).contains("Registered " + newApi);
+        EntityExchangeResult<String> twice = session.post(
+                "/console/platform/apis",
+                form(
+                        "id",
+                        newApi,
+                        "name",
+                        "Overwrite",
+                        "paths",
+                        "/other/**",
+                        "methods",
+                        "GET",
+                        "upstreamUrl",
+                        "http://localhost:9/other",
+                        "latestVersion",
+                        "1"));
+        assertThat(twice.getResponseBody()).contains("id=\"api-error\"", "exists already");
         operator().get().uri("/v1/apis/{id}", newApi).exchange().expectStatus().isOk();
         EntityExchangeResult<String> badPath = session.post(
                 "/console/platform/apis",
@@ -320,5 +343,34 @@ class ConsolePagesTest extends AdminApiTest {
         assertThat(csrf.isHttpOnly()).isTrue();
         assertThat(csrf.isSecure()).isTrue();
         assertThat(csrf.getPath()).isEqualTo("/console");
+    }
+
+    @Test
+    void refusalsComeBackOnTheFormAndNothingGrantsMoreThanItShows() {
+        String account = newAccount();
+        String api = newApi();
+        String sid = (String) createToken(account, "Narrow", api, "GET").get("sid");
+        ConsoleSession session = ConsoleSession.signIn(web, newUser(account, "ACCOUNT_ADMIN"), USER_PASSWORD);
+        String token = "/console/accounts/" + account + "/tokens/" + sid;
+
+        session.get(token + "/confirm/duplicate");
+        String longName = "n".repeat(101);
+        EntityExchangeResult<String> refused = session.post(token + "/duplicate", form("name", longName));
+        assertThat(refused.getStatus()).isEqualTo(HttpStatus.OK);
+        assertThat(refused.getResponseBody()).contains("id=\"name-error\"", "value=\"" + longName + "\"");
+
+        // The per-API switch is not a grant: only ticked methods are.
+        session.get(token + "/scopes");
+        session.post(token + "/scopes", form("api", api, "scope", api + ":GET"));
+        assertThat(count("select count(*) from token_scopes where token_sid = $1", sid))
+                .isEqualTo(1);
+        EntityExchangeResult<String> malformed = session.post(token + "/scopes", form("scope", ":GET"));
+        assertThat(malformed.getResponseBody()).contains("id=\"scopes-error\"");
+        assertThat(count("select count(*) from token_scopes where token_sid = $1", sid))
+                .isEqualTo(1);
+
+        session.get(token);
+        EntityExchangeResult<String> huge = session.post(token, form("name", "x".repeat(300_000)));
+        assertThat(huge.getStatus()).isEqualTo(HttpStatus.CONTENT_TOO_LARGE);
     }
 }
