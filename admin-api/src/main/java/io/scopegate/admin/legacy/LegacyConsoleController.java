@@ -5,6 +5,7 @@ import io.scopegate.admin.catalog.ApiRepository;
 import io.scopegate.admin.console.Confirmation;
 import io.scopegate.admin.console.ConsoleController;
 import io.scopegate.admin.console.FormErrors;
+import io.scopegate.admin.console.FormValues;
 import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.security.Actor;
 import io.scopegate.store.credential.CredentialProperties;
@@ -146,7 +147,7 @@ class LegacyConsoleController {
             Model model) {
         return Mono.defer(() -> switch (action) {
             case "reset" ->
-                legacy.reset(actor, account, chosen, graceSeconds(form))
+                legacy.reset(actor, account, chosen, FormValues.graceSeconds(form))
                         .flatMap(token -> render(account, Map.of(chosen, token.authToken()), model));
             case "disable" -> legacy.disable(actor, account, chosen).thenReturn(page + "?disabled=1");
             case "enable" ->
@@ -171,17 +172,5 @@ class LegacyConsoleController {
                     model.addAttribute("retrievable", credentialSettings.retrievable());
                     return "legacy-tokens";
                 });
-    }
-
-    private static Integer graceSeconds(MultiValueMap<String, String> form) {
-        String value = form.getFirst("graceSeconds");
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(value.strip());
-        } catch (NumberFormatException e) {
-            throw ApiProblem.invalid("graceSeconds", "must be a whole number of seconds");
-        }
     }
 }

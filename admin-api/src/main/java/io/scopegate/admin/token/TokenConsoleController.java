@@ -5,6 +5,7 @@ import io.scopegate.admin.catalog.ApiRepository;
 import io.scopegate.admin.console.Confirmation;
 import io.scopegate.admin.console.ConsoleController;
 import io.scopegate.admin.console.FormErrors;
+import io.scopegate.admin.console.FormValues;
 import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.error.FieldProblem;
 import io.scopegate.admin.security.Actor;
@@ -141,16 +142,14 @@ class TokenConsoleController {
             @PathVariable String sid,
             ServerWebExchange exchange,
             Model model) {
-        return exchange.getFormData().flatMap(input -> {
-            TokenForm form = TokenForm.read(input);
-            return Mono.fromCallable(() -> TokenPatch.parse(form.settingsBody(json, true), json, validator))
-                    .flatMap(patch -> tokens.update(actor, account, sid, patch))
-                    .map(view -> "redirect:/console/accounts/" + account + "/tokens/" + sid + "?saved=1")
-                    .onErrorResume(
-                            ApiProblem.class,
-                            problem -> tokens.get(account, sid)
-                                    .flatMap(view -> overviewPage(view, form, FormErrors.of(problem), model)));
-        });
+        return patchFromForm(
+                actor,
+                account,
+                sid,
+                exchange,
+                form -> form.settingsBody(json, true),
+                "",
+                (view, form, errors) -> overviewPage(view, form, errors, model));
     }
 
     @GetMapping(BASE + "/{sid}/credentials")
@@ -178,15 +177,42 @@ class TokenConsoleController {
             @PathVariable String sid,
             ServerWebExchange exchange,
             Model model) {
+        return patchFromForm(
+                actor,
+                account,
+                sid,
+                exchange,
+                form -> form.scopesBody(json),
+                "/scopes",
+                (view, form, errors) -> scopesPage(view, form, errors, model));
+    }
+
+    /** How a tab shows its form again, with what was typed and why it was refused. */
+    private interface TabPage {
+        Mono<String> render(TokenView view, TokenForm form, FormErrors errors);
+    }
+
+    /**
+     * A tab's form as a PATCH with the REST API's rules: saved, back to the tab with a notice;
+     * refused, the tab again as typed, each message beside its field.
+     */
+    private Mono<String> patchFromForm(
+            Actor actor,
+            String account,
+            String sid,
+            ServerWebExchange exchange,
+            java.util.function.Function<TokenForm, ObjectNode> body,
+            String tab,
+            TabPage page) {
         return exchange.getFormData().flatMap(input -> {
             TokenForm form = TokenForm.read(input);
-            return Mono.fromCallable(() -> TokenPatch.parse(form.scopesBody(json), json, validator))
+            return Mono.fromCallable(() -> TokenPatch.parse(body.apply(form), json, validator))
                     .flatMap(patch -> tokens.update(actor, account, sid, patch))
-                    .map(view -> "redirect:/console/accounts/" + account + "/tokens/" + sid + "/scopes?saved=1")
+                    .map(view -> "redirect:/console/accounts/" + account + "/tokens/" + sid + tab + "?saved=1")
                     .onErrorResume(
                             ApiProblem.class,
                             problem -> tokens.get(account, sid)
-                                    .flatMap(view -> scopesPage(view, form, FormErrors.of(problem), model)));
+                                    .flatMap(view -> page.render(view, form, FormErrors.of(problem))));
         });
     }
 
@@ -268,7 +294,8 @@ class TokenConsoleController {
                 tokens.duplicate(actor, account, sid, blankToNull(form.getFirst("name")))
                         .map(view -> secretPage(view, "duplicated", model));
             case RESET ->
-                tokens.reset(actor, account, sid, graceSeconds(form)).map(view -> secretPage(view, "reset", model));
+                tokens.reset(actor, account, sid, FormValues.graceSeconds(form))
+                        .map(view -> secretPage(view, "reset", model));
         });
     }
 
@@ -277,18 +304,6 @@ class TokenConsoleController {
         model.addAttribute("authToken", view.authToken());
         model.addAttribute("what", what);
         return "token-secret";
-    }
-
-    private static Integer graceSeconds(MultiValueMap<String, String> form) {
-        String value = form.getFirst("graceSeconds");
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(value.strip());
-        } catch (NumberFormatException e) {
-            throw ApiProblem.invalid("graceSeconds", "must be a whole number of seconds");
-        }
     }
 
     private TokenFields validCreate(ObjectNode body) {
