@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.scopegate.store.lifecycle.RepeatingWork;
+import io.scopegate.store.lifecycle.StoreLeader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -22,6 +23,7 @@ import reactor.util.function.Tuples;
  * {account,token,kind} 1} for each finding of each enabled token, and {@code scopegate_tokens_active
  * {account}}. Recomputed every {@code scopegate.report.metrics-interval} with the same code as the
  * token-report endpoint; series count is bounded by enabled tokens (20 per account) times finding kinds.
+ * Only the elected replica exports them (see SchedulerLeadership); the others export none.
  */
 @Component
 class FindingsMetrics extends RepeatingWork {
@@ -29,6 +31,7 @@ class FindingsMetrics extends RepeatingWork {
     private static final int DAYS = 30;
 
     private final TokenReports reports;
+    private final StoreLeader leader;
     private final DatabaseClient db;
     private final Clock clock;
     private final Duration interval;
@@ -36,8 +39,14 @@ class FindingsMetrics extends RepeatingWork {
     private final MultiGauge active;
 
     FindingsMetrics(
-            TokenReports reports, DatabaseClient db, Clock clock, MeterRegistry registry, ReportSettings settings) {
+            TokenReports reports,
+            DatabaseClient db,
+            Clock clock,
+            MeterRegistry registry,
+            ReportSettings settings,
+            StoreLeader leader) {
         this.reports = reports;
+        this.leader = leader;
         this.db = db;
         this.clock = clock;
         this.interval = settings.metricsInterval();
@@ -50,6 +59,11 @@ class FindingsMetrics extends RepeatingWork {
     }
 
     Mono<Void> refresh() {
+        if (!leader.isLeader()) {
+            // Another replica exports them: series from two replicas would count every finding twice.
+            publish(List.of());
+            return Mono.empty();
+        }
         LocalDate since = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(DAYS - 1L);
         return db.sql("select sid from accounts")
                 .map(row -> row.get(0, String.class))
