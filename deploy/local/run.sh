@@ -50,12 +50,12 @@ if [ ! -f "$admin_jar" ] || [ ! -f "$gateway_jar" ] \
    || [ -n "$(find "$root/admin-api/src" "$root/gateway/src" "$root/token-store/src" "$root/pom.xml" \
               "$root/admin-api/pom.xml" "$root/gateway/pom.xml" "$root/token-store/pom.xml" -newer "$admin_jar" -type f | head -n 1)" ]; then
   echo "run.sh: building (mvn -Plocal -DskipTests package)..."
-  (cd "$root" && mvn -B -q -Plocal -DskipTests package -pl token-store,admin-api,gateway -am) || die "build failed"
+  (cd "$root" && mvn -B -q -Dstyle.color=never -Plocal -DskipTests package -pl token-store,admin-api,gateway -am) || die "build failed"
 fi
 wiremock_jar="$state/lib/wiremock-standalone-$wiremock_version.jar"
 if [ ! -f "$wiremock_jar" ]; then
   echo "run.sh: fetching the demo API server (WireMock $wiremock_version)..."
-  mvn -B -q dependency:copy -Dartifact="org.wiremock:wiremock-standalone:$wiremock_version" \
+  mvn -B -q -Dstyle.color=never dependency:copy -Dartifact="org.wiremock:wiremock-standalone:$wiremock_version" \
       -DoutputDirectory="$state/lib" >/dev/null || die "could not fetch WireMock from Maven Central"
 fi
 
@@ -94,7 +94,9 @@ await_ready() { # name, management port, pid
 java -jar "$wiremock_jar" --port "$demo_port" --bind-address 127.0.0.1 --root-dir "$root/deploy/local/demo-api" \
      --global-response-templating --disable-banner >/dev/null &
 pids+=($!)
-java -jar "$admin_jar" --server.port="$admin_port" --management.server.port=$((admin_port + 1)) &
+# Webhooks may go to a receiver on this machine (production refuses loopback and private addresses).
+java -jar "$admin_jar" --server.port="$admin_port" --management.server.port=$((admin_port + 1)) \
+     --scopegate.webhooks.allow-private-addresses=true &
 pids+=($!)
 echo "run.sh: waiting for the admin API (it creates and migrates the store)..."
 await_ready "admin API" $((admin_port + 1)) "${pids[1]}"

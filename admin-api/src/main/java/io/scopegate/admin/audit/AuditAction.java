@@ -1,6 +1,8 @@
 package io.scopegate.admin.audit;
 
 import io.scopegate.store.event.StoreEvent;
+import java.util.Collection;
+import java.util.Map;
 
 /**
  * What an admin did, and which gateway cache entry it invalidates (its {@code token_events} kind),
@@ -9,6 +11,8 @@ import io.scopegate.store.event.StoreEvent;
 public enum AuditAction {
     ACCOUNT_CREATED(null),
     ACCOUNT_UPDATED(null),
+    WEBHOOK_SAVED(null),
+    WEBHOOK_DELETED(null),
     ADMIN_USER_SAVED(null),
     API_SAVED(StoreEvent.Kind.API),
     API_DELETED(StoreEvent.Kind.API),
@@ -36,5 +40,28 @@ public enum AuditAction {
 
     StoreEvent.Kind eventKind() {
         return eventKind;
+    }
+
+    /**
+     * The notification this change makes (a {@code NotificationType} wire name), or null: token and
+     * legacy-token changes notify; an edit only when it changed the scopes.
+     */
+    String notification(Map<String, ?> details) {
+        return switch (this) {
+            case TOKEN_CREATED, TOKEN_DUPLICATED -> "token.created";
+            case TOKEN_DISABLED -> "token.disabled";
+            case TOKEN_ENABLED -> "token.enabled";
+            case TOKEN_DELETED -> "token.deleted";
+            case TOKEN_RESET -> "token.reset";
+            case TOKEN_UPDATED ->
+                details.get("fields") instanceof Collection<?> fields && fields.contains("scopes")
+                        ? "token.scopes_changed"
+                        : null;
+            case LEGACY_TOKEN_DISABLED -> "legacy_token.disabled";
+            case LEGACY_TOKEN_ENABLED -> "legacy_token.enabled";
+            case LEGACY_TOKEN_DELETED -> "legacy_token.deleted";
+            case LEGACY_TOKEN_RESET -> "legacy_token.reset";
+            default -> null;
+        };
     }
 }

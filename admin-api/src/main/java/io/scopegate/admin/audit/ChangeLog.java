@@ -1,9 +1,11 @@
 package io.scopegate.admin.audit;
 
 import io.r2dbc.postgresql.codec.Json;
+import io.scopegate.admin.notify.Outbox;
 import io.scopegate.admin.security.Actor;
 import io.scopegate.store.event.StoreEvent;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
@@ -12,8 +14,8 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes the audit row and, for changes the gateway must see, the {@code token_events} row and its
- * NOTIFY. Call it inside the change's transaction: PostgreSQL delivers the NOTIFY only on commit,
+ * Writes the audit row, for changes the gateway must see the {@code token_events} row and its
+ * NOTIFY, and for changes that notify the outbox row. Call it inside the change's transaction: PostgreSQL delivers the NOTIFY only on commit,
  * so a rolled-back change leaves no audit row, no event and no notification.
  */
 @Component
@@ -22,11 +24,13 @@ public class ChangeLog {
     private final DatabaseClient db;
     private final JsonMapper json;
     private final Clock clock;
+    private final Outbox outbox;
 
-    ChangeLog(DatabaseClient db, JsonMapper json, Clock clock) {
+    ChangeLog(DatabaseClient db, JsonMapper json, Clock clock, Outbox outbox) {
         this.db = db;
         this.json = json;
         this.clock = clock;
+        this.outbox = outbox;
     }
 
     /**
@@ -37,7 +41,23 @@ public class ChangeLog {
     public Mono<Void> record(
             Actor actor, AuditAction action, String accountSid, String subject, Map<String, ?> details) {
         return audit(actor, action, accountSid, subject, details)
-                .then(action.eventKind() == null ? Mono.empty() : event(action, accountSid, subject));
+                .then(action.eventKind() == null ? Mono.empty() : event(action, accountSid, subject))
+                .then(notification(actor, action, accountSid, subject, details));
+    }
+
+    /** The change's notification, into the outbox in the same transaction. */
+    private Mono<Void> notification(
+            Actor actor, AuditAction action, String accountSid, String subject, Map<String, ?> details) {
+        String type = action.notification(details);
+        if (type == null || accountSid == null) {
+            return Mono.empty();
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("accountSid", accountSid);
+        data.put("tokenSid", subject);
+        data.put("actor", actor.username());
+        data.put("details", details);
+        return outbox.enqueue(accountSid, type, data);
     }
 
     private Mono<Void> audit(

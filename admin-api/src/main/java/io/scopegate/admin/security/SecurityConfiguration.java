@@ -74,6 +74,9 @@ class SecurityConfiguration {
                         // The account's own settings: its admins, not its implementation specialists.
                         .pathMatchers(HttpMethod.PATCH, "/v1/accounts/{account}")
                         .access(AccountAccess.admins())
+                        // Where the account's notifications go: its admins, as for its settings.
+                        .pathMatchers("/v1/accounts/{account}/webhooks", "/v1/accounts/{account}/webhooks/**")
+                        .access(AccountAccess.admins())
                         .pathMatchers("/v1/accounts/{account}", "/v1/accounts/{account}/**")
                         .access(AccountAccess.anyRole())
                         // Deny by default: a path without a rule above is served to no one.

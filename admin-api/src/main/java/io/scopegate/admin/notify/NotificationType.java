@@ -1,0 +1,41 @@
+package io.scopegate.admin.notify;
+
+import java.util.Optional;
+
+/**
+ * The events a webhook can subscribe to, by their wire names ({@code token.disabled}). Which change
+ * makes which is {@code AuditAction#notification}.
+ */
+public enum NotificationType {
+    TOKEN_CREATED("token.created"),
+    TOKEN_DISABLED("token.disabled"),
+    TOKEN_ENABLED("token.enabled"),
+    TOKEN_DELETED("token.deleted"),
+    TOKEN_RESET("token.reset"),
+    TOKEN_SCOPES_CHANGED("token.scopes_changed"),
+    LEGACY_TOKEN_DISABLED("legacy_token.disabled"),
+    LEGACY_TOKEN_ENABLED("legacy_token.enabled"),
+    LEGACY_TOKEN_DELETED("legacy_token.deleted"),
+    LEGACY_TOKEN_RESET("legacy_token.reset"),
+    /** Sent only by "send test event", to the one endpoint asked. */
+    WEBHOOK_TEST("webhook.test");
+
+    private final String wireName;
+
+    NotificationType(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public static Optional<NotificationType> named(String wireName) {
+        for (NotificationType type : values()) {
+            if (type.wireName.equals(wireName)) {
+                return Optional.of(type);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,45 @@
+package io.scopegate.admin.notify;
+
+import io.r2dbc.postgresql.codec.Json;
+import java.time.Clock;
+import java.util.Map;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes notifications into {@code notification_outbox}, inside the transaction of the change they
+ * tell about: committed together, or not at all. The elected replica's dispatcher sends them.
+ */
+@Component
+public class Outbox {
+
+    private final DatabaseClient db;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    Outbox(DatabaseClient db, JsonMapper json, Clock clock) {
+        this.db = db;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /**
+     * One notification.
+     *
+     * @param type a {@link NotificationType} wire name
+     * @param data what the receivers get as {@code data}; never a secret
+     */
+    public Mono<Void> enqueue(String accountSid, String type, Map<String, ?> data) {
+        return db.sql("""
+                insert into notification_outbox (account_sid, type, data, created_at)
+                values (:account, :type, :data, :now)
+                """)
+                .bind("account", accountSid)
+                .bind("type", type)
+                .bind("data", Json.of(json.writeValueAsString(data)))
+                .bind("now", clock.instant())
+                .then();
+    }
+}

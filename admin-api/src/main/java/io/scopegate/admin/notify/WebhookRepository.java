@@ -1,0 +1,184 @@
+package io.scopegate.admin.notify;
+
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The webhook_endpoints and webhook_deliveries tables. */
+@Repository
+class WebhookRepository {
+
+    /** A delivery due for an attempt, with what the attempt needs. */
+    record Due(String id, String endpointId, String url, String secret, String payload, int attempts) {
+        @Override
+        public String toString() {
+            return "Due[id=" + id + ", endpoint=" + endpointId + ", attempts=" + attempts + "]";
+        }
+    }
+
+    private static final String ENDPOINT =
+            "select id, account_sid, url, events, created_at, updated_at from webhook_endpoints";
+
+    private final DatabaseClient db;
+
+    WebhookRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    Flux<WebhookEndpoint> list(String account) {
+        return db.sql(ENDPOINT + " where account_sid = :account order by created_at, id")
+                .bind("account", account)
+                .map(WebhookRepository::endpoint)
+                .all();
+    }
+
+    Mono<WebhookEndpoint> find(String account, String id) {
+        return db.sql(ENDPOINT + " where account_sid = :account and id = :id")
+                .bind("account", account)
+                .bind("id", id)
+                .map(WebhookRepository::endpoint)
+                .one();
+    }
+
+    Mono<Void> insert(WebhookEndpoint endpoint, String secret) {
+        return db.sql("""
+                insert into webhook_endpoints (id, account_sid, url, events, secret, created_at, updated_at)
+                values (:id, :account, :url, :events, :secret, :now, :now)
+                """)
+                .bind("id", endpoint.id())
+                .bind("account", endpoint.accountSid())
+                .bind("url", endpoint.url())
+                .bind("events", endpoint.events().toArray(String[]::new))
+                .bind("secret", secret)
+                .bind("now", endpoint.createdAt())
+                .then();
+    }
+
+    Mono<Void> update(String id, String url, List<String> events, Instant now) {
+        return db.sql("update webhook_endpoints set url = :url, events = :events, updated_at = :now where id = :id")
+                .bind("id", id)
+                .bind("url", url)
+                .bind("events", events.toArray(String[]::new))
+                .bind("now", now)
+                .then();
+    }
+
+    Mono<Long> delete(String account, String id) {
+        return db.sql("delete from webhook_endpoints where account_sid = :account and id = :id")
+                .bind("account", account)
+                .bind("id", id)
+                .fetch()
+                .rowsUpdated();
+    }
+
+    Flux<WebhookDelivery> deliveries(String endpointId, int limit) {
+        return db.sql("""
+                select id, type, status, attempts, next_attempt_at, last_response_status, last_error,
+                       created_at, updated_at
+                from webhook_deliveries where endpoint_id = :endpoint order by created_at desc, id limit :limit
+                """)
+                .bind("endpoint", endpointId)
+                .bind("limit", limit)
+                .map(row -> new WebhookDelivery(
+                        row.get("id", String.class),
+                        row.get("type", String.class),
+                        row.get("status", String.class),
+                        row.get("attempts", Integer.class),
+                        row.get("next_attempt_at", Instant.class),
+                        row.get("last_response_status", Integer.class),
+                        row.get("last_error", String.class),
+                        row.get("created_at", Instant.class),
+                        row.get("updated_at", Instant.class)))
+                .all();
+    }
+
+    /** A delivery to send at once (a test event, or outside the outbox). */
+    Mono<Void> insertDelivery(String id, String endpointId, Long outboxId, String type, String payload, Instant now) {
+        return db.sql("""
+                insert into webhook_deliveries (id, endpoint_id, outbox_id, type, payload, status, next_attempt_at,
+                                                created_at, updated_at)
+                values (:id, :endpoint, :outbox, :type, :payload, 'PENDING', :now, :now, :now)
+                on conflict (endpoint_id, outbox_id) do nothing
+                """)
+                .bind("id", id)
+                .bind("endpoint", endpointId)
+                .bind("outbox", Parameter.fromOrEmpty(outboxId, Long.class))
+                .bind("type", type)
+                .bind("payload", payload)
+                .bind("now", now)
+                .then();
+    }
+
+    /** Puts a finished (or failed) delivery back in line for an attempt now. */
+    Mono<Long> redeliver(String endpointId, String deliveryId, Instant now) {
+        return db.sql("""
+                update webhook_deliveries set status = 'PENDING', next_attempt_at = :now, updated_at = :now
+                where endpoint_id = :endpoint and id = :id
+                """)
+                .bind("endpoint", endpointId)
+                .bind("id", deliveryId)
+                .bind("now", now)
+                .fetch()
+                .rowsUpdated();
+    }
+
+    /**
+     * Deliveries due now, oldest first. Only the elected replica sends; in a hand-over two may briefly
+     * both send one, which receivers de-duplicate by {@code webhook-id}, as Standard Webhooks expects.
+     */
+    Flux<Due> due(Instant now, int limit) {
+        return db.sql("""
+                select d.id, d.endpoint_id, e.url, e.secret, d.payload, d.attempts
+                from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
+                where d.status = 'PENDING' and d.next_attempt_at <= :now
+                order by d.next_attempt_at, d.id limit :limit
+                """)
+                .bind("now", now)
+                .bind("limit", limit)
+                .map(row -> new Due(
+                        row.get("id", String.class),
+                        row.get("endpoint_id", String.class),
+                        row.get("url", String.class),
+                        row.get("secret", String.class),
+                        row.get("payload", String.class),
+                        row.get("attempts", Integer.class)))
+                .all();
+    }
+
+    /** @param next when to try again, or null when the delivery is over (status says how) */
+    Mono<Void> attempted(String id, String status, Integer responseStatus, String error, Instant next, Instant now) {
+        return db.sql("""
+                update webhook_deliveries
+                set status = :status, attempts = attempts + 1, last_response_status = :response,
+                    last_error = :error, next_attempt_at = :next, updated_at = :now
+                where id = :id
+                """)
+                .bind("id", id)
+                .bind("status", status)
+                .bind("response", Parameter.fromOrEmpty(responseStatus, Integer.class))
+                .bind("error", Parameter.fromOrEmpty(error == null ? null : truncate(error), String.class))
+                .bind("next", Parameter.fromOrEmpty(next, Instant.class))
+                .bind("now", now)
+                .then();
+    }
+
+    private static String truncate(String error) {
+        return error.length() <= 500 ? error : error.substring(0, 500);
+    }
+
+    private static WebhookEndpoint endpoint(Readable row) {
+        return new WebhookEndpoint(
+                row.get("id", String.class),
+                row.get("account_sid", String.class),
+                row.get("url", String.class),
+                List.of(row.get("events", String[].class)),
+                row.get("created_at", Instant.class),
+                row.get("updated_at", Instant.class),
+                null);
+    }
+}

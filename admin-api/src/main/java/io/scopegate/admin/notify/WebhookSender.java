@@ -1,0 +1,122 @@
+package io.scopegate.admin.notify;
+
+import io.scopegate.store.lifecycle.RepeatingWork;
+import io.scopegate.store.lifecycle.StoreLeader;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Sends due deliveries, signed as Standard Webhooks, on the elected replica only. A 2xx ends a
+ * delivery; anything else (an error status, a timeout, a refused address) schedules the next
+ * attempt from {@code retry-schedule}, and after the last one the delivery is FAILED (it can be
+ * redelivered by hand). Redirects are not followed. The host's addresses are checked again before
+ * each attempt, so a name re-pointed at an internal address is refused.
+ */
+@Component
+class WebhookSender extends RepeatingWork {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
+    private static final int BATCH = 20;
+    private static final int CONCURRENCY = 4;
+
+    private final WebhookRepository webhooks;
+    private final StoreLeader leader;
+    private final WebhookProperties settings;
+    private final WebClient client;
+    private final Clock clock;
+
+    WebhookSender(WebhookRepository webhooks, StoreLeader leader, WebhookProperties settings, Clock clock) {
+        this.webhooks = webhooks;
+        this.leader = leader;
+        this.settings = settings;
+        // Its own client: no base URL, no shared filters; redirects are not followed (the default).
+        this.client = WebClient.create();
+        this.clock = clock;
+    }
+
+    @Override
+    protected Flux<?> triggers() {
+        return Flux.interval(settings.pollInterval());
+    }
+
+    @Override
+    protected Mono<Void> runOnce() {
+        if (!leader.isLeader()) {
+            return Mono.empty();
+        }
+        return webhooks.due(clock.instant(), BATCH)
+                .flatMap(this::attempt, CONCURRENCY)
+                .then();
+    }
+
+    private Mono<Void> attempt(WebhookRepository.Due delivery) {
+        return Mono.fromCallable(() -> Optional.ofNullable(
+                        WebhookUrls.addressProblem(delivery.url(), settings.allowPrivateAddresses())))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(problem -> problem.isPresent() ? Mono.just(Outcome.refused(problem.get())) : send(delivery))
+                .flatMap(outcome -> record(delivery, outcome));
+    }
+
+    private record Outcome(boolean delivered, Integer status, String error) {
+        static Outcome refused(String why) {
+            return new Outcome(false, null, "not sent: the URL " + why);
+        }
+    }
+
+    private Mono<Outcome> send(WebhookRepository.Due delivery) {
+        long timestamp = clock.instant().getEpochSecond();
+        return client.post()
+                .uri(delivery.url())
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("webhook-id", delivery.id())
+                .header("webhook-timestamp", Long.toString(timestamp))
+                .header(
+                        "webhook-signature",
+                        StandardWebhooks.signature(delivery.secret(), delivery.id(), timestamp, delivery.payload()))
+                .header("User-Agent", "Scopegate-Webhooks/1")
+                .bodyValue(delivery.payload())
+                .exchangeToMono(response -> response.releaseBody()
+                        .thenReturn(new Outcome(
+                                response.statusCode().is2xxSuccessful(),
+                                response.statusCode().value(),
+                                response.statusCode().is2xxSuccessful()
+                                        ? null
+                                        : "answered " + response.statusCode().value())))
+                .timeout(settings.timeout())
+                .onErrorResume(error -> Mono.just(new Outcome(false, null, error.toString())));
+    }
+
+    private Mono<Void> record(WebhookRepository.Due delivery, Outcome outcome) {
+        Instant now = clock.instant();
+        if (outcome.delivered()) {
+            return webhooks.attempted(delivery.id(), "SUCCEEDED", outcome.status(), null, null, now);
+        }
+        List<Duration> schedule = settings.retrySchedule();
+        boolean retry = delivery.attempts() < schedule.size();
+        if (!retry) {
+            log.warn(
+                    "webhook delivery {} to endpoint {} failed for good: {}",
+                    delivery.id(),
+                    delivery.endpointId(),
+                    outcome.error());
+        }
+        return webhooks.attempted(
+                delivery.id(),
+                retry ? "PENDING" : "FAILED",
+                outcome.status(),
+                outcome.error(),
+                retry ? now.plus(schedule.get(delivery.attempts())) : null,
+                now);
+    }
+}

@@ -1,0 +1,231 @@
+package io.scopegate.admin.notify;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.scopegate.admin.AdminApiTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Webhooks end to end: a change commits its notification, the elected replica delivers it to a real
+ * HTTP receiver, signed as Standard Webhooks (checked here with an implementation of the spec's own),
+ * and retries a failed delivery when its next attempt is due.
+ */
+class WebhookTest extends AdminApiTest {
+
+    private static final WireMockServer receiver =
+            new WireMockServer(WireMockConfiguration.options().dynamicPort());
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @BeforeAll
+    static void startReceiver() {
+        receiver.start();
+    }
+
+    @AfterAll
+    static void stopReceiver() {
+        receiver.stop();
+    }
+
+    private Map<String, Object> register(String account, String path, List<String> events) {
+        receiver.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(204)));
+        return operator()
+                .post()
+                .uri("/v1/accounts/{a}/webhooks", account)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("url", receiver.baseUrl() + path, "events", events))
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
+    }
+
+    private List<LoggedRequest> received(String path) {
+        return receiver.findAll(postRequestedFor(urlPathEqualTo(path)));
+    }
+
+    /** Standard Webhooks verification, written from the specification, independent of the sender. */
+    private static boolean verifies(String secret, LoggedRequest request) throws Exception {
+        String id = request.getHeader("webhook-id");
+        String timestamp = request.getHeader("webhook-timestamp");
+        byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        String expected = Base64.getEncoder()
+                .encodeToString(mac.doFinal(
+                        (id + "." + timestamp + "." + request.getBodyAsString()).getBytes(StandardCharsets.UTF_8)));
+        for (String signature : request.getHeader("webhook-signature").split(" ")) {
+            if (signature.equals("v1," + expected)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void aDisabledTokenIsDeliveredSignedToTheEndpointsThatAskedForIt() throws Exception {
+        String account = newAccount();
+        String sid = (String) createToken(account, "Hooked", newApi(), "GET").get("sid");
+        Map<String, Object> endpoint = register(account, "/hooks/disabled", List.of("token.disabled"));
+        register(account, "/hooks/enabled-only", List.of("token.enabled"));
+        String secret = (String) endpoint.get("secret");
+        assertThat(secret).startsWith("whsec_");
+        operator()
+                .get()
+                .uri("/v1/accounts/{a}/webhooks", account)
+                .exchange()
+                .expectBody()
+                .jsonPath("$.items[0].secret")
+                .doesNotExist();
+
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/disable", account, sid)
+                .exchange()
+                .expectStatus()
+                .isOk();
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> received("/hooks/disabled").size() == 1);
+        LoggedRequest delivery = received("/hooks/disabled").get(0);
+        assertThat(verifies(secret, delivery)).as("Standard Webhooks signature").isTrue();
+        assertThat(delivery.getHeader("webhook-id")).startsWith("msg_");
+        JsonNode body = JSON.readTree(delivery.getBodyAsString());
+        assertThat(body.get("type").asString()).isEqualTo("token.disabled");
+        assertThat(body.get("data").get("tokenSid").asString()).isEqualTo(sid);
+        assertThat(delivery.getBodyAsString()).doesNotContain("sgt_");
+        assertThat(received("/hooks/enabled-only")).isEmpty();
+
+        operator()
+                .get()
+                .uri("/v1/accounts/{a}/webhooks/{id}/deliveries", account, endpoint.get("id"))
+                .exchange()
+                .expectBody()
+                .jsonPath("$.items[0].status")
+                .isEqualTo("SUCCEEDED")
+                .jsonPath("$.items[0].attempts")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aFailedDeliveryIsRetriedWhenItsNextAttemptIsDueWithTheSameId() {
+        String account = newAccount();
+        String sid = (String) createToken(account, "Retried", newApi(), "GET").get("sid");
+        Map<String, Object> endpoint = register(account, "/hooks/flaky", List.of("token.reset"));
+        receiver.stubFor(post(urlPathEqualTo("/hooks/flaky"))
+                .inScenario("flaky")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(500))
+                .willSetStateTo("recovered"));
+        receiver.stubFor(post(urlPathEqualTo("/hooks/flaky"))
+                .inScenario("flaky")
+                .whenScenarioStateIs("recovered")
+                .willReturn(aResponse().withStatus(200)));
+
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/reset", account, sid)
+                .exchange()
+                .expectStatus()
+                .isOk();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> received("/hooks/flaky").size() == 1);
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> operator()
+                        .get()
+                        .uri("/v1/accounts/{a}/webhooks/{id}/deliveries", account, endpoint.get("id"))
+                        .exchange()
+                        .expectBody()
+                        .jsonPath("$.items[0].status")
+                        .isEqualTo("PENDING")
+                        .jsonPath("$.items[0].lastResponseStatus")
+                        .isEqualTo(500));
+
+        clock.advance(Duration.ofSeconds(6)); // past the first wait of the schedule (5 s)
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> received("/hooks/flaky").size() == 2);
+        List<LoggedRequest> attempts = received("/hooks/flaky");
+        assertThat(attempts.get(1).getHeader("webhook-id"))
+                .isEqualTo(attempts.get(0).getHeader("webhook-id"));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> operator()
+                        .get()
+                        .uri("/v1/accounts/{a}/webhooks/{id}/deliveries", account, endpoint.get("id"))
+                        .exchange()
+                        .expectBody()
+                        .jsonPath("$.items[0].status")
+                        .isEqualTo("SUCCEEDED")
+                        .jsonPath("$.items[0].attempts")
+                        .isEqualTo(2));
+    }
+
+    @Test
+    void aTestEventReachesTheEndpoint() {
+        String account = newAccount();
+        Map<String, Object> endpoint = register(account, "/hooks/test", List.of("token.deleted"));
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/webhooks/{id}/test", account, endpoint.get("id"))
+                .exchange()
+                .expectStatus()
+                .isAccepted();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> received("/hooks/test").size() == 1);
+        assertThat(received("/hooks/test").get(0).getBodyAsString()).contains("\"type\":\"webhook.test\"");
+    }
+
+    @Test
+    void endpointsThatReachInsideThePlatformOrNameUnknownEventsAreRefused() {
+        String account = newAccount();
+        for (Map<String, Object> body : List.of(
+                Map.<String, Object>of(
+                        "url", "http://169.254.169.254/latest/meta-data", "events", List.of("token.reset")),
+                Map.<String, Object>of("url", "ftp://example.com/hook", "events", List.of("token.reset")),
+                Map.<String, Object>of("url", "https://user:pw@example.com/hook", "events", List.of("token.reset")),
+                Map.<String, Object>of("url", receiver.baseUrl() + "/x", "events", List.of("token.eaten")),
+                Map.<String, Object>of("url", receiver.baseUrl() + "/x", "events", List.of()))) {
+            Map<String, Object> problem = operator()
+                    .post()
+                    .uri("/v1/accounts/{a}/webhooks", account)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(body)
+                    .exchange()
+                    .expectStatus()
+                    .isBadRequest()
+                    .expectBody(MAP)
+                    .returnResult()
+                    .getResponseBody();
+            assertProblem(problem, 400, null);
+        }
+        assertThat(count("select count(*) from webhook_endpoints where account_sid = $1", account))
+                .isZero();
+        as(newUser(account, "IMPLEMENTATION_SPECIALIST"), USER_PASSWORD)
+                .get()
+                .uri("/v1/accounts/{a}/webhooks", account)
+                .exchange()
+                .expectStatus()
+                .isForbidden();
+    }
+}
