@@ -205,6 +205,8 @@ class ConsoleBrowserTest extends SystemTest {
         browser.go("/console/accounts/" + account + "/legacy-tokens");
         assertThat(browser.text()).contains("Legacy tokens are not enabled");
         click("enable-legacy");
+        assertThat(browser.text()).contains("read-write one that may call every method");
+        click("confirm");
         assertThat(browser.driver.findElements(By.id("enable-legacy")))
                 .as("the button is gone once enabled")
                 .isEmpty();

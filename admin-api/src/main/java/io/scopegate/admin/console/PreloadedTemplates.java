@@ -33,9 +33,12 @@ class PreloadedTemplates {
     ITemplateResolver defaultTemplateResolver() {
         Map<String, String> templates = new HashMap<>();
         try {
-            for (Resource resource :
-                    new PathMatchingResourcePatternResolver().getResources("classpath*:" + LOCATION + "*" + SUFFIX)) {
-                templates.put(LOCATION + resource.getFilename(), resource.getContentAsString(StandardCharsets.UTF_8));
+            for (Resource resource : new PathMatchingResourcePatternResolver()
+                    .getResources("classpath*:" + LOCATION + "**/*" + SUFFIX)) {
+                String path = resource.getURL().toString();
+                templates.put(
+                        path.substring(path.lastIndexOf(LOCATION)),
+                        resource.getContentAsString(StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the console's templates", e);

@@ -6,6 +6,7 @@ import io.scopegate.admin.console.Confirmation;
 import io.scopegate.admin.console.ConsoleController;
 import io.scopegate.admin.console.FormErrors;
 import io.scopegate.admin.console.FormValues;
+import io.scopegate.admin.console.IssuedSecrets;
 import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.security.Actor;
 import io.scopegate.store.credential.CredentialProperties;
@@ -60,20 +61,49 @@ class LegacyConsoleController {
         this.credentialSettings = credentialSettings;
     }
 
+    /** The page; after a change that issued secrets, with those secrets this once. */
     @GetMapping(BASE)
-    Mono<String> page(@PathVariable String account, Model model) {
-        return render(account, Map.of(), model);
+    Mono<String> page(@PathVariable String account, ServerWebExchange exchange, Model model) {
+        return IssuedSecrets.<Map<LegacyKind, String>>take(exchange, "legacy." + account)
+                .flatMap(issued -> render(account, issued.orElse(Map.of()), model));
+    }
+
+    @GetMapping(BASE + "/confirm-enable")
+    Mono<String> confirmEnable(@PathVariable String account, Model model) {
+        String page = "/console/accounts/" + account + "/legacy-tokens";
+        return accounts.require(account).map(found -> {
+            model.addAttribute(
+                    "confirm",
+                    Confirmation.of(
+                            "Enable legacy tokens for " + found.name() + "?",
+                            account,
+                            "Two credentials under the account SID: a read-write one that may call every method of"
+                                    + " every API, and a read-only one. Their secrets are shown once. Prefer scoped"
+                                    + " tokens; delete legacy tokens you do not need.",
+                            "Enable legacy tokens",
+                            true,
+                            page + "/enable",
+                            page));
+            model.addAttribute("errors", FormErrors.NONE);
+            return Confirmation.VIEW;
+        });
     }
 
     @PostMapping(BASE + "/enable")
-    Mono<String> enable(Actor actor, @PathVariable String account, Model model) {
+    Mono<String> enable(Actor actor, @PathVariable String account, ServerWebExchange exchange) {
         return legacy.enable(actor, account).flatMap(list -> {
             Map<LegacyKind, String> secrets = new java.util.EnumMap<>(LegacyKind.class);
             list.tokens().stream()
                     .filter(token -> token.authToken() != null)
                     .forEach(token -> secrets.put(token.kind(), token.authToken()));
-            return render(account, secrets, model);
+            return issued(exchange, account, secrets);
         });
+    }
+
+    /** Post/redirect/get: a reload of the page shows no secret and repeats no change. */
+    private static Mono<String> issued(ServerWebExchange exchange, String account, Map<LegacyKind, String> secrets) {
+        return IssuedSecrets.keep(
+                exchange, "legacy." + account, Map.copyOf(secrets), "/console/accounts/" + account + "/legacy-tokens");
     }
 
     @PostMapping(BASE + "/{kind}/credentials")
@@ -129,7 +159,7 @@ class LegacyConsoleController {
         LegacyKind chosen = LegacyQueries.kindNamed(kind);
         String page = "redirect:/console/accounts/" + account + "/legacy-tokens";
         return exchange.getFormData()
-                .flatMap(form -> perform(actor, account, chosen, action, form, page, model)
+                .flatMap(form -> perform(actor, account, chosen, action, form, page, exchange)
                         .onErrorResume(
                                 ApiProblem.class,
                                 problem -> problem.getStatusCode().value() == 404
@@ -144,16 +174,16 @@ class LegacyConsoleController {
             String action,
             MultiValueMap<String, String> form,
             String page,
-            Model model) {
+            ServerWebExchange exchange) {
         return Mono.defer(() -> switch (action) {
             case "reset" ->
                 legacy.reset(actor, account, chosen, FormValues.graceSeconds(form))
-                        .flatMap(token -> render(account, Map.of(chosen, token.authToken()), model));
+                        .flatMap(token -> issued(exchange, account, Map.of(chosen, token.authToken())));
             case "disable" -> legacy.disable(actor, account, chosen).thenReturn(page + "?disabled=1");
             case "enable" ->
                 legacy.enable(actor, account, chosen, "on".equals(form.getFirst("reset")))
                         .flatMap(token -> token.authToken() != null
-                                ? render(account, Map.of(chosen, token.authToken()), model)
+                                ? issued(exchange, account, Map.of(chosen, token.authToken()))
                                 : Mono.just(page + "?enabled=1"));
             case "upgrade-version" ->
                 legacy.upgradeVersion(actor, account, chosen, null).thenReturn(page + "?upgraded=1");

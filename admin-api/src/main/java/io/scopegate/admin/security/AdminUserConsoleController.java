@@ -71,7 +71,7 @@ class AdminUserConsoleController {
         try {
             role = AdminRole.valueOf(typed.get("role").toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.invalid("role", "must be OPERATOR, ACCOUNT_ADMIN or IMPLEMENTATION_SPECIALIST");
+            throw ApiProblem.invalid("role", "choose a role: account admin, implementation specialist or operator");
         }
         SaveUser request = new SaveUser(
                 typed.get("password"),
@@ -102,7 +102,9 @@ class AdminUserConsoleController {
         shown.remove("password");
         return users.all().collectList().map(all -> {
             model.addAttribute("users", all);
-            model.addAttribute("roles", AdminRole.values());
+            // Account roles first: a platform-wide OPERATOR is the exception, never the default.
+            model.addAttribute(
+                    "roles", List.of(AdminRole.ACCOUNT_ADMIN, AdminRole.IMPLEMENTATION_SPECIALIST, AdminRole.OPERATOR));
             model.addAttribute("typed", shown);
             model.addAttribute("errors", errors);
             model.addAttribute("saved", saved);

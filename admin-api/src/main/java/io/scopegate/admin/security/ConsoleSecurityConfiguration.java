@@ -15,6 +15,7 @@ import org.springframework.security.web.server.authentication.RedirectServerAuth
 import org.springframework.security.web.server.authentication.logout.RedirectServerLogoutSuccessHandler;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.csrf.CookieServerCsrfTokenRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 
 /**
@@ -60,6 +61,9 @@ class ConsoleSecurityConfiguration {
                                 new RedirectServerAuthenticationFailureHandler(SIGN_IN + "?error=1")))
                 .logout(logout -> logout.logoutUrl("/console/sign-out").logoutSuccessHandler(signedOut))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                // After sign-in, always the console's home: a page saved before sign-in may belong to
+                // an account the user cannot see.
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(
                                 new RedirectServerAuthenticationEntryPoint(SIGN_IN))
                         .accessDeniedHandler(denied))
@@ -85,9 +89,10 @@ class ConsoleSecurityConfiguration {
     /** Plain, so it needs no template engine and leaks nothing about what was asked for. */
     private static final String DENIED_PAGE = """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not allowed · Scopegate</title>
+            <meta name="viewport" content="width=device-width, initial-scale=1">
             <link rel="stylesheet" href="/console/assets/console.css"></head>
-            <body class="plain"><main class="narrow"><h1>Not allowed</h1>
-            <p>Your role does not allow this page, or it belongs to another account.</p>
-            <p><a href="/console">Back to the console</a></p></main></body></html>
+            <body class="plain"><main class="narrow card"><h1>Not allowed</h1>
+            <p>This page does not exist, your role does not allow it, or it belongs to another account.</p>
+            <p><a class="button secondary" href="/console">Back to the console</a></p></main></body></html>
             """;
 }

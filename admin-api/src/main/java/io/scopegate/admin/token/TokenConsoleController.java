@@ -6,6 +6,7 @@ import io.scopegate.admin.console.Confirmation;
 import io.scopegate.admin.console.ConsoleController;
 import io.scopegate.admin.console.FormErrors;
 import io.scopegate.admin.console.FormValues;
+import io.scopegate.admin.console.IssuedSecrets;
 import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.error.FieldProblem;
 import io.scopegate.admin.security.Actor;
@@ -119,12 +120,7 @@ class TokenConsoleController {
             TokenForm form = TokenForm.read(input);
             return Mono.fromCallable(() -> validCreate(form.createBody(json)))
                     .flatMap(fields -> tokens.create(actor, account, fields))
-                    .map(view -> {
-                        model.addAttribute("token", view.token());
-                        model.addAttribute("authToken", view.authToken());
-                        model.addAttribute("what", "created");
-                        return "token-secret";
-                    })
+                    .flatMap(view -> issued(exchange, view, "created"))
                     .onErrorResume(ApiProblem.class, problem -> formPage(account, form, FormErrors.of(problem), model));
         });
     }
@@ -263,7 +259,7 @@ class TokenConsoleController {
         // A refusal (the limit, a name too long, a grace period out of range) comes back on the
         // confirmation, as typed, instead of an error page.
         return exchange.getFormData()
-                .flatMap(form -> perform(actor, account, sid, chosen, form, tokenPage, model)
+                .flatMap(form -> perform(actor, account, sid, chosen, form, tokenPage, exchange)
                         .onErrorResume(
                                 ApiProblem.class,
                                 problem -> tokens.get(account, sid)
@@ -278,13 +274,14 @@ class TokenConsoleController {
             TokenAction chosen,
             MultiValueMap<String, String> form,
             String tokenPage,
-            Model model) {
+            ServerWebExchange exchange) {
         return Mono.defer(() -> switch (chosen) {
             case DISABLE -> tokens.disable(actor, account, sid).thenReturn(tokenPage + "?disabled=1");
             case ENABLE ->
                 tokens.enable(actor, account, sid, "on".equals(form.getFirst("reset")))
-                        .map(view ->
-                                view.authToken() != null ? secretPage(view, "reset", model) : tokenPage + "?enabled=1");
+                        .flatMap(view -> view.authToken() != null
+                                ? issued(exchange, view, "reset")
+                                : Mono.just(tokenPage + "?enabled=1"));
             case UPGRADE_VERSION ->
                 tokens.upgradeVersion(actor, account, sid, null).thenReturn(tokenPage + "?upgraded=1");
             case DELETE ->
@@ -292,18 +289,43 @@ class TokenConsoleController {
                         .thenReturn("redirect:/console/accounts/" + account + "/tokens?deleted=1");
             case DUPLICATE ->
                 tokens.duplicate(actor, account, sid, blankToNull(form.getFirst("name")))
-                        .map(view -> secretPage(view, "duplicated", model));
+                        .flatMap(view -> issued(exchange, view, "duplicated"));
             case RESET ->
                 tokens.reset(actor, account, sid, FormValues.graceSeconds(form))
-                        .map(view -> secretPage(view, "reset", model));
+                        .flatMap(view -> issued(exchange, view, "reset"));
         });
     }
 
-    private String secretPage(TokenView view, String what, Model model) {
-        model.addAttribute("token", view.token());
-        model.addAttribute("authToken", view.authToken());
-        model.addAttribute("what", what);
-        return "token-secret";
+    /** A secret just issued, kept for the page that shows it once (see {@link IssuedSecrets}). */
+    private record Issued(String what, String authToken) {
+        @Override
+        public String toString() {
+            return "Issued[what=" + what + ", authToken=redacted]";
+        }
+    }
+
+    private Mono<String> issued(ServerWebExchange exchange, TokenView view, String what) {
+        String sid = view.token().sid();
+        return IssuedSecrets.keep(
+                exchange,
+                sid,
+                new Issued(what, view.authToken()),
+                "/console/accounts/" + view.token().accountSid() + "/tokens/" + sid + "/issued");
+    }
+
+    /** The secret of the change just made, shown this once; a reload says it was shown. */
+    @GetMapping(BASE + "/{sid}/issued")
+    Mono<String> issuedPage(
+            @PathVariable String account, @PathVariable String sid, ServerWebExchange exchange, Model model) {
+        return tokens.get(account, sid)
+                .zipWith(IssuedSecrets.<Issued>take(exchange, sid))
+                .map(found -> {
+                    model.addAttribute("token", found.getT1().token());
+                    model.addAttribute(
+                            "authToken", found.getT2().map(Issued::authToken).orElse(null));
+                    model.addAttribute("what", found.getT2().map(Issued::what).orElse("shown"));
+                    return "token-secret";
+                });
     }
 
     private TokenFields validCreate(ObjectNode body) {

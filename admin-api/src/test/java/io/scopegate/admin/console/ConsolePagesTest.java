@@ -109,15 +109,20 @@ class ConsolePagesTest extends AdminApiTest {
         assertThat(count("select count(*) from tokens where account_sid = $1", account))
                 .isZero();
 
-        EntityExchangeResult<String> created = session.post(
+        EntityExchangeResult<String> posted = session.post(
                 "/console/accounts/" + account + "/tokens",
                 form("name", "Nightly export", "primaryContact", "ops@example.com", "scope", api + ":GET"));
-        assertThat(created.getResponseBody()).contains("Token created", "id=\"authToken\"");
         String sid = db.sql("select sid from tokens where account_sid = :a")
                 .bind("a", account)
                 .map(row -> row.get("sid", String.class))
                 .one()
                 .block();
+        // Post/redirect/get: the secret is on the page the POST redirects to, once.
+        String issued = "/console/accounts/" + account + "/tokens/" + sid + "/issued";
+        assertThat(posted.getResponseHeaders().getLocation()).hasToString(issued);
+        EntityExchangeResult<String> created = session.get(issued);
+        assertThat(created.getResponseBody()).contains("Token created", "id=\"authToken\"");
+        assertThat(session.get(issued).getResponseBody()).contains("shown once").doesNotContain("id=\"authToken\"");
         assertThat(session.get("/console/accounts/" + account + "/tokens").getResponseBody())
                 .contains("Nightly export", sid)
                 .doesNotContain("sgt_");
@@ -174,6 +179,8 @@ class ConsolePagesTest extends AdminApiTest {
             assertThat(result.getStatus()).as(page).isEqualTo(HttpStatus.OK);
             assertThat(result.getResponseBody()).as(page).contains("</html>").doesNotContain("Something went wrong");
         }
+        assertThat(session.get(base + "/bogus").getResponseBody()).contains("Not found");
+        assertThat(session.get("/console/nonexistent").getStatus()).isEqualTo(HttpStatus.FORBIDDEN);
         // A notice shows only when the redirect asked for it.
         assertThat(session.get(base + "/tokens").getResponseBody()).doesNotContain("The token was deleted");
         assertThat(session.get(base + "/tokens?deleted=1").getResponseBody()).contains("The token was deleted");

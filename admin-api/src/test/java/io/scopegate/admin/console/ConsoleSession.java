@@ -67,7 +67,9 @@ final class ConsoleSession {
     }
 
     EntityExchangeResult<String> get(String path) {
-        WebTestClient.RequestHeadersSpec<?> request = web.get().uri(path);
+        // As a browser asks for a page: HTML first.
+        WebTestClient.RequestHeadersSpec<?> request =
+                web.get().uri(path).header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
         for (java.util.Map.Entry<String, String> cookie : cookies.entrySet()) {
             request = request.cookie(cookie.getKey(), cookie.getValue());
         }
