@@ -17,6 +17,14 @@ public enum NotificationType {
     LEGACY_TOKEN_ENABLED("legacy_token.enabled"),
     LEGACY_TOKEN_DELETED("legacy_token.deleted"),
     LEGACY_TOKEN_RESET("legacy_token.reset"),
+    /** Scheduled: 14, 7 and 1 days before {@code expiresAt} (see ReminderScheduler). */
+    TOKEN_EXPIRING("token.expiring"),
+    TOKEN_EXPIRED("token.expired"),
+    TOKEN_ROTATION_DUE("token.rotation_due"),
+    TOKEN_STALE("token.stale"),
+    TOKEN_NEVER_USED("token.never_used"),
+    /** The old secret of a reset with grace stops passing within the hour. */
+    TOKEN_GRACE_ENDING("token.grace_ending"),
     /** Sent only by "send test event", to the one endpoint asked. */
     WEBHOOK_TEST("webhook.test");
 

@@ -1,5 +1,7 @@
 package io.scopegate.admin.notify;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.postgresql.codec.Json;
 import io.scopegate.store.lifecycle.RepeatingWork;
 import io.scopegate.store.lifecycle.StoreLeader;
@@ -8,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -36,6 +39,7 @@ class WebhookDispatcher extends RepeatingWork {
     private final SecureRandom random;
     private final JsonMapper json;
     private final Clock clock;
+    private final AtomicLong backlog = new AtomicLong();
 
     WebhookDispatcher(
             DatabaseClient db,
@@ -45,7 +49,8 @@ class WebhookDispatcher extends RepeatingWork {
             WebhookProperties settings,
             SecureRandom random,
             JsonMapper json,
-            Clock clock) {
+            Clock clock,
+            MeterRegistry registry) {
         this.db = db;
         this.webhooks = webhooks;
         this.tx = tx;
@@ -54,6 +59,9 @@ class WebhookDispatcher extends RepeatingWork {
         this.random = random;
         this.json = json;
         this.clock = clock;
+        Gauge.builder("scopegate.notifications.outbox.backlog", backlog, AtomicLong::get)
+                .description("Notifications not yet dispatched (measured on the elected replica; 0 elsewhere)")
+                .register(registry);
     }
 
     @Override
@@ -64,9 +72,16 @@ class WebhookDispatcher extends RepeatingWork {
     @Override
     protected Mono<Void> runOnce() {
         if (!leader.isLeader()) {
+            backlog.set(0);
             return Mono.empty();
         }
-        return tx.transactional(pending().concatMap(this::dispatch).then()).timeout(Duration.ofSeconds(30));
+        return tx.transactional(pending().concatMap(this::dispatch).then())
+                .then(db.sql("select count(*) from notification_outbox where dispatched_at is null")
+                        .map(row -> row.get(0, Long.class))
+                        .one()
+                        .doOnNext(backlog::set))
+                .then()
+                .timeout(Duration.ofSeconds(30));
     }
 
     private Flux<Pending> pending() {

@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
 class WebhookRepository {
 
     /** A delivery due for an attempt, with what the attempt needs. */
-    record Due(String id, String endpointId, String url, String secret, String payload, int attempts) {
+    record Due(String id, String endpointId, String type, String url, String secret, String payload, int attempts) {
         @Override
         public String toString() {
             return "Due[id=" + id + ", endpoint=" + endpointId + ", attempts=" + attempts + "]";
@@ -133,7 +133,7 @@ class WebhookRepository {
      */
     Flux<Due> due(Instant now, int limit) {
         return db.sql("""
-                select d.id, d.endpoint_id, e.url, e.secret, d.payload, d.attempts
+                select d.id, d.endpoint_id, d.type, e.url, e.secret, d.payload, d.attempts
                 from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
                 where d.status = 'PENDING' and d.next_attempt_at <= :now
                 order by d.next_attempt_at, d.id limit :limit
@@ -143,6 +143,7 @@ class WebhookRepository {
                 .map(row -> new Due(
                         row.get("id", String.class),
                         row.get("endpoint_id", String.class),
+                        row.get("type", String.class),
                         row.get("url", String.class),
                         row.get("secret", String.class),
                         row.get("payload", String.class),

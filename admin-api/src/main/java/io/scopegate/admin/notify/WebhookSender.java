@@ -1,5 +1,6 @@
 package io.scopegate.admin.notify;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.scopegate.store.lifecycle.RepeatingWork;
 import io.scopegate.store.lifecycle.StoreLeader;
 import java.time.Clock;
@@ -35,14 +36,21 @@ class WebhookSender extends RepeatingWork {
     private final WebhookProperties settings;
     private final WebClient client;
     private final Clock clock;
+    private final MeterRegistry registry;
 
-    WebhookSender(WebhookRepository webhooks, StoreLeader leader, WebhookProperties settings, Clock clock) {
+    WebhookSender(
+            WebhookRepository webhooks,
+            StoreLeader leader,
+            WebhookProperties settings,
+            Clock clock,
+            MeterRegistry registry) {
         this.webhooks = webhooks;
         this.leader = leader;
         this.settings = settings;
         // Its own client: no base URL, no shared filters; redirects are not followed (the default).
         this.client = WebClient.create();
         this.clock = clock;
+        this.registry = registry;
     }
 
     @Override
@@ -99,6 +107,13 @@ class WebhookSender extends RepeatingWork {
 
     private Mono<Void> record(WebhookRepository.Due delivery, Outcome outcome) {
         Instant now = clock.instant();
+        registry.counter(
+                        outcome.delivered() ? "scopegate.notifications.sent" : "scopegate.notifications.failed",
+                        "channel",
+                        "webhook",
+                        "event",
+                        delivery.type())
+                .increment();
         if (outcome.delivered()) {
             return webhooks.attempted(delivery.id(), "SUCCEEDED", outcome.status(), null, null, now);
         }

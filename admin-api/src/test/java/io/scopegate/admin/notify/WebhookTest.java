@@ -47,6 +47,9 @@ class WebhookTest extends AdminApiTest {
         receiver.stop();
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     private Map<String, Object> register(String account, String path, List<String> events) {
         receiver.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(204)));
         return operator()
@@ -117,6 +120,9 @@ class WebhookTest extends AdminApiTest {
         assertThat(body.get("data").get("tokenSid").asString()).isEqualTo(sid);
         assertThat(delivery.getBodyAsString()).doesNotContain("sgt_");
         assertThat(received("/hooks/enabled-only")).isEmpty();
+        assertThat(registry.counter("scopegate.notifications.sent", "channel", "webhook", "event", "token.disabled")
+                        .count())
+                .isPositive();
 
         operator()
                 .get()

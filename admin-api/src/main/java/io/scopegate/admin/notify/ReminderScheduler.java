@@ -1,0 +1,146 @@
+package io.scopegate.admin.notify;
+
+import io.scopegate.admin.usage.ReportSettings;
+import io.scopegate.store.lifecycle.RepeatingWork;
+import io.scopegate.store.lifecycle.StoreLeader;
+import io.scopegate.store.token.TokenState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The notifications that time makes rather than a change: a token about to expire (14, 7 and 1 days
+ * before), expired, due for rotation, stale, never used a week after creation, and a reset's old
+ * secret about to stop. Each is one {@code insert … select} into the outbox keyed by a de-duplication
+ * key that names the token, the event and the moment it is about (the expiry, the last rotation, the
+ * last use), so it is written once however often this runs, on however many replicas, across
+ * restarts; a new expiry or a new rotation makes a new key and a new reminder. Runs on the elected
+ * replica only.
+ */
+@Component
+class ReminderScheduler extends RepeatingWork {
+
+    /** How long after creation an unused token is reported as never used. */
+    static final Duration NEVER_USED_AFTER = Duration.ofDays(7);
+
+    /** How long before a reset's grace period ends its holder is told. */
+    static final Duration GRACE_WARNING = Duration.ofHours(1);
+
+    private static final String TOKEN_DATA = """
+            jsonb_build_object('accountSid', account_sid, 'tokenSid', sid, 'name', name,
+                               'expiresAt', expires_at, 'lastUsedAt', last_used_at,
+                               'credentialsRotatedAt', credentials_rotated_at)""";
+
+    private final DatabaseClient db;
+    private final StoreLeader leader;
+    private final ReportSettings thresholds;
+    private final NotificationProperties settings;
+    private final Clock clock;
+
+    ReminderScheduler(
+            DatabaseClient db,
+            StoreLeader leader,
+            ReportSettings thresholds,
+            NotificationProperties settings,
+            Clock clock) {
+        this.db = db;
+        this.leader = leader;
+        this.thresholds = thresholds;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @Override
+    protected Flux<?> triggers() {
+        return Flux.interval(settings.reminderInterval());
+    }
+
+    @Override
+    protected Mono<Void> runOnce() {
+        if (!leader.isLeader()) {
+            return Mono.empty();
+        }
+        Instant now = clock.instant();
+        return Flux.concat(
+                        expiring(now),
+                        remind("token.expired", "extract(epoch from expires_at)", "expires_at <= :now", null, now),
+                        remind(
+                                "token.rotation_due",
+                                "extract(epoch from credentials_rotated_at)",
+                                "credentials_rotated_at < :now - :period",
+                                thresholds.rotationAfter(),
+                                now),
+                        remind(
+                                "token.stale",
+                                "extract(epoch from last_used_at)",
+                                "last_used_at < :now - :period",
+                                thresholds.staleAfter(),
+                                now),
+                        remind(
+                                "token.never_used",
+                                "0",
+                                "last_used_at is null and created_at < :now - :period",
+                                NEVER_USED_AFTER,
+                                now),
+                        remind(
+                                "token.grace_ending",
+                                "extract(epoch from previous_secret_valid_until)",
+                                "previous_secret_valid_until > :now and previous_secret_valid_until <= :now + :period",
+                                GRACE_WARNING,
+                                now))
+                .then()
+                .timeout(Duration.ofSeconds(30));
+    }
+
+    /**
+     * The expiry reminders: the 14-, 7- or 1-day one whose window the token is in (only the nearest,
+     * when the scheduler was away while several opened), and only for a window that opened after
+     * the token was created: a token made to expire in 10 days hears 7 and 1 days before.
+     */
+    private Mono<Long> expiring(Instant now) {
+        return db.sql("""
+                insert into notification_outbox (account_sid, type, dedupe_key, data, created_at)
+                select account_sid, 'token.expiring',
+                       'token.expiring:' || sid || ':' || w.days || ':' || extract(epoch from expires_at)::bigint,
+                       %s || jsonb_build_object('daysLeft', w.days), :now
+                from tokens cross join (values (14, 7), (7, 1), (1, 0)) as w(days, nearer)
+                where state = :enabled
+                  and expires_at > cast(:now as timestamptz) + make_interval(days => w.nearer)
+                  and expires_at <= cast(:now as timestamptz) + make_interval(days => w.days)
+                  and created_at <= expires_at - make_interval(days => w.days)
+                on conflict (dedupe_key) do nothing
+                """.formatted(TOKEN_DATA))
+                .bind("now", now)
+                .bind("enabled", TokenState.ENABLED.name())
+                .fetch()
+                .rowsUpdated();
+    }
+
+    /**
+     * One kind of reminder for every enabled token matching {@code condition}, keyed by the token
+     * and {@code moment} (an SQL expression: what the reminder is about, so it is sent once per it).
+     * In the condition {@code :now} is the time and {@code :period} the given duration.
+     */
+    private Mono<Long> remind(String type, String moment, String condition, Duration period, Instant now) {
+        String where = condition
+                .replace(":now", "cast(:now as timestamptz)")
+                .replace(":period", "make_interval(secs => :seconds)");
+        var statement = db.sql("""
+                insert into notification_outbox (account_sid, type, dedupe_key, data, created_at)
+                select account_sid, :type, cast(:type as text) || ':' || sid || ':' || (%s)::bigint, %s, :now
+                from tokens
+                where state = :enabled and %s
+                on conflict (dedupe_key) do nothing
+                """.formatted(moment, TOKEN_DATA, where))
+                .bind("type", type)
+                .bind("now", now)
+                .bind("enabled", TokenState.ENABLED.name());
+        return (period == null ? statement : statement.bind("seconds", (double) period.toSeconds()))
+                .fetch()
+                .rowsUpdated();
+    }
+}
