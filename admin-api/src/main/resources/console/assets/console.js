@@ -26,9 +26,19 @@ document.addEventListener('change', (event) => {
     if (method) {
         const api = method.dataset.api;
         const anyTicked = [...document.querySelectorAll(`input[data-api="${CSS.escape(api)}"]`)].some((box) => box.checked);
+        const boxes = [...document.querySelectorAll(`input[data-api="${CSS.escape(api)}"]`)];
         const apiToggle = document.querySelector(`input[data-api-toggle="${CSS.escape(api)}"]`);
-        if (apiToggle) { apiToggle.checked = anyTicked; }
+        if (apiToggle) {
+            apiToggle.checked = boxes.every((box) => box.checked);
+            apiToggle.indeterminate = anyTicked && !apiToggle.checked;
+        }
     }
+});
+// On load, an API with some but not all methods ticked shows its switch half-set.
+document.querySelectorAll('input[data-api-toggle]').forEach((toggle) => {
+    const boxes = [...document.querySelectorAll(`input[data-api="${CSS.escape(toggle.dataset.apiToggle)}"]`)];
+    toggle.checked = boxes.length > 0 && boxes.every((box) => box.checked);
+    toggle.indeterminate = !toggle.checked && boxes.some((box) => box.checked);
 });
 document.addEventListener('submit', (event) => {
     const message = event.target.dataset.confirm;

@@ -28,14 +28,14 @@ import reactor.core.publisher.Mono;
 class ConsoleAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(ConsoleAdvice.class);
-    private static final Dates DATES = new Dates();
+    private static final ConsoleFormat FORMAT = new ConsoleFormat();
 
     @ModelAttribute
     Mono<Void> common(ServerWebExchange exchange, Model model, Actor actor) {
         if (actor != null) { // null on the sign-in page
             model.addAttribute("me", ConsoleUser.of(actor));
         }
-        model.addAttribute("fmt", DATES);
+        model.addAttribute("fmt", FORMAT);
         // Which notice a redirect asked for (?saved=1, ?deleted=1, ...): th:if on ${param.x} is true
         // even when the parameter is absent, so pages test this set instead.
         model.addAttribute("notices", exchange.getRequest().getQueryParams().keySet());
