@@ -25,6 +25,8 @@ public enum NotificationType {
     TOKEN_NEVER_USED("token.never_used"),
     /** The old secret of a reset with grace stops passing within the hour. */
     TOKEN_GRACE_ENDING("token.grace_ending"),
+    /** The automation will disable the token on {@code data.disableAt} (see scopegate.automation). */
+    TOKEN_AUTO_DISABLE("token.auto_disable"),
     /** Sent only by "send test event", to the one endpoint asked. */
     WEBHOOK_TEST("webhook.test");
 

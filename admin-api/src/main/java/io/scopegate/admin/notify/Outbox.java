@@ -42,4 +42,19 @@ public class Outbox {
                 .bind("now", clock.instant())
                 .then();
     }
+
+    /** Like {@link #enqueue}, but at most once per {@code dedupeKey}, ever. */
+    public Mono<Void> enqueueOnce(String accountSid, String type, String dedupeKey, Map<String, ?> data) {
+        return db.sql("""
+                insert into notification_outbox (account_sid, type, dedupe_key, data, created_at)
+                values (:account, :type, :key, :data, :now)
+                on conflict (dedupe_key) do nothing
+                """)
+                .bind("account", accountSid)
+                .bind("type", type)
+                .bind("key", dedupeKey)
+                .bind("data", Json.of(json.writeValueAsString(data)))
+                .bind("now", clock.instant())
+                .then();
+    }
 }

@@ -1,0 +1,84 @@
+package io.scopegate.admin.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.scopegate.admin.AdminApiTest;
+import io.scopegate.admin.notify.Outbox;
+import io.scopegate.store.lifecycle.StoreLeader;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The automation an operator can turn on (off in every other test): a token unused for 30 days is
+ * warned 7 days ahead, once, then disabled by "system"; a token in use is left alone.
+ */
+class TokenAutomationTest extends AdminApiTest {
+
+    @Autowired
+    TokenService tokens;
+
+    @Autowired
+    Outbox outbox;
+
+    @Autowired
+    StoreLeader leader;
+
+    @Test
+    void anUnusedTokenIsWarnedOnceThenDisabledAndAUsedOneIsLeftAlone() {
+        TokenAutomation automation = new TokenAutomation(
+                db,
+                tokens,
+                outbox,
+                leader,
+                new AutomationProperties(Duration.ofDays(30), null, Duration.ofDays(7), Duration.ofHours(1)),
+                clock);
+        String account = newAccount();
+        String api = newApi();
+        String unused = (String) createToken(account, "Forgotten", api, "GET").get("sid");
+        String used = (String) createToken(account, "Busy", api, "GET").get("sid");
+
+        clock.advance(Duration.ofDays(24));
+        markUsed(used);
+        automation.runOnce().block(Duration.ofSeconds(30));
+        automation.runOnce().block(Duration.ofSeconds(30));
+        assertThat(notices(unused)).isEqualTo(1);
+        assertThat(notices(used)).isZero();
+        assertThat(state(unused)).isEqualTo("ENABLED");
+
+        clock.advance(Duration.ofDays(7));
+        automation.runOnce().block(Duration.ofSeconds(30));
+        assertThat(state(unused)).isEqualTo("DISABLED");
+        assertThat(state(used)).isEqualTo("ENABLED");
+        assertThat(count(
+                        "select count(*) from audit_events where token_sid = $1 and action = 'TOKEN_DISABLED' and actor = 'system'",
+                        unused))
+                .isEqualTo(1);
+        assertThat(count(
+                        "select count(*) from notification_outbox where data->>'tokenSid' = $1 and type = 'token.disabled'",
+                        unused))
+                .isEqualTo(1);
+    }
+
+    private void markUsed(String sid) {
+        db.sql("update tokens set last_used_at = :now where sid = :sid")
+                .bind("now", clock.instant())
+                .bind("sid", sid)
+                .then()
+                .block(Duration.ofSeconds(5));
+    }
+
+    private long notices(String sid) {
+        return count(
+                "select count(*) from notification_outbox where data->>'tokenSid' = $1 and type = 'token.auto_disable'",
+                sid);
+    }
+
+    private String state(String sid) {
+        return db.sql("select state from tokens where sid = :sid")
+                .bind("sid", sid)
+                .map(row -> row.get(0, String.class))
+                .one()
+                .block(Duration.ofSeconds(5));
+    }
+}
