@@ -73,6 +73,13 @@ final class Browser implements AutoCloseable {
 
     void go(String path) {
         driver.get(base + path);
+        loaded();
+    }
+
+    /** Until the document is whole: pages are streamed, and counting cards early counts some. */
+    private void loaded() {
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> "complete".equals(driver.executeScript("return document.readyState")));
     }
 
     WebElement find(By by) {
@@ -84,7 +91,7 @@ final class Browser implements AutoCloseable {
         WebElement page = driver.findElement(By.tagName("html"));
         find(by).click();
         new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> gone(page));
-        find(By.tagName("body"));
+        loaded();
     }
 
     /** Whether the element left the document (Chrome says so in more than one way). */

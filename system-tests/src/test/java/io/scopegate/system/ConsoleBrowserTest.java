@@ -119,6 +119,13 @@ class ConsoleBrowserTest extends SystemTest {
         assertThat(browser.path()).isEqualTo("/console/sign-in");
     }
 
+    /** The list shows this many token cards (polled: a page can still be arriving). */
+    private void awaitCards(int expected) {
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(browser.driver.findElements(By.cssSelector("li.token")))
+                        .hasSize(expected));
+    }
+
     private void click(String id) {
         browser.follow(By.id(id));
     }
@@ -152,23 +159,23 @@ class ConsoleBrowserTest extends SystemTest {
 
         // 20 a page: the 21st token (the disabled one, the oldest) is on the second page.
         browser.go("/console/accounts/" + account + "/tokens");
-        assertThat(browser.driver.findElements(By.cssSelector("li.token"))).hasSize(20);
+        awaitCards(20);
         browser.follow(By.linkText("Next page"));
-        assertThat(browser.driver.findElements(By.cssSelector("li.token"))).hasSize(1);
+        awaitCards(1);
         assertThat(browser.text()).contains(extra);
 
         browser.go("/console/accounts/" + account + "/tokens");
         browser.type("filter-name", "BILL");
         new org.openqa.selenium.support.ui.Select(browser.find(By.id("filter-state"))).selectByValue("ENABLED");
         browser.follow(By.cssSelector("form.filters button[type=submit]"));
-        assertThat(browser.driver.findElements(By.cssSelector("li.token"))).hasSize(10);
+        awaitCards(10);
         assertThat(browser.find(By.id("filter-name")).getDomProperty("value")).isEqualTo("BILL");
         new org.openqa.selenium.support.ui.Select(browser.find(By.id("filter-state"))).selectByValue("DISABLED");
         browser.follow(By.cssSelector("form.filters button[type=submit]"));
         assertThat(browser.text()).contains("No token matches these filters");
         click("clear-filters");
         assertThat(browser.path()).isEqualTo("/console/accounts/" + account + "/tokens");
-        assertThat(browser.driver.findElements(By.cssSelector("li.token"))).hasSize(20);
+        awaitCards(20);
     }
 
     @Test
