@@ -75,7 +75,13 @@ class WebhookDispatcher extends RepeatingWork {
             backlog.set(0);
             return Mono.empty();
         }
-        return tx.transactional(pending().concatMap(this::dispatch).then())
+        // The batch is read whole before it is dispatched: in a transaction every statement shares one
+        // connection, and a query issued while another's rows are still being read waits for them.
+        return tx.transactional(pending()
+                        .collectList()
+                        .flatMapMany(Flux::fromIterable)
+                        .concatMap(this::dispatch)
+                        .then())
                 .then(db.sql("select count(*) from notification_outbox where dispatched_at is null")
                         .map(row -> row.get(0, Long.class))
                         .one()

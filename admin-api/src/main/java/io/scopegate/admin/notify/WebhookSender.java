@@ -3,6 +3,8 @@ package io.scopegate.admin.notify;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scopegate.store.lifecycle.RepeatingWork;
 import io.scopegate.store.lifecycle.StoreLeader;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,11 +13,13 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
 
 /**
  * Sends due deliveries, signed as Standard Webhooks, on the elected replica only. A 2xx ends a
@@ -47,8 +51,21 @@ class WebhookSender extends RepeatingWork {
         this.webhooks = webhooks;
         this.leader = leader;
         this.settings = settings;
-        // Its own client: no base URL, no shared filters; redirects are not followed (the default).
-        this.client = WebClient.create();
+        // Its own client: no base URL, no shared filters, no proxy; redirects are not followed (the
+        // default). The address it connected to is checked before the request is written: the name's
+        // check above resolved it once, and a name may resolve elsewhere a moment later.
+        HttpClient http = HttpClient.create().doOnConnected(connection -> {
+            if (connection.channel().remoteAddress() instanceof InetSocketAddress remote) {
+                String problem = WebhookUrls.problem(remote.getAddress(), settings.allowPrivateAddresses());
+                if (problem != null) {
+                    connection.dispose();
+                    throw new IllegalStateException("not sent: the connection " + problem);
+                }
+            }
+        });
+        this.client = WebClient.builder()
+                .clientConnector(new ReactorClientHttpConnector(http))
+                .build();
         this.clock = clock;
         this.registry = registry;
     }
@@ -85,7 +102,8 @@ class WebhookSender extends RepeatingWork {
     private Mono<Outcome> send(WebhookRepository.Due delivery) {
         long timestamp = clock.instant().getEpochSecond();
         return client.post()
-                .uri(delivery.url())
+                // As registered: a URI, so escapes in it are sent as they are, not encoded again.
+                .uri(URI.create(delivery.url().strip()))
                 .contentType(MediaType.APPLICATION_JSON)
                 .header("webhook-id", delivery.id())
                 .header("webhook-timestamp", Long.toString(timestamp))

@@ -54,19 +54,85 @@ final class WebhookUrls {
             return "names a host that does not resolve";
         }
         for (InetAddress address : addresses) {
-            if (address.isLinkLocalAddress() || address.isAnyLocalAddress() || address.isMulticastAddress()) {
-                return "points at a link-local or reserved address (" + address.getHostAddress() + ")";
-            }
-            boolean internal = address.isLoopbackAddress()
-                    || address.isSiteLocalAddress()
-                    || isUniqueLocal(address)
-                    || isSharedAddressSpace(address);
-            if (internal && !allowPrivate) {
-                return "points at a loopback or private address (" + address.getHostAddress()
-                        + "); an operator may allow these with scopegate.webhooks.allow-private-addresses";
+            String problem = problem(address, allowPrivate);
+            if (problem != null) {
+                return problem;
             }
         }
         return null;
+    }
+
+    /**
+     * The problem with one address, or null. Also asked of the address a delivery actually connected
+     * to, so a name that resolves differently at connect time (DNS rebinding) is still refused.
+     */
+    static String problem(InetAddress address, boolean allowPrivate) {
+        InetAddress embedded = embeddedIpv4(address);
+        if (embedded != null) {
+            // ::a.b.c.d, 64:ff9b::a.b.c.d (NAT64) and 2002:aabb:ccdd:: (6to4) reach that IPv4 address.
+            return problem(embedded, allowPrivate);
+        }
+        if (address.isLinkLocalAddress()
+                || address.isAnyLocalAddress()
+                || address.isMulticastAddress()
+                || isReservedIpv4(address)
+                || CLOUD_METADATA.contains(address.getHostAddress())) {
+            return "points at a link-local, reserved or cloud metadata address (" + address.getHostAddress() + ")";
+        }
+        boolean internal = address.isLoopbackAddress()
+                || address.isSiteLocalAddress()
+                || isUniqueLocal(address)
+                || isSharedAddressSpace(address);
+        if (internal && !allowPrivate) {
+            return "points at a loopback or private address (" + address.getHostAddress()
+                    + "); an operator may allow these with scopegate.webhooks.allow-private-addresses";
+        }
+        return null;
+    }
+
+    /** Metadata services outside link-local: never a webhook, even where private addresses are allowed. */
+    private static final java.util.Set<String> CLOUD_METADATA = java.util.Set.of(
+            "100.100.100.200", // Alibaba Cloud
+            "fd00:ec2:0:0:0:0:0:254" // AWS over IPv6
+            );
+
+    /** The IPv4 address an IPv6 one carries (IPv4-compatible, NAT64, 6to4), or null. */
+    private static InetAddress embeddedIpv4(InetAddress address) {
+        byte[] b = address.getAddress();
+        if (b.length != 16) {
+            return null;
+        }
+        boolean compatible = java.util.Arrays.equals(java.util.Arrays.copyOf(b, 12), new byte[12]);
+        boolean nat64 = (b[0] & 0xFF) == 0x00
+                && (b[1] & 0xFF) == 0x64
+                && (b[2] & 0xFF) == 0xFF
+                && (b[3] & 0xFF) == 0x9B
+                && java.util.Arrays.equals(java.util.Arrays.copyOfRange(b, 4, 12), new byte[8]);
+        try {
+            if ((compatible && !address.isLoopbackAddress() && !address.isAnyLocalAddress()) || nat64) {
+                return InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16));
+            }
+            if ((b[0] & 0xFF) == 0x20 && (b[1] & 0xFF) == 0x02) {
+                return InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 2, 6));
+            }
+        } catch (UnknownHostException impossible) {
+            return null;
+        }
+        return null;
+    }
+
+    /** 0/8, 192.0.0/24, 198.18/15 (benchmarking), 240/4 and broadcast: never a real receiver. */
+    private static boolean isReservedIpv4(InetAddress address) {
+        byte[] b = address.getAddress();
+        if (b.length != 4) {
+            return false;
+        }
+        int first = b[0] & 0xFF;
+        int second = b[1] & 0xFF;
+        return first == 0
+                || (first == 192 && second == 0 && (b[2] & 0xFF) == 0)
+                || (first == 198 && (second == 18 || second == 19))
+                || first >= 240;
     }
 
     /** IPv6 fc00::/7. */

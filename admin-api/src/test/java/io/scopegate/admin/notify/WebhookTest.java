@@ -234,4 +234,55 @@ class WebhookTest extends AdminApiTest {
                 .expectStatus()
                 .isForbidden();
     }
+
+    @Test
+    void aBacklogOfManyNotificationsIsDispatchedAndDelivered() {
+        String account = newAccount();
+        register(account, "/hooks/backlog", List.of("token.disabled"));
+        db.sql("""
+                insert into notification_outbox (account_sid, type, data, created_at)
+                select :account, 'token.disabled', jsonb_build_object('n', n), :now from generate_series(1, 150) as n
+                """).bind("account", account).bind("now", clock.instant()).then().block(Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> received("/hooks/backlog").size() == 150);
+        assertThat(count(
+                        "select count(*) from notification_outbox where account_sid = $1 and dispatched_at is null",
+                        account))
+                .isZero();
+    }
+
+    @Test
+    void aUrlIsCalledAsRegisteredEscapesAndAll() {
+        String account = newAccount();
+        receiver.stubFor(post(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/enc/.*"))
+                .willReturn(aResponse().withStatus(204)));
+        String id = (String) operator()
+                .post()
+                .uri("/v1/accounts/{a}/webhooks", account)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("url", receiver.baseUrl() + "/enc/a%20b?sig=x%2Fy", "events", List.of("token.reset")))
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody()
+                .get("id");
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/webhooks/{id}/test", account, id)
+                .exchange()
+                .expectStatus()
+                .isAccepted();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.findAll(postRequestedFor(
+                                        com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/enc/.*")))
+                                .size()
+                        == 1);
+        assertThat(receiver.findAll(postRequestedFor(
+                                com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/enc/.*")))
+                        .get(0)
+                        .getUrl())
+                .isEqualTo("/enc/a%20b?sig=x%2Fy");
+    }
 }
