@@ -1,6 +1,7 @@
 package io.scopegate.admin.token;
 
 import io.r2dbc.spi.Readable;
+import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.notify.Outbox;
 import io.scopegate.admin.security.Actor;
 import io.scopegate.admin.security.AdminRole;
@@ -12,16 +13,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The clean-ups of {@link AutomationProperties}, on the elected replica: a token that will cross a
- * threshold within {@code warn-ahead} gets a {@code token.auto_disable} notice (once per token,
- * rule and moment), and one that crossed it is disabled through {@link TokenService}, so the
- * gateways refuse it within a second and the audit log says {@code system} did it.
+ * The clean-ups of {@link AutomationProperties}, on the elected replica. A token that will cross a
+ * threshold within {@code warn-ahead} (or already has) gets a {@code token.auto_disable} notice, once
+ * per token, rule and moment; it is disabled only when that notice is {@code warn-ahead} old and the
+ * threshold is crossed, through {@link TokenService}, so the gateways refuse it within a second and
+ * the audit log says {@code system} did it. The moment includes the token's last change: a token an
+ * admin re-enabled or edited is warned afresh before it is disabled again.
  */
 @Component
 class TokenAutomation extends RepeatingWork {
@@ -43,7 +47,11 @@ class TokenAutomation extends RepeatingWork {
         }
     }
 
-    private record Candidate(String accountSid, String sid, String name, Instant since) {}
+    /**
+     * @param since   what the rule measures from
+     * @param touched the later of {@code since} and the token's last change: the notice's moment
+     */
+    private record Candidate(String accountSid, String sid, String name, Instant since, Instant touched) {}
 
     private final DatabaseClient db;
     private final TokenService tokens;
@@ -90,16 +98,44 @@ class TokenAutomation extends RepeatingWork {
         Instant disableBefore = now.minus(after);
         Instant warnBefore = disableBefore.plus(settings.warnAhead());
         return candidates(rule, warnBefore)
-                .concatMap(token -> token.since().isBefore(disableBefore)
-                        ? tokens.disable(SYSTEM, token.accountSid(), token.sid())
-                                .then()
-                        : warn(rule, token, token.since().plus(after)))
+                .collectList()
+                .flatMapMany(Flux::fromIterable)
+                .concatMap(token -> act(rule, token, after, disableBefore, now)
+                        // One token that cannot be handled (deleted meanwhile) does not stop the others.
+                        .onErrorResume(ApiProblem.class, gone -> Mono.empty()))
                 .then();
     }
 
+    /** Warn first; disable only once the warning is old enough and the threshold is crossed. */
+    private Mono<Void> act(Rule rule, Candidate token, Duration after, Instant disableBefore, Instant now) {
+        String key = "token.auto_disable:" + rule.name + ":" + token.sid() + ":"
+                + token.touched().getEpochSecond();
+        Instant warnedLongEnough = now.minus(settings.warnAhead());
+        return warnedAt(key).map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap(warned -> {
+            if (warned.isEmpty()) {
+                return warn(rule, token, key, latest(token.since().plus(after), now.plus(settings.warnAhead())));
+            }
+            boolean due =
+                    !warned.get().isAfter(warnedLongEnough) && token.since().isBefore(disableBefore);
+            return due ? tokens.disable(SYSTEM, token.accountSid(), token.sid()).then() : Mono.empty();
+        });
+    }
+
+    private Mono<Instant> warnedAt(String key) {
+        return db.sql("select created_at from notification_outbox where dedupe_key = :key")
+                .bind("key", key)
+                .map(row -> row.get(0, Instant.class))
+                .one();
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
     private Flux<Candidate> candidates(Rule rule, Instant before) {
-        return db.sql("select account_sid, sid, name, " + rule.since + " as since from tokens"
-                        + " where state = :enabled and " + rule.since + " < :before")
+        return db.sql("select account_sid, sid, name, " + rule.since + " as since, greatest(" + rule.since
+                        + ", updated_at) as touched from tokens where state = :enabled and " + rule.since
+                        + " < :before")
                 .bind("enabled", TokenState.ENABLED.name())
                 .bind("before", before)
                 .map(TokenAutomation::candidate)
@@ -107,19 +143,14 @@ class TokenAutomation extends RepeatingWork {
     }
 
     /** Once per token, rule and moment: the outbox's de-duplication key. */
-    private Mono<Void> warn(Rule rule, Candidate token, Instant disableAt) {
+    private Mono<Void> warn(Rule rule, Candidate token, String key, Instant disableAt) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("accountSid", token.accountSid());
         data.put("tokenSid", token.sid());
         data.put("name", token.name());
         data.put("rule", rule.name);
         data.put("disableAt", disableAt.toString());
-        return outbox.enqueueOnce(
-                token.accountSid(),
-                "token.auto_disable",
-                "token.auto_disable:" + rule.name + ":" + token.sid() + ":"
-                        + token.since().getEpochSecond(),
-                data);
+        return outbox.enqueueOnce(token.accountSid(), "token.auto_disable", key, data);
     }
 
     private static Candidate candidate(Readable row) {
@@ -127,6 +158,7 @@ class TokenAutomation extends RepeatingWork {
                 row.get("account_sid", String.class),
                 row.get("sid", String.class),
                 row.get("name", String.class),
-                row.get("since", Instant.class));
+                row.get("since", Instant.class),
+                row.get("touched", Instant.class));
     }
 }

@@ -81,4 +81,38 @@ class TokenAutomationTest extends AdminApiTest {
                 .one()
                 .block(Duration.ofSeconds(5));
     }
+
+    @Test
+    void aTokenAlreadyPastTheThresholdIsWarnedFirstAndOneAnAdminReEnablesIsWarnedAgain() {
+        TokenAutomation automation = new TokenAutomation(
+                db,
+                tokens,
+                outbox,
+                leader,
+                new AutomationProperties(Duration.ofDays(30), null, Duration.ofDays(7), Duration.ofHours(1)),
+                clock);
+        String account = newAccount();
+        String sid = (String) createToken(account, "Old", newApi(), "GET").get("sid");
+        clock.advance(Duration.ofDays(60)); // already far past 30 days when the rule is turned on
+
+        automation.runOnce().block(Duration.ofSeconds(30));
+        assertThat(state(sid)).as("warned first, not disabled at once").isEqualTo("ENABLED");
+        assertThat(notices(sid)).isEqualTo(1);
+
+        clock.advance(Duration.ofDays(7));
+        automation.runOnce().block(Duration.ofSeconds(30));
+        assertThat(state(sid)).isEqualTo("DISABLED");
+
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/enable", account, sid)
+                .exchange()
+                .expectStatus()
+                .isOk();
+        automation.runOnce().block(Duration.ofSeconds(30));
+        assertThat(state(sid))
+                .as("an admin re-enabled it: warned again, not disabled")
+                .isEqualTo("ENABLED");
+        assertThat(notices(sid)).isEqualTo(2);
+    }
 }
