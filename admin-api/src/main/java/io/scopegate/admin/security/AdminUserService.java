@@ -35,6 +35,9 @@ class AdminUserService {
 
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{3,64}");
 
+    /** The actor of automated changes in the audit log; no person may take the name. */
+    private static final String RESERVED = "system";
+
     private final AdminUserRepository users;
     private final AccountRepository accounts;
     private final PasswordEncoder encoder;
@@ -61,6 +64,9 @@ class AdminUserService {
     Mono<Boolean> save(Actor actor, String username, SaveUser request) {
         if (!USERNAME.matcher(username).matches()) {
             return Mono.error(ApiProblem.invalid("username", "must be 3 to 64 letters, digits or . _ @ -"));
+        }
+        if (RESERVED.equalsIgnoreCase(username)) {
+            return Mono.error(ApiProblem.invalid("username", "is reserved: the audit log names automated changes so"));
         }
         boolean operator = request.role() == AdminRole.OPERATOR;
         if (operator && request.account() != null) {

@@ -115,4 +115,16 @@ class TokenAutomationTest extends AdminApiTest {
                 .isEqualTo("ENABLED");
         assertThat(notices(sid)).isEqualTo(2);
     }
+
+    @Test
+    void noAdminUserMayBeCalledSystem() {
+        operator()
+                .put()
+                .uri("/v1/users/{u}", "System")
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(java.util.Map.of("password", "long-enough-password", "role", "OPERATOR"))
+                .exchange()
+                .expectStatus()
+                .isBadRequest();
+    }
 }
