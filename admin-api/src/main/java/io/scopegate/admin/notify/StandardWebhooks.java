@@ -26,6 +26,13 @@ final class StandardWebhooks {
         return SECRET_PREFIX + Base64.getEncoder().encodeToString(key);
     }
 
+    /** A random id: {@code we_…} for endpoints, {@code msg_…} for deliveries (the {@code webhook-id}). */
+    static String newId(String prefix, SecureRandom random) {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return prefix + java.util.HexFormat.of().formatHex(bytes);
+    }
+
     /** The {@code webhook-signature} value for one delivery attempt. */
     static String signature(String secret, String messageId, long timestampSeconds, String body) {
         byte[] key = Base64.getDecoder().decode(secret.substring(SECRET_PREFIX.length()));

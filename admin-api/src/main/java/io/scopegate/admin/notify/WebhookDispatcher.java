@@ -9,7 +9,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -117,17 +116,15 @@ class WebhookDispatcher extends RepeatingWork {
                 .map(row -> row.get("id", String.class))
                 .all()
                 .concatMap(endpoint -> webhooks.insertDelivery(
-                        messageId(), endpoint, notification.id(), notification.type(), payload, now))
+                        StandardWebhooks.newId("msg_", random),
+                        endpoint,
+                        notification.id(),
+                        notification.type(),
+                        payload,
+                        now))
                 .then(db.sql("update notification_outbox set dispatched_at = :now where id = :id")
                         .bind("now", now)
                         .bind("id", notification.id())
                         .then());
-    }
-
-    /** The {@code webhook-id}: unique per delivery, the same on every retry of it. */
-    private String messageId() {
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        return "msg_" + HexFormat.of().formatHex(bytes);
     }
 }

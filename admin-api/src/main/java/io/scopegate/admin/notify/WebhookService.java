@@ -10,7 +10,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +68,14 @@ class WebhookService {
         List<String> events = checkedEvents(request.events());
         return checkedUrl(request.url()).then(accounts.requireExists(account)).then(Mono.defer(() -> {
             String secret = StandardWebhooks.newSecret(random);
-            WebhookEndpoint endpoint =
-                    new WebhookEndpoint(newId("we_"), account, request.url().strip(), events, now, now, null);
+            WebhookEndpoint endpoint = new WebhookEndpoint(
+                    StandardWebhooks.newId("we_", random),
+                    account,
+                    request.url().strip(),
+                    events,
+                    now,
+                    now,
+                    null);
             return tx.transactional(webhooks.insert(endpoint, secret)
                             .then(changes.record(
                                     actor,
@@ -128,7 +133,7 @@ class WebhookService {
     /** A {@code webhook.test} delivery to this endpoint only, sent by the next run of the sender. */
     Mono<String> test(String account, String id) {
         Instant now = clock.instant();
-        String deliveryId = newId("msg_");
+        String deliveryId = StandardWebhooks.newId("msg_", random);
         return get(account, id)
                 .flatMap(endpoint -> webhooks.insertDelivery(
                                 deliveryId,
@@ -199,11 +204,5 @@ class WebhookService {
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(problem ->
                         problem.isPresent() ? Mono.error(ApiProblem.invalid("url", problem.get())) : Mono.empty());
-    }
-
-    private String newId(String prefix) {
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        return prefix + HexFormat.of().formatHex(bytes);
     }
 }
