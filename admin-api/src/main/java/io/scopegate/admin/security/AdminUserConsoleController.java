@@ -1,5 +1,7 @@
 package io.scopegate.admin.security;
 
+import io.scopegate.admin.account.Account;
+import io.scopegate.admin.account.AccountRepository;
 import io.scopegate.admin.console.ConsoleController;
 import io.scopegate.admin.console.FormErrors;
 import io.scopegate.admin.error.ApiProblem;
@@ -27,11 +29,14 @@ class AdminUserConsoleController {
 
     private final AdminUserService service;
     private final AdminUserRepository users;
+    private final AccountRepository accounts;
     private final Validator validator;
 
-    AdminUserConsoleController(AdminUserService service, AdminUserRepository users, Validator validator) {
+    AdminUserConsoleController(
+            AdminUserService service, AdminUserRepository users, AccountRepository accounts, Validator validator) {
         this.service = service;
         this.users = users;
+        this.accounts = accounts;
         this.validator = validator;
     }
 
@@ -66,21 +71,32 @@ class AdminUserConsoleController {
         });
     }
 
+    /** Every problem with the form at once, so one submit shows them all. */
     private SaveUser request(Map<String, String> typed) {
-        AdminRole role;
+        List<FieldProblem> problems = new java.util.ArrayList<>();
+        AdminRole role = null;
         try {
             role = AdminRole.valueOf(typed.get("role").toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.invalid("role", "choose a role: account admin, implementation specialist or operator");
+            problems.add(
+                    new FieldProblem("role", "choose a role: account admin, implementation specialist or operator"));
         }
         SaveUser request = new SaveUser(
                 typed.get("password"),
                 role,
                 typed.get("account").isBlank() ? null : typed.get("account").strip(),
                 typed.get("email").isBlank() ? null : typed.get("email").strip());
-        List<FieldProblem> problems = validator.validate(request).stream()
-                .map(v -> new FieldProblem(v.getPropertyPath().toString(), v.getMessage()))
-                .toList();
+        validator.validate(request).stream()
+                .filter(v -> !"role".equals(v.getPropertyPath().toString()))
+                .forEach(v -> problems.add(new FieldProblem(v.getPropertyPath().toString(), v.getMessage())));
+        if (role != null && role != AdminRole.OPERATOR) {
+            if (request.account() == null) {
+                problems.add(new FieldProblem("account", "is required for an account's users"));
+            }
+            if (request.email() == null) {
+                problems.add(new FieldProblem("email", "is required for an account's users"));
+            }
+        }
         if (!problems.isEmpty()) {
             throw ApiProblem.invalid(problems);
         }
@@ -100,15 +116,22 @@ class AdminUserConsoleController {
     private Mono<String> page(Map<String, String> typed, FormErrors errors, String saved, Model model) {
         Map<String, String> shown = new LinkedHashMap<>(typed);
         shown.remove("password");
-        return users.all().collectList().map(all -> {
-            model.addAttribute("users", all);
-            // Account roles first: a platform-wide OPERATOR is the exception, never the default.
-            model.addAttribute(
-                    "roles", List.of(AdminRole.ACCOUNT_ADMIN, AdminRole.IMPLEMENTATION_SPECIALIST, AdminRole.OPERATOR));
-            model.addAttribute("typed", shown);
-            model.addAttribute("errors", errors);
-            model.addAttribute("saved", saved);
-            return "users";
-        });
+        return Mono.zip(
+                        users.all().collectList(),
+                        accounts.all().map(Account::sid).collectList())
+                .map(found -> {
+                    List<AdminUserRepository.Listed> all = found.getT1();
+                    model.addAttribute("accounts", found.getT2());
+                    model.addAttribute("users", all);
+
+                    // Account roles first: a platform-wide OPERATOR is the exception, never the default.
+                    model.addAttribute(
+                            "roles",
+                            List.of(AdminRole.ACCOUNT_ADMIN, AdminRole.IMPLEMENTATION_SPECIALIST, AdminRole.OPERATOR));
+                    model.addAttribute("typed", shown);
+                    model.addAttribute("errors", errors);
+                    model.addAttribute("saved", saved);
+                    return "users";
+                });
     }
 }

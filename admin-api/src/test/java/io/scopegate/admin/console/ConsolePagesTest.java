@@ -353,6 +353,17 @@ class ConsolePagesTest extends AdminApiTest {
     }
 
     @Test
+    void aUserFormShowsEveryProblemAtOnce() {
+        ConsoleSession session = ConsoleSession.signIn(web, "admin", OPERATOR_PASSWORD);
+        session.get("/console/platform/users");
+        EntityExchangeResult<String> refused = session.post(
+                "/console/platform/users",
+                form("username", unique("dave"), "role", "ACCOUNT_ADMIN", "password", "short"));
+        assertThat(refused.getResponseBody())
+                .contains("id=\"password-error\"", "id=\"account-error\"", "id=\"email-error\"");
+    }
+
+    @Test
     void refusalsComeBackOnTheFormAndNothingGrantsMoreThanItShows() {
         String account = newAccount();
         String api = newApi();
