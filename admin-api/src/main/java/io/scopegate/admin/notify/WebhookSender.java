@@ -68,6 +68,12 @@ class WebhookSender extends RepeatingWork {
                 .build();
         this.clock = clock;
         this.registry = registry;
+        // Every event's series exists from the start (at 0), so alerts and dashboards see the metric
+        // before the first delivery, and a first failure shows as an increase.
+        for (NotificationType type : NotificationType.values()) {
+            registry.counter("scopegate.notifications.sent", "channel", "webhook", "event", type.wireName());
+            registry.counter("scopegate.notifications.failed", "channel", "webhook", "event", type.wireName());
+        }
     }
 
     @Override
