@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
@@ -86,9 +87,11 @@ class WebhookSender extends RepeatingWork {
         if (!leader.isLeader()) {
             return Mono.empty();
         }
+        // Each attempt is bounded by the timeout; the run as a whole too, so the loop never stalls.
         return webhooks.due(clock.instant(), BATCH)
                 .flatMap(this::attempt, CONCURRENCY)
-                .then();
+                .then()
+                .timeout(Duration.ofMinutes(2));
     }
 
     private Mono<Void> attempt(WebhookRepository.Due delivery) {
@@ -126,7 +129,21 @@ class WebhookSender extends RepeatingWork {
                                         ? null
                                         : "answered " + response.statusCode().value())))
                 .timeout(settings.timeout())
-                .onErrorResume(error -> Mono.just(new Outcome(false, null, error.toString())));
+                .onErrorResume(error -> Mono.just(new Outcome(false, null, describe(error))));
+    }
+
+    /**
+     * What the deliveries list says about a failed attempt: the kind of failure, never the address or
+     * port it reached (the list would otherwise map the network behind a URL for its owner).
+     */
+    private String describe(Throwable error) {
+        if (error instanceof TimeoutException) {
+            return "no answer within " + settings.timeout().toSeconds() + " s";
+        }
+        if (error.getMessage() != null && error.getMessage().startsWith("not sent:")) {
+            return error.getMessage();
+        }
+        return "could not connect or send (" + error.getClass().getSimpleName() + ")";
     }
 
     private Mono<Void> record(WebhookRepository.Due delivery, Outcome outcome) {
