@@ -1,0 +1,107 @@
+package io.scopegate.admin.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import io.scopegate.admin.AdminApiTest;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Notifications by email through a real SMTP server (GreenMail): to the token's contacts, once, no secret. */
+class EmailTest extends AdminApiTest {
+
+    @RegisterExtension
+    static final GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP);
+
+    @DynamicPropertySource
+    static void mail(DynamicPropertyRegistry properties) {
+        properties.add("spring.mail.host", () -> "localhost");
+        properties.add("spring.mail.port", () -> ServerSetupTest.SMTP.getPort());
+        properties.add("spring.mail.properties.mail.smtp.timeout", () -> "5000");
+        properties.add("spring.mail.properties.mail.smtp.connectiontimeout", () -> "5000");
+    }
+
+    private List<MimeMessage> to(String address) {
+        return Arrays.stream(smtp.getReceivedMessages())
+                .filter(message -> {
+                    try {
+                        return Arrays.stream(message.getAllRecipients())
+                                .anyMatch(r -> r.toString().equals(address));
+                    } catch (jakarta.mail.MessagingException e) {
+                        return false;
+                    }
+                })
+                .toList();
+    }
+
+    @Test
+    void aDisabledTokenIsMailedOnceToItsContactsWithALinkAndNoSecret() throws Exception {
+        String account = newAccount();
+        Map<String, Object> token = createToken(
+                operator(),
+                account,
+                Map.of(
+                        "name",
+                        "Mailed",
+                        "primaryContact",
+                        "alice@example.com",
+                        "developerEmails",
+                        List.of("bob@example.com"),
+                        "scopes",
+                        List.of(Map.of("api", newApi(), "methods", List.of("GET")))));
+        String sid = (String) token.get("sid");
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/disable", account, sid)
+                .exchange()
+                .expectStatus()
+                .isOk();
+
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> to("alice@example.com").stream()
+                        .anyMatch(message -> subject(message).contains("A token was disabled")));
+        MimeMessage disabled = to("alice@example.com").stream()
+                .filter(message -> subject(message).contains("A token was disabled"))
+                .findFirst()
+                .orElseThrow();
+        String body = GreenMailUtil.getBody(disabled);
+        assertThat(body)
+                .contains(sid, "/console/accounts/" + account + "/tokens/" + sid)
+                .doesNotContain("sgt_");
+        assertThat(Arrays.toString(disabled.getAllRecipients())).contains("bob@example.com");
+        assertThat(body).doesNotContain((String) token.get("authToken"));
+
+        Thread.sleep(2000); // more runs: nothing is mailed twice (GreenMail keeps a copy per recipient)
+        assertThat(to("alice@example.com").stream()
+                        .filter(m -> subject(m).contains("A token was disabled"))
+                        .map(EmailTest::messageId)
+                        .distinct())
+                .hasSize(1);
+    }
+
+    private static String messageId(MimeMessage message) {
+        try {
+            return message.getMessageID();
+        } catch (jakarta.mail.MessagingException e) {
+            return "";
+        }
+    }
+
+    private static String subject(MimeMessage message) {
+        try {
+            return message.getSubject();
+        } catch (jakarta.mail.MessagingException e) {
+            return "";
+        }
+    }
+}
