@@ -39,6 +39,9 @@ class EmailNotifier extends RepeatingWork {
     private static final Logger log = LoggerFactory.getLogger(EmailNotifier.class);
     private static final int BATCH = 50;
 
+    /** Notifications older than this are not mailed (mail was off, or failing, when they happened). */
+    static final Duration MAX_AGE = Duration.ofDays(1);
+
     private record Pending(long id, String accountSid, String type, JsonNode data) {}
 
     private record Mail(List<String> to, String subject, String text, String html) {}
@@ -100,9 +103,12 @@ class EmailNotifier extends RepeatingWork {
     private Flux<Pending> pending() {
         return db.sql("""
                 select id, account_sid, type, data from notification_outbox
-                where emailed_at is null and type <> 'webhook.test' order by id limit :batch
+                where emailed_at is null and type <> 'webhook.test' and created_at > :since
+                order by id limit :batch
                 """)
                 .bind("batch", BATCH)
+                // Only news: when mail is turned on, what happened before is not mailed all at once.
+                .bind("since", clock.instant().minus(MAX_AGE))
                 .map(row -> new Pending(
                         row.get("id", Long.class),
                         row.get("account_sid", String.class),
