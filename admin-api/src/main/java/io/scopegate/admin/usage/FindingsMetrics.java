@@ -5,10 +5,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.scopegate.store.lifecycle.RepeatingWork;
 import io.scopegate.store.lifecycle.StoreLeader;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -33,7 +30,6 @@ class FindingsMetrics extends RepeatingWork {
     private final TokenReports reports;
     private final StoreLeader leader;
     private final DatabaseClient db;
-    private final Clock clock;
     private final Duration interval;
     private final MultiGauge findings;
     private final MultiGauge active;
@@ -41,14 +37,12 @@ class FindingsMetrics extends RepeatingWork {
     FindingsMetrics(
             TokenReports reports,
             DatabaseClient db,
-            Clock clock,
             MeterRegistry registry,
             ReportSettings settings,
             StoreLeader leader) {
         this.reports = reports;
         this.leader = leader;
         this.db = db;
-        this.clock = clock;
         this.interval = settings.metricsInterval();
         this.findings = MultiGauge.builder("scopegate.token.findings")
                 .description("1 for each finding of each enabled token (see the token report)")
@@ -64,11 +58,10 @@ class FindingsMetrics extends RepeatingWork {
             publish(List.of());
             return Mono.empty();
         }
-        LocalDate since = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(DAYS - 1L);
         return db.sql("select sid from accounts")
                 .map(row -> row.get(0, String.class))
                 .all()
-                .concatMap(account -> reports.report(account, DAYS, since).map(report -> Tuples.of(account, report)))
+                .concatMap(account -> reports.report(account, DAYS).map(report -> Tuples.of(account, report)))
                 .collectList()
                 .doOnNext(this::publish)
                 .then();

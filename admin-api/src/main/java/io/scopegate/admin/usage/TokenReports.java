@@ -76,8 +76,10 @@ class TokenReports {
     }
 
     /** The scoped tokens, then the legacy ones (read-write first). */
-    Mono<TokenReport> report(String account, int days, LocalDate since) {
+    /** Over the {@code days} UTC days ending today. */
+    Mono<TokenReport> report(String account, int days) {
         Instant now = clock.instant();
+        LocalDate since = UsageRepository.firstDay(now, days);
         return Mono.zip(
                         tokens.all(account).collectList(),
                         legacy.all(account).collectList(),

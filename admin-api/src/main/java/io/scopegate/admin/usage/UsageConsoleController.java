@@ -6,7 +6,6 @@ import io.scopegate.admin.console.ConsoleController;
 import io.scopegate.admin.token.TokenQueries;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -57,13 +56,11 @@ class UsageConsoleController {
 
     @GetMapping("/console/accounts/{account}/findings")
     Mono<String> findings(@PathVariable String account, Model model) {
-        return accounts.require(account)
-                .zipWith(reports.report(account, DAYS, since()))
-                .map(found -> {
-                    model.addAttribute("account", found.getT1());
-                    model.addAttribute("report", found.getT2());
-                    return "findings";
-                });
+        return accounts.require(account).zipWith(reports.report(account, DAYS)).map(found -> {
+            model.addAttribute("account", found.getT1());
+            model.addAttribute("report", found.getT2());
+            return "findings";
+        });
     }
 
     private Mono<Void> usageModel(String account, String sid, Model model) {
@@ -83,6 +80,6 @@ class UsageConsoleController {
     }
 
     private LocalDate since() {
-        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(DAYS - 1L);
+        return UsageRepository.firstDay(clock.instant(), DAYS);
     }
 }

@@ -13,7 +13,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -100,15 +99,19 @@ class UsageController {
             summary = "Every token of the account with its findings (unused scopes, rotation due, …)")
     @ApiResponse(responseCode = "200", description = "The report")
     Mono<TokenReports.TokenReport> report(@PathVariable String account, @RequestParam(defaultValue = "30") int days) {
-        LocalDate since = since(days);
-        return accounts.requireExists(account).then(reports.report(account, days, since));
+        checkDays(days);
+        return accounts.requireExists(account).then(reports.report(account, days));
     }
 
     /** The first UTC day of a window of {@code days} days ending today. */
     private LocalDate since(int days) {
+        checkDays(days);
+        return UsageRepository.firstDay(clock.instant(), days);
+    }
+
+    private static void checkDays(int days) {
         if (days < 1 || days > MAX_DAYS) {
             throw ApiProblem.invalid("days", "must be between 1 and " + MAX_DAYS);
         }
-        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(days - 1L);
     }
 }

@@ -2,6 +2,7 @@ package io.scopegate.admin.usage;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -17,6 +18,11 @@ class UsageRepository {
 
     UsageRepository(DatabaseClient db) {
         this.db = db;
+    }
+
+    /** The first UTC day of a window of {@code days} days ending on the day of {@code now}. */
+    static LocalDate firstDay(Instant now, int days) {
+        return LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(days - 1L);
     }
 
     /** Every token of the account (or the one named), days from {@code since} on (UTC). */
