@@ -191,13 +191,7 @@ class EmailNotifier extends RepeatingWork {
     }
 
     private void count(Pending notification, boolean sent) {
-        registry.counter(
-                        sent ? "scopegate.notifications.sent" : "scopegate.notifications.failed",
-                        "channel",
-                        "email",
-                        "event",
-                        notification.type())
-                .increment();
+        NotificationMetrics.attempted(registry, "email", notification.type(), sent);
     }
 
     private static String escape(String text) {

@@ -69,12 +69,7 @@ class WebhookSender extends RepeatingWork {
                 .build();
         this.clock = clock;
         this.registry = registry;
-        // Every event's series exists from the start (at 0), so alerts and dashboards see the metric
-        // before the first delivery, and a first failure shows as an increase.
-        for (NotificationType type : NotificationType.values()) {
-            registry.counter("scopegate.notifications.sent", "channel", "webhook", "event", type.wireName());
-            registry.counter("scopegate.notifications.failed", "channel", "webhook", "event", type.wireName());
-        }
+        NotificationMetrics.register(registry, "webhook");
     }
 
     @Override
@@ -148,13 +143,7 @@ class WebhookSender extends RepeatingWork {
 
     private Mono<Void> record(WebhookRepository.Due delivery, Outcome outcome) {
         Instant now = clock.instant();
-        registry.counter(
-                        outcome.delivered() ? "scopegate.notifications.sent" : "scopegate.notifications.failed",
-                        "channel",
-                        "webhook",
-                        "event",
-                        delivery.type())
-                .increment();
+        NotificationMetrics.attempted(registry, "webhook", delivery.type(), outcome.delivered());
         if (outcome.delivered()) {
             return webhooks.attempted(delivery.id(), "SUCCEEDED", outcome.status(), null, null, now);
         }
