@@ -18,7 +18,7 @@ class GatewayDatabaseRoleTest extends SystemTest {
             "do $$ begin if not exists (select from pg_roles where rolname = 'scopegate_gateway') then "
                     + "create role scopegate_gateway login password 'gateway-role-password'; end if; end $$",
             "grant select on apis, tokens, token_scopes, legacy_tokens, token_events to scopegate_gateway",
-            "grant select, insert, update on token_usage_daily to scopegate_gateway",
+            "grant select, insert, update on token_usage_daily, token_denials_recent to scopegate_gateway",
             "grant update (last_used_at) on tokens, legacy_tokens to scopegate_gateway"
         }) {
             db.sql(statement).then().block(Duration.ofSeconds(5));

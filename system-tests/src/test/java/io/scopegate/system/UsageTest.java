@@ -78,6 +78,18 @@ class UsageTest extends SystemTest {
         assertThat((List<Map<String, Object>>) usage.get("denials"))
                 .containsExactly(Map.of("api", reports, "method", "POST", "outcome", "out_of_scope", "requests", 3));
         assertThat(usage.get("lastUsedAt")).isNotNull();
+        // The refusals also went, per minute, where the admin API looks for denial spikes.
+        assertThat(system.admin
+                        .getBean(org.springframework.r2dbc.core.DatabaseClient.class)
+                        .sql(
+                                "select coalesce(sum(requests), 0) from token_denials_recent"
+                                        + " where token_sid = $1 and api_id = $2 and method = 'POST' and outcome = 'out_of_scope'")
+                        .bind(0, sid)
+                        .bind(1, reports)
+                        .map(row -> row.get(0, Long.class))
+                        .one()
+                        .block(Duration.ofSeconds(5)))
+                .isEqualTo(3);
 
         tokenAction(account, sid, "disable");
         await().atMost(Duration.ofSeconds(1)).until(() -> status(gatewayA, "GET", "/" + campaigns + "/d", auth) == 403);

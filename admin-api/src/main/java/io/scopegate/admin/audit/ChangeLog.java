@@ -55,6 +55,10 @@ public class ChangeLog {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("accountSid", accountSid);
         data.put("tokenSid", subject);
+        if (type.startsWith("legacy_token.") && details.get("kind") != null) {
+            // A legacy change is about the account's credential of this kind: say which, as reminders do.
+            data.put("legacyKind", details.get("kind"));
+        }
         data.put("actor", actor.username());
         data.put("details", details);
         return outbox.enqueue(accountSid, type, data);

@@ -25,6 +25,13 @@ public enum NotificationType {
     TOKEN_NEVER_USED("token.never_used"),
     /** The old secret of a reset with grace stops passing within the hour. */
     TOKEN_GRACE_ENDING("token.grace_ending"),
+    /** Refused more than {@code denial-spike-threshold} times in ten minutes: probably a missing scope. */
+    TOKEN_DENIAL_SPIKE("token.denial_spike"),
+    LEGACY_TOKEN_ROTATION_DUE("legacy_token.rotation_due"),
+    LEGACY_TOKEN_STALE("legacy_token.stale"),
+    LEGACY_TOKEN_NEVER_USED("legacy_token.never_used"),
+    LEGACY_TOKEN_GRACE_ENDING("legacy_token.grace_ending"),
+    LEGACY_TOKEN_DENIAL_SPIKE("legacy_token.denial_spike"),
     /** The automation will disable the token on {@code data.disableAt} (see scopegate.automation). */
     TOKEN_AUTO_DISABLE("token.auto_disable"),
     /** Sent only by "send test event", to the one endpoint asked. */

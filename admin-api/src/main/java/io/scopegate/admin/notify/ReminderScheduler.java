@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
 /**
  * The notifications that time makes rather than a change: a token about to expire (14, 7 and 1 days
  * before), expired, due for rotation, stale, never used a week after creation, and a reset's old
- * secret about to stop. Each is one {@code insert … select} into the outbox keyed by a de-duplication
+ * secret about to stop; the same for legacy tokens (which do not expire), as {@code legacy_token.*}. Each is one {@code insert … select} into the outbox keyed by a de-duplication
  * key that names the token, the event and the moment it is about (the expiry, the last rotation, the
  * last use), so it is written once however often this runs, on however many replicas, across
  * restarts; a new expiry or a new rotation makes a new key and a new reminder. Runs on the elected
@@ -30,10 +30,30 @@ class ReminderScheduler extends RepeatingWork {
     /** How long before a reset's grace period ends its holder is told. */
     static final Duration GRACE_WARNING = Duration.ofHours(1);
 
-    private static final String TOKEN_DATA = """
-            jsonb_build_object('accountSid', account_sid, 'tokenSid', sid, 'name', name,
-                               'expiresAt', expires_at, 'lastUsedAt', last_used_at,
-                               'credentialsRotatedAt', credentials_rotated_at)""";
+    /** Where reminders come from: scoped tokens, or legacy tokens (keyed {@code <account>:<KIND>}). */
+    private enum Source {
+        TOKENS("token.", "tokens", "sid", """
+                jsonb_build_object('accountSid', account_sid, 'tokenSid', sid, 'name', name,
+                                   'expiresAt', expires_at, 'lastUsedAt', last_used_at,
+                                   'credentialsRotatedAt', credentials_rotated_at)"""),
+        LEGACY("legacy_token.", "legacy_tokens", "account_sid || ':' || kind", """
+                jsonb_build_object('accountSid', account_sid, 'legacyKind', kind, 'lastUsedAt', last_used_at,
+                                   'credentialsRotatedAt', credentials_rotated_at)""");
+
+        final String typePrefix;
+        final String table;
+        /** SQL naming one token in de-duplication keys. */
+        final String key;
+        /** SQL building the notification's {@code data}: what receivers get, never a secret. */
+        final String data;
+
+        Source(String typePrefix, String table, String key, String data) {
+            this.typePrefix = typePrefix;
+            this.table = table;
+            this.key = key;
+            this.data = data;
+        }
+    }
 
     private final DatabaseClient db;
     private final StoreLeader leader;
@@ -67,33 +87,49 @@ class ReminderScheduler extends RepeatingWork {
         Instant now = clock.instant();
         return Flux.concat(
                         expiring(now),
-                        remind("token.expired", "extract(epoch from expires_at)", "expires_at <= :now", null, now),
                         remind(
-                                "token.rotation_due",
-                                "extract(epoch from credentials_rotated_at)",
-                                "credentials_rotated_at < :now - :period",
-                                thresholds.rotationAfter(),
+                                Source.TOKENS,
+                                "expired",
+                                "extract(epoch from expires_at)",
+                                "expires_at <= :now",
+                                null,
                                 now),
-                        remind(
-                                "token.stale",
-                                "extract(epoch from last_used_at)",
-                                "last_used_at < :now - :period",
-                                thresholds.staleAfter(),
-                                now),
-                        remind(
-                                "token.never_used",
-                                "0",
-                                "last_used_at is null and created_at < :now - :period",
-                                NEVER_USED_AFTER,
-                                now),
-                        remind(
-                                "token.grace_ending",
-                                "extract(epoch from previous_secret_valid_until)",
-                                "previous_secret_valid_until > :now and previous_secret_valid_until <= :now + :period",
-                                GRACE_WARNING,
-                                now))
+                        Flux.fromArray(Source.values()).concatMap(source -> everyToken(source, now)))
                 .then()
                 .timeout(Duration.ofSeconds(30));
+    }
+
+    /** The reminders scoped and legacy tokens share: rotation due, stale, never used, grace ending. */
+    private Flux<Long> everyToken(Source source, Instant now) {
+        return Flux.concat(
+                remind(
+                        source,
+                        "rotation_due",
+                        "extract(epoch from credentials_rotated_at)",
+                        "credentials_rotated_at < :now - :period",
+                        thresholds.rotationAfter(),
+                        now),
+                remind(
+                        source,
+                        "stale",
+                        "extract(epoch from last_used_at)",
+                        "last_used_at < :now - :period",
+                        thresholds.staleAfter(),
+                        now),
+                remind(
+                        source,
+                        "never_used",
+                        "0",
+                        "last_used_at is null and created_at < :now - :period",
+                        NEVER_USED_AFTER,
+                        now),
+                remind(
+                        source,
+                        "grace_ending",
+                        "extract(epoch from previous_secret_valid_until)",
+                        "previous_secret_valid_until > :now and previous_secret_valid_until <= :now + :period",
+                        GRACE_WARNING,
+                        now));
     }
 
     /**
@@ -113,7 +149,7 @@ class ReminderScheduler extends RepeatingWork {
                   and expires_at <= cast(:now as timestamptz) + make_interval(days => w.days)
                   and created_at <= expires_at - make_interval(days => w.days)
                 on conflict (dedupe_key) do nothing
-                """.formatted(TOKEN_DATA))
+                """.formatted(Source.TOKENS.data))
                 .bind("now", now)
                 .bind("enabled", TokenState.ENABLED.name())
                 .fetch()
@@ -121,22 +157,24 @@ class ReminderScheduler extends RepeatingWork {
     }
 
     /**
-     * One kind of reminder for every enabled token matching {@code condition}, keyed by the token
-     * and {@code moment} (an SQL expression: what the reminder is about, so it is sent once per it).
-     * In the condition {@code :now} is the time and {@code :period} the given duration.
+     * One kind of reminder ({@code event}, e.g. {@code stale}) for every enabled token of {@code source}
+     * matching {@code condition}, keyed by the token and {@code moment} (an SQL expression: what the
+     * reminder is about, so it is sent once per it). In the condition {@code :now} is the time and
+     * {@code :period} the given duration.
      */
-    private Mono<Long> remind(String type, String moment, String condition, Duration period, Instant now) {
+    private Mono<Long> remind(
+            Source source, String event, String moment, String condition, Duration period, Instant now) {
         String where = condition
                 .replace(":now", "cast(:now as timestamptz)")
                 .replace(":period", "make_interval(secs => :seconds)");
         var statement = db.sql("""
                 insert into notification_outbox (account_sid, type, dedupe_key, data, created_at)
-                select account_sid, :type, cast(:type as text) || ':' || sid || ':' || (%s)::bigint, %s, :now
-                from tokens
+                select account_sid, :type, cast(:type as text) || ':' || (%s) || ':' || (%s)::bigint, %s, :now
+                from %s
                 where state = :enabled and %s
                 on conflict (dedupe_key) do nothing
-                """.formatted(moment, TOKEN_DATA, where))
-                .bind("type", type)
+                """.formatted(source.key, moment, source.data, source.table, where))
+                .bind("type", source.typePrefix + event)
                 .bind("now", now)
                 .bind("enabled", TokenState.ENABLED.name());
         return (period == null ? statement : statement.bind("seconds", (double) period.toSeconds()))

@@ -104,4 +104,109 @@ class ReminderTest extends AdminApiTest {
                         sid))
                 .isZero();
     }
+
+    @Test
+    void legacyTokensHearTheirRemindersOncePerKind() throws InterruptedException {
+        String account = newAccount();
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
+                .exchange()
+                .expectStatus()
+                .isCreated();
+        clock.advance(NEVER_USED_AFTER_AND_A_DAY);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> count(
+                                "select count(*) from notification_outbox where account_sid = $1"
+                                        + " and type = 'legacy_token.never_used'",
+                                account)
+                        == 2);
+        Thread.sleep(600); // more runs: still once per kind
+        assertThat(count(
+                        "select count(*) from notification_outbox where account_sid = $1"
+                                + " and type = 'legacy_token.never_used'",
+                        account))
+                .isEqualTo(2);
+        assertThat(count(
+                        "select count(*) from notification_outbox where account_sid = $1"
+                                + " and type = 'legacy_token.never_used' and data->>'legacyKind' = 'READ_ONLY'",
+                        account))
+                .isEqualTo(1);
+
+        clock.advance(Duration.ofDays(100)); // past the 90-day rotation threshold
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> count(
+                                "select count(*) from notification_outbox where account_sid = $1"
+                                        + " and type = 'legacy_token.rotation_due'",
+                                account)
+                        == 2);
+    }
+
+    @Test
+    void aTokenRefusedOverAndOverIsReportedOnceAnHourWithWhatWasRefused() throws InterruptedException {
+        String account = newAccount();
+        String api = newApi();
+        String sid =
+                (String) createToken(account, "Missing a scope", api, "GET").get("sid");
+        refused(sid, account, api, "POST", 90);
+        refused(sid, account, api, "DELETE", 5);
+        Thread.sleep(600); // 95 refusals: under the threshold (100), no notification
+        assertThat(spikes(sid)).isZero();
+
+        refused(sid, account, api, "POST", 10);
+        await().atMost(Duration.ofSeconds(10)).until(() -> spikes(sid) == 1);
+        String data = db.sql("select data::text from notification_outbox where type = 'token.denial_spike'"
+                        + " and data->>'tokenSid' = $1")
+                .bind(0, sid)
+                .map(row -> row.get(0, String.class))
+                .one()
+                .block(Duration.ofSeconds(5));
+        assertThat(JSON.readTree(data).get("refused").asLong()).isEqualTo(105);
+        assertThat(JSON.readTree(data).get("refusals").get(0).toString())
+                .contains("\"api\":\"" + api + "\"", "\"method\":\"POST\"", "\"requests\":100");
+
+        // Still refused within the hour (whether or not the clock's next hour has begun): not reported again.
+        clock.advance(Duration.ofMinutes(30));
+        refused(sid, account, api, "POST", 200);
+        clock.advance(Duration.ofMinutes(28));
+        refused(sid, account, api, "POST", 200);
+        Thread.sleep(600);
+        assertThat(spikes(sid)).isEqualTo(1);
+
+        clock.advance(Duration.ofHours(2));
+        refused(sid, account, api, "POST", 200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> spikes(sid) == 2);
+        // What the gateways wrote is kept an hour, no longer.
+        assertThat(count(
+                        "select count(*) from token_denials_recent where token_sid = $1 and minute < now() - interval '1 hour'"
+                                .replace("now()", "'" + clock.instant() + "'::timestamptz"),
+                        sid))
+                .isZero();
+    }
+
+    private static final Duration NEVER_USED_AFTER_AND_A_DAY = Duration.ofDays(8);
+
+    private long spikes(String sid) {
+        return count(
+                "select count(*) from notification_outbox where type = 'token.denial_spike' and data->>'tokenSid' = $1",
+                sid);
+    }
+
+    /** What a gateway writes for refused requests, in the current minute. */
+    private void refused(String sid, String account, String api, String method, long requests) {
+        db.sql("""
+                insert into token_denials_recent (token_sid, account_sid, minute, api_id, method, outcome, requests)
+                values ($1, $2, date_trunc('minute', $3::timestamptz), $4, $5, 'out_of_scope', $6)
+                on conflict (token_sid, minute, api_id, method, outcome)
+                do update set requests = token_denials_recent.requests + excluded.requests
+                """)
+                .bind(0, sid)
+                .bind(1, account)
+                .bind(2, clock.instant())
+                .bind(3, api)
+                .bind(4, method)
+                .bind(5, requests)
+                .then()
+                .block(Duration.ofSeconds(5));
+    }
 }

@@ -24,7 +24,7 @@ class UsageRecorderTest {
         boolean failing;
 
         RecordingStore() {
-            super(null);
+            super(null, null);
         }
 
         @Override
