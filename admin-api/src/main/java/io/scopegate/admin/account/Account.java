@@ -7,6 +7,8 @@ import java.time.Instant;
  *
  * @param technicalContact who hears about the account's tokens (email), or null
  * @param ownerContact     who owns the account on the partner's side (email), or null
+ * @param emailDelivery    {@code EACH} (a notification email per event) or {@code DAILY_DIGEST}
+ * @param automation       the account's own clean-up rules (null fields: the platform's)
  */
 public record Account(
         String sid,
@@ -14,4 +16,10 @@ public record Account(
         boolean legacyEnabled,
         Instant createdAt,
         String technicalContact,
-        String ownerContact) {}
+        String ownerContact,
+        String emailDelivery,
+        AccountAutomation automation) {
+
+    public static final String EACH = "EACH";
+    public static final String DAILY_DIGEST = "DAILY_DIGEST";
+}

@@ -1,6 +1,7 @@
 package io.scopegate.admin.account;
 
 import io.scopegate.admin.account.AccountService.AccountView;
+import io.scopegate.admin.account.AccountService.AutomationView;
 import io.scopegate.admin.account.AccountService.CreateAccount;
 import io.scopegate.admin.openapi.ProblemResponses;
 import io.scopegate.admin.security.Actor;
@@ -18,6 +19,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
@@ -61,7 +63,8 @@ class AccountController {
     @PatchMapping("/v1/accounts/{account}")
     @Operation(
             operationId = "updateAccount",
-            summary = "Change the account's contacts (operators and the account's admins); null clears one",
+            summary = "Change the account's contacts or email delivery (operators and the account's admins);"
+                    + " null clears a contact",
             requestBody =
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
                             required = true,
@@ -71,7 +74,33 @@ class AccountController {
     @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
     @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)
     Mono<AccountView> update(Actor actor, @PathVariable String account, @RequestBody ObjectNode body) {
-        return accounts.updateContacts(actor, account, AccountPatch.parse(body, json, validator));
+        return accounts.update(actor, account, AccountPatch.parse(body, json, validator));
+    }
+
+    @GetMapping("/v1/accounts/{account}/automation")
+    @Operation(
+            operationId = "readAccountAutomation",
+            summary = "The account's clean-up rules (disable unused or unrotated tokens) and what applies with the"
+                    + " platform's")
+    @ApiResponse(responseCode = "200", description = "The rules")
+    @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
+    @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)
+    Mono<AutomationView> automation(@PathVariable String account) {
+        return accounts.automation(account);
+    }
+
+    @PutMapping("/v1/accounts/{account}/automation")
+    @Operation(
+            operationId = "setAccountAutomation",
+            summary = "Set the account's clean-up rules (operators): days turn a rule on, 0 off, null (or absent)"
+                    + " leaves the platform's")
+    @ApiResponse(responseCode = "200", description = "The rules")
+    @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
+    @ApiResponse(responseCode = "403", ref = ProblemResponses.FORBIDDEN)
+    @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)
+    Mono<AutomationView> setAutomation(
+            Actor actor, @PathVariable String account, @Valid @RequestBody AccountAutomation rules) {
+        return accounts.setAutomation(actor, account, rules);
     }
 
     @GetMapping("/v1/accounts/{account}/contacts")

@@ -5,15 +5,18 @@ import io.scopegate.admin.error.FieldProblem;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code PATCH /v1/accounts/{a}}: the contacts present change, {@code null} clears one, the rest stay.
+ * {@code PATCH /v1/accounts/{a}}: the fields present change ({@code null} clears a contact), the rest stay.
  * Read as a tree first, as a record cannot tell an absent field from a null one (as for tokens).
  */
 record AccountPatch(Set<String> present, Fields fields) {
@@ -25,9 +28,17 @@ record AccountPatch(Set<String> present, Fields fields) {
             String technicalContact,
 
             @Schema(nullable = true, description = "email; null clears it") @ContactEmail
-            String ownerContact) {}
+            String ownerContact,
 
-    static final Set<String> EDITABLE = Set.of("technicalContact", "ownerContact");
+            @Schema(
+                    description = "notification emails one by one (EACH) or as one daily digest per recipient"
+                            + " (DAILY_DIGEST); any letter case",
+                    allowableValues = {"EACH", "DAILY_DIGEST"})
+            @NotNull
+            @Pattern(regexp = "(?i)EACH|DAILY_DIGEST", message = "must be EACH or DAILY_DIGEST")
+            String emailDelivery) {}
+
+    static final Set<String> EDITABLE = Set.of("technicalContact", "ownerContact", "emailDelivery");
 
     static AccountPatch parse(ObjectNode body, JsonMapper json, Validator validator) {
         List<FieldProblem> errors = new ArrayList<>();
@@ -47,6 +58,9 @@ record AccountPatch(Set<String> present, Fields fields) {
             throw ApiProblem.invalidJson(e);
         }
         for (ConstraintViolation<Fields> violation : validator.validate(fields)) {
+            if (!present.contains(violation.getPropertyPath().toString())) {
+                continue; // an absent field stays as it is; only a sent one must be valid
+            }
             errors.add(new FieldProblem(violation.getPropertyPath().toString(), violation.getMessage()));
         }
         if (!errors.isEmpty()) {
@@ -65,5 +79,11 @@ record AccountPatch(Set<String> present, Fields fields) {
 
     String ownerContact(Account account) {
         return present.contains("ownerContact") ? fields.ownerContact() : account.ownerContact();
+    }
+
+    String emailDelivery(Account account) {
+        return present.contains("emailDelivery")
+                ? fields.emailDelivery().toUpperCase(Locale.ROOT)
+                : account.emailDelivery();
     }
 }

@@ -16,7 +16,8 @@ public class AccountRepository {
 
     /** One account by SID; append {@code for update} to lock its row. */
     private static final String SELECT_BY_SID = """
-            select sid, name, legacy_enabled, created_at, technical_contact, owner_contact
+            select sid, name, legacy_enabled, created_at, technical_contact, owner_contact, email_delivery,
+                   auto_disable_unused_days, auto_disable_unrotated_days
             from accounts where sid = :sid""";
 
     private final DatabaseClient db;
@@ -67,17 +68,36 @@ public class AccountRepository {
                 Boolean.TRUE.equals(row.get("legacy_enabled", Boolean.class)),
                 row.get("created_at", Instant.class),
                 row.get("technical_contact", String.class),
-                row.get("owner_contact", String.class));
+                row.get("owner_contact", String.class),
+                row.get("email_delivery", String.class),
+                new AccountAutomation(
+                        row.get("auto_disable_unused_days", Integer.class),
+                        row.get("auto_disable_unrotated_days", Integer.class)));
     }
 
-    public Mono<Void> updateContacts(String sid, String technicalContact, String ownerContact, Instant now) {
+    Mono<Void> update(String sid, String technicalContact, String ownerContact, String emailDelivery, Instant now) {
         return db.sql("""
-                update accounts set technical_contact = :technical, owner_contact = :owner, updated_at = :now
+                update accounts set technical_contact = :technical, owner_contact = :owner,
+                                    email_delivery = :delivery, updated_at = :now
                 where sid = :sid
                 """)
                 .bind("sid", sid)
                 .bind("technical", Parameter.fromOrEmpty(technicalContact, String.class))
                 .bind("owner", Parameter.fromOrEmpty(ownerContact, String.class))
+                .bind("delivery", emailDelivery)
+                .bind("now", now)
+                .then();
+    }
+
+    Mono<Void> updateAutomation(String sid, AccountAutomation automation, Instant now) {
+        return db.sql("""
+                update accounts set auto_disable_unused_days = :unused, auto_disable_unrotated_days = :unrotated,
+                                    updated_at = :now
+                where sid = :sid
+                """)
+                .bind("sid", sid)
+                .bind("unused", Parameter.fromOrEmpty(automation.disableUnusedAfterDays(), Integer.class))
+                .bind("unrotated", Parameter.fromOrEmpty(automation.disableUnrotatedAfterDays(), Integer.class))
                 .bind("now", now)
                 .then();
     }

@@ -4,6 +4,7 @@ import io.scopegate.admin.audit.AuditAction;
 import io.scopegate.admin.audit.ChangeLog;
 import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.security.Actor;
+import io.scopegate.admin.token.AutomationProperties;
 import io.scopegate.admin.token.TokenProperties;
 import io.scopegate.store.credential.Sids;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -36,7 +37,27 @@ class AccountService {
             long activeTokens,
             int tokenLimit,
             @Schema(nullable = true) String technicalContact,
-            @Schema(nullable = true) String ownerContact) {}
+            @Schema(nullable = true) String ownerContact,
+
+            @Schema(allowableValues = {"EACH", "DAILY_DIGEST"})
+            String emailDelivery,
+
+            AccountAutomation automation) {}
+
+    /**
+     * {@code GET/PUT …/automation}: the account's own rules, and what applies to its tokens once the
+     * platform's are taken into account (null: off).
+     */
+    record AutomationView(
+            @Schema(nullable = true) Integer disableUnusedAfterDays,
+            @Schema(nullable = true) Integer disableUnrotatedAfterDays,
+            Effective effective,
+            long warnAheadDays) {
+
+        record Effective(
+                @Schema(nullable = true) Long disableUnusedAfterDays,
+                @Schema(nullable = true) Long disableUnrotatedAfterDays) {}
+    }
 
     private final AccountRepository accounts;
     private final ChangeLog changes;
@@ -44,6 +65,7 @@ class AccountService {
     private final Sids sids;
     private final Clock clock;
     private final TokenProperties limits;
+    private final AutomationProperties platform;
 
     AccountService(
             AccountRepository accounts,
@@ -51,13 +73,15 @@ class AccountService {
             TransactionalOperator tx,
             Sids sids,
             Clock clock,
-            TokenProperties limits) {
+            TokenProperties limits,
+            AutomationProperties platform) {
         this.accounts = accounts;
         this.changes = changes;
         this.tx = tx;
         this.sids = sids;
         this.clock = clock;
         this.limits = limits;
+        this.platform = platform;
     }
 
     /** A chosen SID must not look like a token SID; without one, a new SID is drawn. */
@@ -80,27 +104,81 @@ class AccountService {
                         pair.getT2(),
                         limits.maxActivePerAccount(),
                         pair.getT1().technicalContact(),
-                        pair.getT1().ownerContact()));
+                        pair.getT1().ownerContact(),
+                        pair.getT1().emailDelivery(),
+                        pair.getT1().automation()));
     }
 
-    /** Changes the contacts present in the patch, under the account's row lock, with its audit row. */
-    Mono<AccountView> updateContacts(Actor actor, String sid, AccountPatch patch) {
-        return tx.transactional(accounts.lock(sid).flatMap(account -> writeContacts(actor, account, patch)))
+    /** Changes the fields present in the patch, under the account's row lock, with its audit row. */
+    Mono<AccountView> update(Actor actor, String sid, AccountPatch patch) {
+        return tx.transactional(accounts.lock(sid).flatMap(account -> write(actor, account, patch)))
                 .then(Mono.defer(() -> read(sid)));
     }
 
-    private Mono<Void> writeContacts(Actor actor, Account account, AccountPatch patch) {
+    private Mono<Void> write(Actor actor, Account account, AccountPatch patch) {
         if (patch.isEmpty()) {
             return Mono.empty();
         }
-        return accounts.updateContacts(
-                        account.sid(), patch.technicalContact(account), patch.ownerContact(account), clock.instant())
+        return accounts.update(
+                        account.sid(),
+                        patch.technicalContact(account),
+                        patch.ownerContact(account),
+                        patch.emailDelivery(account),
+                        clock.instant())
                 .then(changes.record(
                         actor,
                         AuditAction.ACCOUNT_UPDATED,
                         account.sid(),
                         account.sid(),
                         Map.of("fields", patch.present().stream().sorted().toList())));
+    }
+
+    Mono<AutomationView> automation(String sid) {
+        return accounts.require(sid).map(account -> automationView(account.automation()));
+    }
+
+    /** Replaces the account's rules (operators only), audited with the old and new values. */
+    Mono<AutomationView> setAutomation(Actor actor, String sid, AccountAutomation rules) {
+        return tx.transactional(accounts.lock(sid)
+                        .flatMap(account -> account.automation().equals(rules)
+                                ? Mono.empty()
+                                : accounts.updateAutomation(sid, rules, clock.instant())
+                                        .then(changes.record(
+                                                actor,
+                                                AuditAction.ACCOUNT_UPDATED,
+                                                sid,
+                                                sid,
+                                                Map.of(
+                                                        "fields",
+                                                        List.of("automation"),
+                                                        "automation",
+                                                        rulesDetail(rules))))))
+                .then(Mono.defer(() -> automation(sid)));
+    }
+
+    private static Map<String, Object> rulesDetail(AccountAutomation rules) {
+        Map<String, Object> detail = new java.util.LinkedHashMap<>();
+        detail.put("disableUnusedAfterDays", rules.disableUnusedAfterDays());
+        detail.put("disableUnrotatedAfterDays", rules.disableUnrotatedAfterDays());
+        return detail;
+    }
+
+    private AutomationView automationView(AccountAutomation own) {
+        return new AutomationView(
+                own.disableUnusedAfterDays(),
+                own.disableUnrotatedAfterDays(),
+                new AutomationView.Effective(
+                        effective(own.disableUnusedAfterDays(), platform.disableUnusedAfter()),
+                        effective(own.disableUnrotatedAfterDays(), platform.disableUnrotatedAfter())),
+                platform.warnAhead().toDays());
+    }
+
+    /** The account's days if set (0: off), else the platform's; null when the rule is off. */
+    private static Long effective(Integer accountDays, java.time.Duration platformAfter) {
+        if (accountDays != null) {
+            return accountDays == 0 ? null : accountDays.longValue();
+        }
+        return platformAfter == null ? null : platformAfter.toDays();
     }
 
     Mono<List<Contact>> contacts(String sid) {

@@ -71,6 +71,9 @@ class SecurityConfiguration {
                         .hasRole(AdminRole.OPERATOR.name())
                         .pathMatchers(HttpMethod.PUT, "/v1/users/*")
                         .hasRole(AdminRole.OPERATOR.name())
+                        // The account's clean-up rules: the platform's operators decide them.
+                        .pathMatchers(HttpMethod.PUT, "/v1/accounts/{account}/automation")
+                        .hasRole(AdminRole.OPERATOR.name())
                         // The account's own settings: its admins, not its implementation specialists.
                         .pathMatchers(HttpMethod.PATCH, "/v1/accounts/{account}")
                         .access(AccountAccess.admins())

@@ -6,7 +6,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * {@code scopegate.automation.*}: clean-ups an operator can turn on, platform-wide (both off by
- * default). Each warns the token's contacts {@code warn-ahead} before (a {@code token.auto_disable}
+ * default); an account's own rules ({@code PUT /v1/accounts/{a}/automation}) override these for its
+ * tokens. Each warns the token's contacts {@code warn-ahead} before (a {@code token.auto_disable}
  * notification with the date), then disables the token, audited as done by {@code system}.
  *
  * @param disableUnusedAfter    disable tokens not used (or, never used, not created) for this long
@@ -19,9 +20,4 @@ public record AutomationProperties(
         Duration disableUnusedAfter,
         Duration disableUnrotatedAfter,
         @DefaultValue("7d") Duration warnAhead,
-        @DefaultValue("1h") Duration interval) {
-
-    boolean anyOn() {
-        return disableUnusedAfter != null || disableUnrotatedAfter != null;
-    }
-}
+        @DefaultValue("1h") Duration interval) {}

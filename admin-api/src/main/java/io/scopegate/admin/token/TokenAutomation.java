@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -34,16 +35,23 @@ class TokenAutomation extends RepeatingWork {
     static final Actor SYSTEM = new Actor("system", AdminRole.OPERATOR, null, null);
 
     private enum Rule {
-        UNUSED("unused", "coalesce(last_used_at, created_at)"),
-        UNROTATED("unrotated", "credentials_rotated_at");
+        UNUSED("unused", "coalesce(t.last_used_at, t.created_at)", "auto_disable_unused_days"),
+        UNROTATED("unrotated", "t.credentials_rotated_at", "auto_disable_unrotated_days");
 
         final String name;
         /** The moment the rule measures from, as SQL. */
         final String since;
+        /** The account's own threshold in days (null: the platform's; 0: off). */
+        final String accountDays;
 
-        Rule(String name, String since) {
+        Rule(String name, String since, String accountDays) {
             this.name = name;
             this.since = since;
+            this.accountDays = accountDays;
+        }
+
+        Duration platform(AutomationProperties settings) {
+            return this == UNUSED ? settings.disableUnusedAfter() : settings.disableUnrotatedAfter();
         }
     }
 
@@ -51,7 +59,8 @@ class TokenAutomation extends RepeatingWork {
      * @param since   what the rule measures from
      * @param touched the later of {@code since} and the token's last change: the notice's moment
      */
-    private record Candidate(String accountSid, String sid, String name, Instant since, Instant touched) {}
+    private record Candidate(
+            String accountSid, String sid, String name, Instant since, Instant touched, Duration after) {}
 
     private final DatabaseClient db;
     private final TokenService tokens;
@@ -75,9 +84,10 @@ class TokenAutomation extends RepeatingWork {
         this.clock = clock;
     }
 
+    /** Always on: an account may turn a rule on for itself while the platform's are off. */
     @Override
     protected Flux<?> triggers() {
-        return settings.anyOn() ? Flux.interval(Duration.ofSeconds(1), settings.interval()) : Flux.never();
+        return Flux.interval(Duration.ofSeconds(1), settings.interval());
     }
 
     @Override
@@ -85,29 +95,24 @@ class TokenAutomation extends RepeatingWork {
         if (!leader.isLeader()) {
             return Mono.empty();
         }
-        return apply(Rule.UNUSED, settings.disableUnusedAfter())
-                .then(apply(Rule.UNROTATED, settings.disableUnrotatedAfter()))
-                .timeout(Duration.ofMinutes(5));
+        return apply(Rule.UNUSED).then(apply(Rule.UNROTATED)).timeout(Duration.ofMinutes(5));
     }
 
-    private Mono<Void> apply(Rule rule, Duration after) {
-        if (after == null) {
-            return Mono.empty();
-        }
+    private Mono<Void> apply(Rule rule) {
         Instant now = clock.instant();
-        Instant disableBefore = now.minus(after);
-        Instant warnBefore = disableBefore.plus(settings.warnAhead());
-        return candidates(rule, warnBefore)
+        return candidates(rule, now)
                 .collectList()
                 .flatMapMany(Flux::fromIterable)
-                .concatMap(token -> act(rule, token, after, disableBefore, now)
+                .concatMap(token -> act(rule, token, now)
                         // One token that cannot be handled (deleted meanwhile) does not stop the others.
                         .onErrorResume(ApiProblem.class, gone -> Mono.empty()))
                 .then();
     }
 
     /** Warn first; disable only once the warning is old enough and the threshold is crossed. */
-    private Mono<Void> act(Rule rule, Candidate token, Duration after, Instant disableBefore, Instant now) {
+    private Mono<Void> act(Rule rule, Candidate token, Instant now) {
+        Duration after = token.after();
+        Instant disableBefore = now.minus(after);
         String key = "token.auto_disable:" + rule.name + ":" + token.sid() + ":"
                 + token.touched().getEpochSecond();
         Instant warnedLongEnough = now.minus(settings.warnAhead());
@@ -132,12 +137,27 @@ class TokenAutomation extends RepeatingWork {
         return a.isAfter(b) ? a : b;
     }
 
-    private Flux<Candidate> candidates(Rule rule, Instant before) {
-        return db.sql("select account_sid, sid, name, " + rule.since + " as since, greatest(" + rule.since
-                        + ", updated_at) as touched from tokens where state = :enabled and " + rule.since
-                        + " < :before")
+    /**
+     * Enabled tokens within {@code warn-ahead} of crossing the rule's threshold (or past it): the
+     * account's own threshold, else the platform's; a rule off for the account (0) or everywhere has none.
+     */
+    private Flux<Candidate> candidates(Rule rule, Instant now) {
+        Duration platform = rule.platform(settings);
+        return db.sql("""
+                        select account_sid, sid, name, since, touched, after_seconds from (
+                            select t.account_sid, t.sid, t.name, %1$s as since, greatest(%1$s, t.updated_at) as touched,
+                                   coalesce(a.%2$s * 86400.0, cast(:platform as double precision)) as after_seconds
+                            from tokens t join accounts a on a.sid = t.account_sid
+                            where t.state = :enabled) c
+                        where after_seconds > 0
+                          and since < cast(:now as timestamptz) - make_interval(secs => after_seconds) + make_interval(secs => :warn)
+                        """.formatted(rule.since, rule.accountDays))
                 .bind("enabled", TokenState.ENABLED.name())
-                .bind("before", before)
+                .bind(
+                        "platform",
+                        Parameter.fromOrEmpty(platform == null ? null : (double) platform.toSeconds(), Double.class))
+                .bind("now", now)
+                .bind("warn", (double) settings.warnAhead().toSeconds())
                 .map(TokenAutomation::candidate)
                 .all();
     }
@@ -159,6 +179,7 @@ class TokenAutomation extends RepeatingWork {
                 row.get("sid", String.class),
                 row.get("name", String.class),
                 row.get("since", Instant.class),
-                row.get("touched", Instant.class));
+                row.get("touched", Instant.class),
+                Duration.ofMillis(Math.round(row.get("after_seconds", Double.class) * 1000)));
     }
 }

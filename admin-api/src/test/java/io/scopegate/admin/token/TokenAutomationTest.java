@@ -127,4 +127,127 @@ class TokenAutomationTest extends AdminApiTest {
                 .expectStatus()
                 .isBadRequest();
     }
+
+    private TokenAutomation automation(Duration platformUnused) {
+        return new TokenAutomation(
+                db,
+                tokens,
+                outbox,
+                leader,
+                new AutomationProperties(platformUnused, null, Duration.ofDays(7), Duration.ofHours(1)),
+                clock);
+    }
+
+    private static java.util.Map<String, Object> effective(Long unused, Long unrotated) {
+        java.util.Map<String, Object> effective = new java.util.HashMap<>();
+        effective.put("disableUnusedAfterDays", unused == null ? null : unused.intValue());
+        effective.put("disableUnrotatedAfterDays", unrotated);
+        return effective;
+    }
+
+    private java.util.Map<String, Object> setRules(String account, java.util.Map<String, ?> rules) {
+        return operator()
+                .put()
+                .uri("/v1/accounts/{a}/automation", account)
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(rules)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
+    }
+
+    @Test
+    void anAccountTurnsARuleOnForItselfWhileThePlatformsAreOff() {
+        TokenAutomation automation = automation(null);
+        String strict = newAccount();
+        String other = newAccount();
+        String api = newApi();
+        String strictToken =
+                (String) createToken(strict, "Forgotten", api, "GET").get("sid");
+        String otherToken =
+                (String) createToken(other, "Forgotten too", api, "GET").get("sid");
+        java.util.Map<String, Object> rules = setRules(strict, java.util.Map.of("disableUnusedAfterDays", 20));
+        assertThat(rules)
+                .containsEntry("disableUnusedAfterDays", 20)
+                .containsEntry("effective", effective(20L, null))
+                .containsEntry("warnAheadDays", 7);
+
+        clock.advance(Duration.ofDays(14));
+        automation.runOnce().block(Duration.ofSeconds(30));
+        assertThat(notices(strictToken)).isEqualTo(1);
+        clock.advance(Duration.ofDays(7));
+        automation.runOnce().block(Duration.ofSeconds(30));
+        assertThat(state(strictToken)).isEqualTo("DISABLED");
+        assertThat(state(otherToken)).as("the platform's rule is off").isEqualTo("ENABLED");
+        assertThat(notices(otherToken)).isZero();
+        assertThat(count(
+                        "select count(*) from audit_events where account_sid = $1 and action = 'ACCOUNT_UPDATED'"
+                                + " and details->'automation'->>'disableUnusedAfterDays' = '20'",
+                        strict))
+                .isEqualTo(1);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anAccountExemptsItselfFromThePlatformsRuleWithZero() {
+        TokenAutomation automation = automation(Duration.ofDays(30));
+        String exempt = newAccount();
+        String sid = (String) createToken(exempt, "Seasonal", newApi(), "GET").get("sid");
+        java.util.Map<String, Object> rules = setRules(exempt, java.util.Map.of("disableUnusedAfterDays", 0));
+        assertThat((java.util.Map<String, Object>) rules.get("effective"))
+                .containsEntry("disableUnusedAfterDays", null);
+
+        clock.advance(Duration.ofDays(60));
+        automation.runOnce().block(Duration.ofSeconds(30));
+        clock.advance(Duration.ofDays(8));
+        automation.runOnce().block(Duration.ofSeconds(30));
+        assertThat(notices(sid)).isZero();
+        assertThat(state(sid)).isEqualTo("ENABLED");
+
+        // null hands the account back to the platform's rule: warned first, as always.
+        java.util.Map<String, Object> platform = new java.util.HashMap<>();
+        platform.put("disableUnusedAfterDays", null);
+        assertThat(setRules(exempt, platform)).containsEntry("disableUnusedAfterDays", null);
+        automation.runOnce().block(Duration.ofSeconds(30));
+        assertThat(notices(sid)).isEqualTo(1);
+    }
+
+    @Test
+    void onlyOperatorsSetAnAccountsRulesAndBadDaysAreRefusedByName() {
+        String account = newAccount();
+        String admin = newUser(account, "ACCOUNT_ADMIN");
+        as(admin, USER_PASSWORD)
+                .get()
+                .uri("/v1/accounts/{a}/automation", account)
+                .exchange()
+                .expectStatus()
+                .isOk();
+        as(admin, USER_PASSWORD)
+                .put()
+                .uri("/v1/accounts/{a}/automation", account)
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(java.util.Map.of("disableUnusedAfterDays", 0))
+                .exchange()
+                .expectStatus()
+                .isForbidden();
+        java.util.Map<String, Object> problem = operator()
+                .put()
+                .uri("/v1/accounts/{a}/automation", account)
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(java.util.Map.of("disableUnrotatedAfterDays", -1))
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
+        assertProblem(problem, 400, "disableUnrotatedAfterDays");
+        assertThat(count(
+                        "select count(*) from audit_events where account_sid = $1 and action = 'ACCOUNT_UPDATED'",
+                        account))
+                .isZero();
+    }
 }
