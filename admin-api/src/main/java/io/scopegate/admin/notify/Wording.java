@@ -64,6 +64,24 @@ final class Wording {
         };
     }
 
+    /** A denial spike's refusals, one line each after {@code separator}; empty for other events. */
+    static String refusals(JsonNode data, String separator) {
+        StringBuilder lines = new StringBuilder();
+        for (JsonNode refusal : data.path("refusals")) {
+            lines.append(separator)
+                    .append("Refused: ")
+                    .append(refusal.path("method").asString(""))
+                    .append(' ')
+                    .append(refusal.path("api").asString(""))
+                    .append(" (")
+                    .append(refusal.path("outcome").asString(""))
+                    .append("), ")
+                    .append(refusal.path("requests").asLong())
+                    .append(" times");
+        }
+        return lines.toString();
+    }
+
     /** {@code token.disabled} and {@code legacy_token.disabled} alike: {@code disabled}. */
     private static String event(String type) {
         return type.substring(type.indexOf('.') + 1);

@@ -101,6 +101,82 @@ class EmailTest extends AdminApiTest {
                 .isEmpty();
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    @Test
+    void anAccountOnTheDailyDigestGetsOneMessagePerRecipientAtTheDigestTime() throws Exception {
+        String account = newAccount();
+        String tech = "tech-" + account.toLowerCase() + "@example.com";
+        String carol = "carol-" + account.toLowerCase() + "@example.com";
+        Map<String, Object> view = operator()
+                .patch()
+                .uri("/v1/accounts/{a}", account)
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("emailDelivery", "daily_digest", "technicalContact", tech))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
+        assertThat(view).containsEntry("emailDelivery", "DAILY_DIGEST");
+        String api = newApi();
+        String first = (String) createToken(
+                        operator(),
+                        account,
+                        Map.of(
+                                "name",
+                                "Digested",
+                                "primaryContact",
+                                carol,
+                                "scopes",
+                                List.of(Map.of("api", api, "methods", List.of("GET")))))
+                .get("sid");
+        String second = (String) createToken(account, "Not Carol's", api, "GET").get("sid");
+        for (String action : List.of("disable", "enable")) {
+            operator()
+                    .post()
+                    .uri("/v1/accounts/{a}/tokens/{s}/" + action, account, first)
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
+        }
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/disable", account, second)
+                .exchange()
+                .expectStatus()
+                .isOk();
+        double sentBefore = registry.find("scopegate.notifications.sent").tag("channel", "email").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count)
+                .sum();
+
+        Thread.sleep(2000); // several runs of both mailers: nothing before the digest time
+        assertThat(to(carol)).isEmpty();
+        assertThat(to(tech)).isEmpty();
+
+        clock.advance(Duration.ofDays(1)); // a digest time (08:00 UTC) is crossed within any day
+        await().atMost(Duration.ofSeconds(15)).until(() -> to(carol).size() == 1 && to(tech).size() == 1);
+        String carols = GreenMailUtil.getBody(to(carol).get(0));
+        assertThat(subject(to(carol).get(0))).contains("Daily digest", account);
+        assertThat(carols)
+                .contains("A token was disabled", "A token was enabled", "Digested")
+                .doesNotContain("Not Carol")
+                .doesNotContain("sgt_");
+        assertThat(GreenMailUtil.getBody(to(tech).get(0)))
+                .as("the technical contact's digest is account-wide")
+                .contains("Digested", "Not Carol");
+        Thread.sleep(1500); // more runs: one digest, not one a run
+        assertThat(to(carol)).hasSize(1);
+        assertThat(to(tech)).hasSize(1);
+        assertThat(registry.find("scopegate.notifications.sent").tag("channel", "email").counters().stream()
+                        .mapToDouble(io.micrometer.core.instrument.Counter::count)
+                        .sum())
+                .as("each notification counted per message it went out in")
+                .isEqualTo(sentBefore + 3 + 5); // Carol's: created, disabled, enabled; the account's: and 2 more
+    }
+
     private static String messageId(MimeMessage message) {
         try {
             return message.getMessageID();
