@@ -106,7 +106,7 @@ final class Scopegate {
      * Each application gets Reactor Netty resources of its own: with the default global ones, closing
      * one gateway would shut down the event loops of every server in this JVM.
      */
-    private static ConfigurableApplicationContext run(SpringApplicationBuilder application, Map<String, ?> properties) {
+    static ConfigurableApplicationContext run(SpringApplicationBuilder application, Map<String, ?> properties) {
         String[] args = properties.entrySet().stream()
                 .map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);

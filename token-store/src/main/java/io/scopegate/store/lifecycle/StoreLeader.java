@@ -114,6 +114,12 @@ public class StoreLeader extends RepeatingWork {
         }
     }
 
+    /** Starts before and stops after the work it elects for (the default phase): no run outlives the lock. */
+    @Override
+    public int getPhase() {
+        return DEFAULT_PHASE - 1024;
+    }
+
     @Override
     public void stop() {
         super.stop();

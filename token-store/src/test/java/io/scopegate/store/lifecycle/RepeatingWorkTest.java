@@ -86,4 +86,35 @@ class RepeatingWorkTest {
         assertThat(StoreFailures.isStoreFailure(new CompletionException(new NullPointerException())))
                 .isFalse();
     }
+
+    @Test
+    void stoppingLetsTheRunUnderWayFinishAndStartsNoOther() {
+        Sinks.Empty<Void> slowRun = Sinks.empty();
+        AtomicInteger started = new AtomicInteger();
+        AtomicInteger finished = new AtomicInteger();
+        RepeatingWork slow = new RepeatingWork() {
+            @Override
+            protected Flux<?> triggers() {
+                return ticks.asFlux();
+            }
+
+            @Override
+            protected Mono<Void> runOnce() {
+                started.incrementAndGet();
+                return slowRun.asMono().doOnSuccess(done -> finished.incrementAndGet());
+            }
+        };
+        slow.start();
+        ticks.tryEmitNext(1);
+        ticks.tryEmitNext(2); // waits for the run under way
+        AtomicInteger stopped = new AtomicInteger();
+        slow.stop(stopped::incrementAndGet);
+        assertThat(stopped).as("the run under way is not cut short").hasValue(0);
+
+        slowRun.tryEmitEmpty();
+        assertThat(finished).hasValue(1);
+        assertThat(stopped).hasValue(1);
+        assertThat(started).as("the waiting trigger was dropped").hasValue(1);
+        assertThat(slow.isRunning()).isFalse();
+    }
 }
