@@ -102,11 +102,36 @@ class WebhookController {
         return webhooks.deliveries(account, id).map(DeliveryList::new);
     }
 
+    /** {@code POST …/rotate-secret}: how long the current secret keeps signing beside the new one. */
+    record RotateSecret(
+            @io.swagger.v3.oas.annotations.media.Schema(
+                    nullable = true,
+                    description = "hours (0–72, default 24) during which deliveries carry a signature"
+                            + " with the old secret too")
+            @jakarta.validation.constraints.Min(0)
+            @jakarta.validation.constraints.Max(72)
+            Integer graceHours) {}
+
+    @PostMapping("/{id}/rotate-secret")
+    @Operation(
+            operationId = "rotateWebhookSecret",
+            summary = "A new signing secret, shown once; for graceHours deliveries are signed with both")
+    @ApiResponse(responseCode = "200", description = "The endpoint with its new `secret` (whsec_…)")
+    @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
+    Mono<WebhookEndpoint> rotateSecret(
+            Actor actor,
+            @PathVariable String account,
+            @PathVariable String id,
+            @jakarta.validation.Valid @RequestBody(required = false) RotateSecret request) {
+        Integer grace = request == null ? null : request.graceHours();
+        return webhooks.rotateSecret(actor, account, id, java.time.Duration.ofHours(grace == null ? 24 : grace));
+    }
+
     @PostMapping("/{id}/test")
     @Operation(operationId = "testWebhook", summary = "Send a webhook.test event to this endpoint")
     @ApiResponse(responseCode = "202", description = "Queued; see its delivery")
-    Mono<ResponseEntity<Queued>> test(@PathVariable String account, @PathVariable String id) {
-        return webhooks.test(account, id)
+    Mono<ResponseEntity<Queued>> test(Actor actor, @PathVariable String account, @PathVariable String id) {
+        return webhooks.test(actor, account, id)
                 .map(delivery -> ResponseEntity.accepted().body(new Queued(delivery)));
     }
 
@@ -114,8 +139,8 @@ class WebhookController {
     @Operation(operationId = "redeliverWebhook", summary = "Send a delivery again now (same webhook-id)")
     @ApiResponse(responseCode = "202", description = "Queued")
     Mono<ResponseEntity<Map<String, String>>> redeliver(
-            @PathVariable String account, @PathVariable String id, @PathVariable String delivery) {
-        return webhooks.redeliver(account, id, delivery)
+            Actor actor, @PathVariable String account, @PathVariable String id, @PathVariable String delivery) {
+        return webhooks.redeliver(actor, account, id, delivery)
                 .thenReturn(ResponseEntity.accepted().body(Map.of("deliveryId", delivery)));
     }
 }

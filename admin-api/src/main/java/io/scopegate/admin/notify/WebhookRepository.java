@@ -14,7 +14,8 @@ import reactor.core.publisher.Mono;
 class WebhookRepository {
 
     /** A delivery due for an attempt, with what the attempt needs. */
-    record Due(String id, String endpointId, String type, String url, String secret, String payload, int attempts) {
+    record Due(
+            String id, String endpointId, String type, String url, List<String> secrets, String payload, int attempts) {
         @Override
         public String toString() {
             return "Due[id=" + id + ", endpoint=" + endpointId + ", attempts=" + attempts + "]";
@@ -25,9 +26,11 @@ class WebhookRepository {
             "select id, account_sid, url, events, created_at, updated_at from webhook_endpoints";
 
     private final DatabaseClient db;
+    private final WebhookSecrets secrets;
 
-    WebhookRepository(DatabaseClient db) {
+    WebhookRepository(DatabaseClient db, WebhookSecrets secrets) {
         this.db = db;
+        this.secrets = secrets;
     }
 
     Flux<WebhookEndpoint> list(String account) {
@@ -47,16 +50,42 @@ class WebhookRepository {
 
     Mono<Void> insert(WebhookEndpoint endpoint, String secret) {
         return db.sql("""
-                insert into webhook_endpoints (id, account_sid, url, events, secret, created_at, updated_at)
+                insert into webhook_endpoints (id, account_sid, url, events, secret_ciphertext, created_at, updated_at)
                 values (:id, :account, :url, :events, :secret, :now, :now)
                 """)
                 .bind("id", endpoint.id())
                 .bind("account", endpoint.accountSid())
                 .bind("url", endpoint.url())
                 .bind("events", endpoint.events().toArray(String[]::new))
-                .bind("secret", secret)
+                .bind("secret", secrets.seal(endpoint.id(), secret))
                 .bind("now", endpoint.createdAt())
                 .then();
+    }
+
+    /** A new signing secret; the current one keeps signing too until {@code previousUntil}. */
+    Mono<Void> rotate(String id, String secret, Instant previousUntil, Instant now) {
+        // A secret still stored as it was before V9 is sealed on its way to "previous".
+        Mono<Void> sealPlain = db.sql("select secret from webhook_endpoints where id = :id and secret is not null")
+                .bind("id", id)
+                .map(row -> row.get(0, String.class))
+                .one()
+                .flatMap(plain -> db.sql("""
+                                update webhook_endpoints set secret_ciphertext = :sealed, secret = null where id = :id
+                                """)
+                        .bind("id", id)
+                        .bind("sealed", secrets.seal(id, plain))
+                        .then());
+        return sealPlain.then(db.sql("""
+                        update webhook_endpoints
+                        set previous_secret_ciphertext = secret_ciphertext, previous_secret_valid_until = :until,
+                            secret_ciphertext = :secret, updated_at = :now
+                        where id = :id
+                        """)
+                .bind("id", id)
+                .bind("secret", secrets.seal(id, secret))
+                .bind("until", previousUntil)
+                .bind("now", now)
+                .then());
     }
 
     Mono<Void> update(String id, String url, List<String> events, Instant now) {
@@ -133,7 +162,8 @@ class WebhookRepository {
      */
     Flux<Due> due(Instant now, int limit) {
         return db.sql("""
-                select d.id, d.endpoint_id, d.type, e.url, e.secret, d.payload, d.attempts
+                select d.id, d.endpoint_id, d.type, e.url, e.secret, e.secret_ciphertext, e.previous_secret_ciphertext,
+                       coalesce(e.previous_secret_valid_until > :now, false) as previous_valid, d.payload, d.attempts
                 from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
                 where d.status = 'PENDING' and d.next_attempt_at <= :now
                 order by d.next_attempt_at, d.id limit :limit
@@ -145,7 +175,12 @@ class WebhookRepository {
                         row.get("endpoint_id", String.class),
                         row.get("type", String.class),
                         row.get("url", String.class),
-                        row.get("secret", String.class),
+                        secrets.signing(
+                                row.get("endpoint_id", String.class),
+                                row.get("secret", String.class),
+                                bytes(row, "secret_ciphertext"),
+                                bytes(row, "previous_secret_ciphertext"),
+                                Boolean.TRUE.equals(row.get("previous_valid", Boolean.class))),
                         row.get("payload", String.class),
                         row.get("attempts", Integer.class)))
                 .all();
@@ -166,6 +201,10 @@ class WebhookRepository {
                 .bind("next", Parameter.fromOrEmpty(next, Instant.class))
                 .bind("now", now)
                 .then();
+    }
+
+    private static byte[] bytes(Readable row, String column) {
+        return row.get(column, byte[].class);
     }
 
     private static String truncate(String error) {

@@ -113,7 +113,13 @@ class WebhookSender extends RepeatingWork {
                 .header("webhook-timestamp", Long.toString(timestamp))
                 .header(
                         "webhook-signature",
-                        StandardWebhooks.signature(delivery.secret(), delivery.id(), timestamp, delivery.payload()))
+                        // During a rotation, one signature per valid secret, space-separated, as the spec allows.
+                        String.join(
+                                " ",
+                                delivery.secrets().stream()
+                                        .map(secret -> StandardWebhooks.signature(
+                                                secret, delivery.id(), timestamp, delivery.payload()))
+                                        .toList()))
                 .header("User-Agent", "Scopegate-Webhooks/1")
                 .bodyValue(delivery.payload())
                 .exchangeToMono(response -> response.releaseBody()

@@ -8,6 +8,7 @@ import io.scopegate.admin.error.FieldProblem;
 import io.scopegate.admin.security.Actor;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -130,31 +131,65 @@ class WebhookService {
         return get(account, id).flatMap(endpoint -> webhooks.deliveries(id, 100).collectList());
     }
 
+    /** A new signing secret, shown this once; the old one keeps signing beside it for {@code grace}. */
+    Mono<WebhookEndpoint> rotateSecret(Actor actor, String account, String id, Duration grace) {
+        Instant now = clock.instant();
+        String secret = StandardWebhooks.newSecret(random);
+        return get(account, id)
+                .flatMap(endpoint -> tx.transactional(webhooks.rotate(id, secret, now.plus(grace), now)
+                                .then(changes.record(
+                                        actor,
+                                        AuditAction.WEBHOOK_SECRET_ROTATED,
+                                        account,
+                                        id,
+                                        Map.of("graceHours", grace.toHours()))))
+                        .then(existing(account, id)))
+                .map(stored -> new WebhookEndpoint(
+                        stored.id(),
+                        stored.accountSid(),
+                        stored.url(),
+                        stored.events(),
+                        stored.createdAt(),
+                        stored.updatedAt(),
+                        secret));
+    }
+
     /** A {@code webhook.test} delivery to this endpoint only, sent by the next run of the sender. */
-    Mono<String> test(String account, String id) {
+    Mono<String> test(Actor actor, String account, String id) {
         Instant now = clock.instant();
         String deliveryId = StandardWebhooks.newId("msg_", random);
         return get(account, id)
-                .flatMap(endpoint -> webhooks.insertDelivery(
-                                deliveryId,
-                                id,
-                                null,
-                                NotificationType.WEBHOOK_TEST.wireName(),
-                                Payloads.of(
-                                        json,
+                .flatMap(endpoint -> tx.transactional(webhooks.insertDelivery(
+                                        deliveryId,
+                                        id,
+                                        null,
                                         NotificationType.WEBHOOK_TEST.wireName(),
-                                        now,
-                                        json.valueToTree(Map.of("accountSid", account, "webhookId", id))),
-                                now)
+                                        Payloads.of(
+                                                json,
+                                                NotificationType.WEBHOOK_TEST.wireName(),
+                                                now,
+                                                json.valueToTree(Map.of("accountSid", account, "webhookId", id))),
+                                        now)
+                                .then(changes.record(
+                                        actor,
+                                        AuditAction.WEBHOOK_TEST_SENT,
+                                        account,
+                                        id,
+                                        Map.of("deliveryId", deliveryId))))
                         .thenReturn(deliveryId));
     }
 
-    Mono<Void> redeliver(String account, String id, String deliveryId) {
+    Mono<Void> redeliver(Actor actor, String account, String id, String deliveryId) {
         return get(account, id)
-                .then(webhooks.redeliver(id, deliveryId, clock.instant()))
-                .flatMap(count -> count == 0
-                        ? Mono.error(ApiProblem.notFound("No delivery " + deliveryId + " of webhook " + id))
-                        : Mono.empty());
+                .then(tx.transactional(webhooks.redeliver(id, deliveryId, clock.instant())
+                        .flatMap(count -> count == 0
+                                ? Mono.error(ApiProblem.notFound("No delivery " + deliveryId + " of webhook " + id))
+                                : changes.record(
+                                        actor,
+                                        AuditAction.WEBHOOK_REDELIVERED,
+                                        account,
+                                        id,
+                                        Map.of("deliveryId", deliveryId)))));
     }
 
     private Mono<WebhookEndpoint> existing(String account, String id) {

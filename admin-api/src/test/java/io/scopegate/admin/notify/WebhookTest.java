@@ -285,4 +285,103 @@ class WebhookTest extends AdminApiTest {
                         .getUrl())
                 .isEqualTo("/enc/a%20b?sig=x%2Fy");
     }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    WebhookSecrets secrets;
+
+    private LoggedRequest testEvent(String account, String id, String path, int expected) {
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/webhooks/{id}/test", account, id)
+                .exchange()
+                .expectStatus()
+                .isAccepted();
+        await().atMost(Duration.ofSeconds(10)).until(() -> received(path).size() == expected);
+        return received(path).get(expected - 1);
+    }
+
+    @Test
+    void aRotatedSecretSignsBesideTheOldOneForTheGracePeriodThenAlone() throws Exception {
+        String account = newAccount();
+        Map<String, Object> endpoint = register(account, "/hooks/rotated", List.of("token.disabled"));
+        String id = (String) endpoint.get("id");
+        String old = (String) endpoint.get("secret");
+        Map<String, Object> rotated = operator()
+                .post()
+                .uri("/v1/accounts/{a}/webhooks/{id}/rotate-secret", account, id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("graceHours", 2))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
+        String fresh = (String) rotated.get("secret");
+        assertThat(fresh).startsWith("whsec_").isNotEqualTo(old);
+
+        LoggedRequest during = testEvent(account, id, "/hooks/rotated", 1);
+        assertThat(during.getHeader("webhook-signature").split(" ")).hasSize(2);
+        assertThat(verifies(fresh, during)).isTrue();
+        assertThat(verifies(old, during))
+                .as("receivers not yet switched still verify")
+                .isTrue();
+
+        clock.advance(Duration.ofHours(3));
+        LoggedRequest after = testEvent(account, id, "/hooks/rotated", 2);
+        assertThat(verifies(fresh, after)).isTrue();
+        assertThat(verifies(old, after)).as("the grace period is over").isFalse();
+
+        assertThat(count(
+                        "select count(*) from audit_events where account_sid = $1 and action in"
+                                + " ('WEBHOOK_SECRET_ROTATED', 'WEBHOOK_TEST_SENT')",
+                        account))
+                .as("the rotation and both test events are audited")
+                .isEqualTo(3);
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/webhooks/{id}/rotate-secret", account, id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("graceHours", 100))
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.errors[0].field")
+                .isEqualTo("graceHours");
+    }
+
+    @Test
+    void signingSecretsAreStoredEncryptedAndOnesStoredPlainBeforeAreEncryptedAtStart() throws Exception {
+        String account = newAccount();
+        Map<String, Object> endpoint = register(account, "/hooks/at-rest", List.of("token.disabled"));
+        String id = (String) endpoint.get("id");
+        String secret = (String) endpoint.get("secret");
+        assertThat(count(
+                        "select count(*) from webhook_endpoints where id = $1 and secret is null"
+                                + " and secret_ciphertext is not null",
+                        id))
+                .isEqualTo(1);
+        byte[] sealed = db.sql("select secret_ciphertext from webhook_endpoints where id = $1")
+                .bind(0, id)
+                .map(row -> row.get(0, byte[].class))
+                .one()
+                .block(Duration.ofSeconds(5));
+        assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain(secret.substring(6, 20));
+
+        // As an endpoint saved before secrets were encrypted (V9) is stored.
+        db.sql("update webhook_endpoints set secret = $1, secret_ciphertext = null where id = $2")
+                .bind(0, secret)
+                .bind(1, id)
+                .then()
+                .block(Duration.ofSeconds(5));
+        assertThat(verifies(secret, testEvent(account, id, "/hooks/at-rest", 1)))
+                .as("still signs while stored plain")
+                .isTrue();
+        assertThat(secrets.sealPlainSecrets().block(Duration.ofSeconds(10))).isPositive();
+        assertThat(count("select count(*) from webhook_endpoints where secret is not null and $1 = $1", "any"))
+                .isZero();
+        assertThat(verifies(secret, testEvent(account, id, "/hooks/at-rest", 2)))
+                .isTrue();
+    }
 }
