@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # CI's check of the first-run experience: runs deploy/local/run.sh from scratch (fresh state dir,
-# ports of its own), runs the curl commands it prints and expects the statuses it promises, then
-# stops it and checks that nothing is left listening.
+# ports of its own), runs the curl commands it prints and expects the statuses it promises, checks
+# that disabling the demo token mails its contact (in the mail catcher's inbox it prints), then stops
+# it and checks that nothing is left listening.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
 export SCOPEGATE_STATE_DIR="$work/state" SCOPEGATE_ADMIN_PORT=18090 SCOPEGATE_GATEWAY_PORT=18080 \
-       SCOPEGATE_STORE_PORT=15432 SCOPEGATE_DEMO_PORT=19000
+       SCOPEGATE_STORE_PORT=15432 SCOPEGATE_DEMO_PORT=19000 SCOPEGATE_MAIL_PORT=11025 SCOPEGATE_MAIL_WEB_PORT=18025
+unset SPRING_MAIL_HOST
 log="$work/run.log"
 
 fail() { echo "smoke-test: FAILED: $*" >&2; tail -n 60 "$log" >&2 || true; exit 1; }
@@ -27,11 +29,27 @@ status_of() { eval "$1 -s -o /dev/null -w '%{http_code}'"; }
 [ "$(status_of "$allowed")" = 200 ] || fail "'$allowed' did not answer 200"
 [ "$(status_of "$refused")" = 403 ] || fail "'$refused' did not answer 403"
 
+disable=$(grep -A2 "A notification email" "$log" | tail -n 1 | sed 's/^ *//')
+inbox=$(grep -A3 "A notification email" "$log" | tail -n 1 | sed 's/^ *//')
+enable=$(grep -A4 "A notification email" "$log" | tail -n 1 | sed 's/^ *//')
+page=$(sed -n 's/^ *mail inbox *\(http[^ ]*\).*/\1/p' "$log" | head -n 1)
+[ -n "$page" ] && curl -fs "$page" | grep -q "Local mail inbox" || fail "the mail inbox page ($page) did not answer"
+[ -n "$disable" ] && [ -n "$inbox" ] && [ -n "$enable" ] || fail "run.sh did not print how to see a notification email"
+[ "$(status_of "$disable")" = 200 ] || fail "'$disable' did not answer 200"
+mailed=""
+for _ in $(seq 1 20); do
+  mailed=$(eval "$inbox -s" | grep -o '"subject":"[^"]*was disabled[^"]*"' | head -n 1 | sed 's/^"subject"://' || true)
+  [ -n "$mailed" ] && break
+  sleep 1
+done
+[ -n "$mailed" ] || fail "no email about the disabled token in '$inbox' after 20 s"
+[ "$(status_of "$enable")" = 200 ] || fail "'$enable' did not answer 200"
+
 kill -TERM "$run_pid"
 wait "$run_pid" || true
-for port in 18090 18091 18080 18081 19000 15432; do
+for port in 18090 18091 18080 18081 19000 15432 11025 18025 18026; do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && fail "port $port still open after stopping"
 done
 grep -q "run.sh: stopped" "$log" || fail "run.sh did not report a clean stop"
 rm -rf "$work"
-echo "smoke-test: run.sh started, the printed curl commands behaved as printed, and it stopped cleanly"
+echo "smoke-test: run.sh started, the printed curl commands behaved as printed (the email $mailed arrived), and it stopped cleanly"
