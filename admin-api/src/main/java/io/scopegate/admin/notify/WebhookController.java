@@ -63,6 +63,7 @@ class WebhookController {
             description = "Created, with `secret` (whsec_…)",
             content = @Content(schema = @Schema(implementation = WebhookEndpoint.class)))
     @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
+    @ApiResponse(responseCode = "409", ref = ProblemResponses.CONFLICT)
     Mono<ResponseEntity<WebhookEndpoint>> create(
             Actor actor, @PathVariable String account, @RequestBody SaveWebhook request) {
         return webhooks.create(actor, account, request)

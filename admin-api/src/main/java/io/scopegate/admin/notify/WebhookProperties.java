@@ -1,9 +1,11 @@
 package io.scopegate.admin.notify;
 
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code scopegate.webhooks.*}.
@@ -14,7 +16,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                              the delivery is FAILED (the Standard Webhooks schedule: about a day)
  * @param timeout               how long one attempt may take, connect to last byte
  * @param pollInterval          how often the elected replica looks for work
+ * @param maxPerAccount         endpoints an account may register
+ * @param retention             how long finished deliveries and sent notifications are kept (then
+ *                              deleted by the elected replica)
  */
+@Validated
 @ConfigurationProperties("scopegate.webhooks")
 public record WebhookProperties(
         @DefaultValue("false") boolean allowPrivateAddresses,
@@ -23,4 +29,6 @@ public record WebhookProperties(
         List<Duration> retrySchedule,
 
         @DefaultValue("10s") Duration timeout,
-        @DefaultValue("1s") Duration pollInterval) {}
+        @DefaultValue("1s") Duration pollInterval,
+        @DefaultValue("10") @Min(1) int maxPerAccount,
+        @DefaultValue("30d") Duration retention) {}

@@ -88,6 +88,34 @@ class WebhookRepository {
                 .then());
     }
 
+    Mono<Long> count(String account) {
+        return db.sql("select count(*) from webhook_endpoints where account_sid = :account")
+                .bind("account", account)
+                .map(row -> row.get(0, Long.class))
+                .one();
+    }
+
+    /**
+     * Forgets what is over: deliveries that ended (succeeded or failed) and notifications dispatched
+     * and past mailing, both older than {@code before}. Pending work is never deleted.
+     */
+    Mono<Long> purge(Instant before) {
+        return db.sql("delete from webhook_deliveries where status <> 'PENDING' and updated_at < :before")
+                .bind("before", before)
+                .fetch()
+                .rowsUpdated()
+                .flatMap(deliveries -> db.sql("""
+                                delete from notification_outbox o
+                                where o.created_at < :before and o.dispatched_at is not null
+                                  and not exists (select 1 from webhook_deliveries d
+                                                  where d.outbox_id = o.id and d.status = 'PENDING')
+                                """)
+                        .bind("before", before)
+                        .fetch()
+                        .rowsUpdated()
+                        .map(notifications -> deliveries + notifications));
+    }
+
     Mono<Void> update(String id, String url, List<String> events, Instant now) {
         return db.sql("update webhook_endpoints set url = :url, events = :events, updated_at = :now where id = :id")
                 .bind("id", id)
@@ -160,16 +188,21 @@ class WebhookRepository {
      * Deliveries due now, oldest first. Only the elected replica sends; in a hand-over two may briefly
      * both send one, which receivers de-duplicate by {@code webhook-id}, as Standard Webhooks expects.
      */
-    Flux<Due> due(Instant now, int limit) {
+    Flux<Due> due(Instant now, int limit, int perEndpoint) {
         return db.sql("""
                 select d.id, d.endpoint_id, d.type, e.url, e.secret, e.secret_ciphertext, e.previous_secret_ciphertext,
                        coalesce(e.previous_secret_valid_until > :now, false) as previous_valid, d.payload, d.attempts
-                from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
-                where d.status = 'PENDING' and d.next_attempt_at <= :now
+                from (select *, row_number() over (partition by endpoint_id order by next_attempt_at, id) as place
+                      from webhook_deliveries
+                      where status = 'PENDING' and next_attempt_at <= :now) d
+                     join webhook_endpoints e on e.id = d.endpoint_id
+                -- A few per endpoint a run: one slow or busy receiver does not hold up the others.
+                where d.place <= :perEndpoint
                 order by d.next_attempt_at, d.id limit :limit
                 """)
                 .bind("now", now)
                 .bind("limit", limit)
+                .bind("perEndpoint", perEndpoint)
                 .map(row -> new Due(
                         row.get("id", String.class),
                         row.get("endpoint_id", String.class),

@@ -35,6 +35,7 @@ class WebhookSender extends RepeatingWork {
     private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
     private static final int BATCH = 20;
     private static final int CONCURRENCY = 4;
+    private static final int PER_ENDPOINT = 2;
 
     private final WebhookRepository webhooks;
     private final StoreLeader leader;
@@ -83,7 +84,7 @@ class WebhookSender extends RepeatingWork {
             return Mono.empty();
         }
         // Each attempt is bounded by the timeout; the run as a whole too, so the loop never stalls.
-        return webhooks.due(clock.instant(), BATCH)
+        return webhooks.due(clock.instant(), BATCH, PER_ENDPOINT)
                 .flatMap(this::attempt, CONCURRENCY)
                 .then()
                 .timeout(Duration.ofMinutes(2));

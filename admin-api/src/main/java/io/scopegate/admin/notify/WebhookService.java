@@ -63,7 +63,10 @@ class WebhookService {
         return accounts.requireExists(account).then(existing(account, id));
     }
 
-    /** The new endpoint with its signing secret, shown this once. */
+    /**
+     * The new endpoint with its signing secret, shown this once. The account's row lock makes the
+     * count and the insert one step: concurrent creates cannot pass the limit together.
+     */
     Mono<WebhookEndpoint> create(Actor actor, String account, SaveWebhook request) {
         Instant now = clock.instant();
         List<String> events = checkedEvents(request.events());
@@ -77,7 +80,9 @@ class WebhookService {
                     now,
                     now,
                     null);
-            return tx.transactional(webhooks.insert(endpoint, secret)
+            return tx.transactional(accounts.lock(account)
+                            .then(underLimit(account))
+                            .then(webhooks.insert(endpoint, secret))
                             .then(changes.record(
                                     actor,
                                     AuditAction.WEBHOOK_SAVED,
@@ -94,6 +99,17 @@ class WebhookService {
                             stored.updatedAt(),
                             secret));
         }));
+    }
+
+    private Mono<Void> underLimit(String account) {
+        return webhooks.count(account)
+                .flatMap(existing -> existing >= settings.maxPerAccount()
+                        ? Mono.error(
+                                ApiProblem.conflict(
+                                        "Webhook limit reached",
+                                        "An account may register " + settings.maxPerAccount()
+                                                + " webhook endpoints; delete one, or subscribe an existing one to more events"))
+                        : Mono.empty());
     }
 
     Mono<WebhookEndpoint> update(Actor actor, String account, String id, SaveWebhook request) {

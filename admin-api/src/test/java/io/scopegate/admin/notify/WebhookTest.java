@@ -384,4 +384,69 @@ class WebhookTest extends AdminApiTest {
         assertThat(verifies(secret, testEvent(account, id, "/hooks/at-rest", 2)))
                 .isTrue();
     }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    NotificationRetention retention;
+
+    @Test
+    void anAccountRegistersAtMostTenEndpoints() {
+        String account = newAccount();
+        for (int i = 0; i < 10; i++) {
+            register(account, "/hooks/many-" + i, List.of("token.disabled"));
+        }
+        Map<String, Object> problem = operator()
+                .post()
+                .uri("/v1/accounts/{a}/webhooks", account)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(
+                        Map.of("url", receiver.baseUrl() + "/hooks/one-too-many", "events", List.of("token.disabled")))
+                .exchange()
+                .expectStatus()
+                .isEqualTo(409)
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
+        assertThat((String) problem.get("detail")).contains("10 webhook endpoints");
+        assertThat(count("select count(*) from webhook_endpoints where account_sid = $1", account))
+                .isEqualTo(10);
+    }
+
+    @Test
+    void finishedDeliveriesAndSentNotificationsAreForgottenAfterTheRetentionPendingOnesNever() {
+        String account = newAccount();
+        String sid = (String) createToken(account, "Retained", newApi(), "GET").get("sid");
+        register(account, "/hooks/retained", List.of("token.disabled", "token.enabled"));
+        receiver.stubFor(post(urlPathEqualTo("/hooks/failing-retained"))
+                .willReturn(aResponse().withStatus(500)));
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/webhooks", account)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of(
+                        "url", receiver.baseUrl() + "/hooks/failing-retained", "events", List.of("token.disabled")))
+                .exchange()
+                .expectStatus()
+                .isCreated();
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/tokens/{s}/disable", account, sid)
+                .exchange()
+                .expectStatus()
+                .isOk();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> received("/hooks/retained").size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> received("/hooks/failing-retained").size() == 1);
+
+        clock.advance(Duration.ofDays(31));
+        retention.purge().block(Duration.ofSeconds(30));
+        String deliveries = "select count(*) from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id"
+                + " where e.account_sid = $1";
+        assertThat(count(deliveries + " and d.status = 'SUCCEEDED'", account)).isZero();
+        assertThat(count(deliveries + " and d.status = 'PENDING'", account))
+                .as("a delivery still being retried stays, and so does its notification")
+                .isEqualTo(1);
+        assertThat(count("select count(*) from notification_outbox where account_sid = $1", account))
+                .isEqualTo(1);
+    }
 }
