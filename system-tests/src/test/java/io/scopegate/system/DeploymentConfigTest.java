@@ -139,7 +139,12 @@ class DeploymentConfigTest {
                                 "springr2dbcpassword",
                                 "scopegatebootstrapadminpassword",
                                 "scopegatecredentialshmackey",
-                                "scopegatecredentialsencryptionkey")
+                                "scopegatecredentialsencryptionkey",
+                                // Spring Boot's mail properties and the notification emails' settings.
+                                "springmailhost",
+                                "springmailport",
+                                "scopegatenotificationsemailfrom",
+                                "scopegatenotificationsconsoleurl")
                         .contains(wanted);
         assertThat(known)
                 .as(where + ": " + variable + " names no property of the application")
