@@ -138,9 +138,11 @@ if [ -n "$mail_catcher" ]; then
   pids+=($!)
   inbox_pid=$!
 fi
-# Webhooks may go to a receiver on this machine (production refuses loopback and private addresses).
+# Webhooks may go to a receiver on this machine, and the demo API is on it (production refuses
+# loopback and private addresses for both).
 java -jar "$admin_jar" --server.port="$admin_port" --management.server.port=$((admin_port + 1)) \
-     --scopegate.webhooks.allow-private-addresses=true "${admin_mail[@]}" &
+     --scopegate.webhooks.allow-private-addresses=true --scopegate.catalog.allow-private-upstreams=true \
+     "${admin_mail[@]}" &
 pids+=($!)
 admin_pid=$!
 echo "run.sh: waiting for the admin API (it creates and migrates the store)..."

@@ -64,6 +64,7 @@ class AdminReplicasTest {
                             Map.entry("scopegate.credentials.encryption-key", Scopegate.ENCRYPTION_KEY),
                             Map.entry("scopegate.bootstrap.admin.password", PASSWORD),
                             Map.entry("scopegate.webhooks.allow-private-addresses", "true"),
+                            Map.entry("scopegate.catalog.allow-private-upstreams", "true"),
                             Map.entry("scopegate.webhooks.poll-interval", "50ms"),
                             Map.entry("scopegate.notifications.reminder-interval", "200ms"))));
         }

@@ -52,7 +52,9 @@ final class Scopegate {
                         "scopegate.credentials.hmac-key", HMAC_KEY,
                         "scopegate.credentials.encryption-key", ENCRYPTION_KEY,
                         "scopegate.bootstrap.admin.password", OPERATOR_PASSWORD,
-                        "scopegate.report.metrics-interval", "2s"));
+                        "scopegate.report.metrics-interval", "2s",
+                        // The upstream is WireMock on localhost.
+                        "scopegate.catalog.allow-private-upstreams", "true"));
         r2dbcUrl = admin.getEnvironment().getProperty("spring.r2dbc.url");
         gateways = List.of(startGateway(Map.of()), startGateway(Map.of()));
     }

@@ -1,5 +1,7 @@
 package io.scopegate.admin.catalog;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 
@@ -9,7 +11,17 @@ public record ApiDefinition(
         String name,
         List<String> paths,
         List<String> methods,
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "where the gateways send its requests; shown to operators only")
         String upstreamUrl,
+
         int latestVersion,
         Instant createdAt,
-        Instant updatedAt) {}
+        Instant updatedAt) {
+
+    /** As shown to account users. */
+    ApiDefinition withoutUpstream() {
+        return new ApiDefinition(id, name, paths, methods, null, latestVersion, createdAt, updatedAt);
+    }
+}

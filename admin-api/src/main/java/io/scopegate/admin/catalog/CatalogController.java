@@ -2,6 +2,7 @@ package io.scopegate.admin.catalog;
 
 import io.scopegate.admin.openapi.ProblemResponses;
 import io.scopegate.admin.security.Actor;
+import io.scopegate.admin.security.AdminRole;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -36,17 +37,24 @@ class CatalogController {
 
     @GetMapping("/v1/apis")
     @Operation(operationId = "listApis", summary = "List the API catalog")
-    @ApiResponse(responseCode = "200", description = "Every API, by id")
-    Mono<ApiList> list() {
-        return catalog.list().map(ApiList::new);
+    @ApiResponse(responseCode = "200", description = "Every API, by id (upstreamUrl for operators only)")
+    Mono<ApiList> list(Actor actor) {
+        return catalog.list()
+                .map(apis -> new ApiList(
+                        apis.stream().map(api -> forReader(actor, api)).toList()));
     }
 
     @GetMapping("/v1/apis/{api}")
     @Operation(operationId = "readApi", summary = "Read one API")
-    @ApiResponse(responseCode = "200", description = "The API")
+    @ApiResponse(responseCode = "200", description = "The API (upstreamUrl for operators only)")
     @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)
-    Mono<ApiDefinition> read(@PathVariable String api) {
-        return catalog.read(api);
+    Mono<ApiDefinition> read(Actor actor, @PathVariable String api) {
+        return catalog.read(api).map(found -> forReader(actor, found));
+    }
+
+    /** Account users see what they may be granted, not where the platform sends it (an internal address). */
+    private static ApiDefinition forReader(Actor actor, ApiDefinition api) {
+        return actor.role() == AdminRole.OPERATOR ? api : api.withoutUpstream();
     }
 
     @PutMapping("/v1/apis/{api}")

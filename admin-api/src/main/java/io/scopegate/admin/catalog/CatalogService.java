@@ -3,13 +3,17 @@ package io.scopegate.admin.catalog;
 import io.scopegate.admin.audit.AuditAction;
 import io.scopegate.admin.audit.ChangeLog;
 import io.scopegate.admin.error.ApiProblem;
+import io.scopegate.admin.outbound.OutboundAddresses;
 import io.scopegate.admin.security.Actor;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Changes to the API catalog. Each runs in one transaction with its audit row and its gateway event,
@@ -25,12 +29,19 @@ class CatalogService {
     private final ChangeLog changes;
     private final TransactionalOperator tx;
     private final Clock clock;
+    private final CatalogProperties settings;
 
-    CatalogService(ApiRepository catalog, ChangeLog changes, TransactionalOperator tx, Clock clock) {
+    CatalogService(
+            ApiRepository catalog,
+            ChangeLog changes,
+            TransactionalOperator tx,
+            Clock clock,
+            CatalogProperties settings) {
         this.catalog = catalog;
         this.changes = changes;
         this.tx = tx;
         this.clock = clock;
+        this.settings = settings;
     }
 
     Mono<List<ApiDefinition>> list() {
@@ -43,7 +54,8 @@ class CatalogService {
 
     Mono<SavedApi> save(Actor actor, String id, SaveApi request) {
         ApiDefinition definition = request.definition(id, clock.instant());
-        return tx.transactional(upsert(actor, definition))
+        return checkedUpstream(definition.upstreamUrl())
+                .then(tx.transactional(upsert(actor, definition)))
                 .flatMap(created -> catalog.find(id).map(stored -> new SavedApi(stored, created)));
     }
 
@@ -54,6 +66,20 @@ class CatalogService {
                 .flatMap(count -> count == 0
                         ? Mono.error(ApiProblem.notFound("No API " + id))
                         : changes.record(actor, AuditAction.API_DELETED, null, id, Map.of())));
+    }
+
+    /**
+     * Where the upstream points (resolving its name, off the event loop): never link-local or metadata,
+     * loopback and private only where allowed; a name that does not resolve yet is accepted.
+     */
+    private Mono<Void> checkedUpstream(String url) {
+        return Mono.fromCallable(() -> Optional.ofNullable(OutboundAddresses.addressProblem(
+                        url, settings.allowPrivateUpstreams(), CatalogProperties.ALLOW_PRIVATE, true)))
+                .subscribeOn(Schedulers.boundedElastic())
+                .timeout(Duration.ofSeconds(10))
+                .flatMap(problem -> problem.isPresent()
+                        ? Mono.error(ApiProblem.invalid("upstreamUrl", problem.get()))
+                        : Mono.empty());
     }
 
     /** Emits true when the API is new. */

@@ -31,4 +31,8 @@ public record WebhookProperties(
         @DefaultValue("10s") Duration timeout,
         @DefaultValue("1s") Duration pollInterval,
         @DefaultValue("10") @Min(1) int maxPerAccount,
-        @DefaultValue("30d") Duration retention) {}
+        @DefaultValue("30d") Duration retention) {
+
+    /** The setting that lets endpoints point at loopback and private addresses, for messages. */
+    public static final String ALLOW_PRIVATE = "scopegate.webhooks.allow-private-addresses";
+}

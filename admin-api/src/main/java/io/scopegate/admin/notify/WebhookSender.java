@@ -1,6 +1,7 @@
 package io.scopegate.admin.notify;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.scopegate.admin.outbound.OutboundAddresses;
 import io.scopegate.store.lifecycle.RepeatingWork;
 import io.scopegate.store.lifecycle.StoreLeader;
 import java.net.InetSocketAddress;
@@ -58,7 +59,8 @@ class WebhookSender extends RepeatingWork {
         // check above resolved it once, and a name may resolve elsewhere a moment later.
         HttpClient http = HttpClient.create().doOnConnected(connection -> {
             if (connection.channel().remoteAddress() instanceof InetSocketAddress remote) {
-                String problem = WebhookUrls.problem(remote.getAddress(), settings.allowPrivateAddresses());
+                String problem = OutboundAddresses.problem(
+                        remote.getAddress(), settings.allowPrivateAddresses(), WebhookProperties.ALLOW_PRIVATE);
                 if (problem != null) {
                     connection.dispose();
                     throw new IllegalStateException("not sent: the connection " + problem);
@@ -91,8 +93,8 @@ class WebhookSender extends RepeatingWork {
     }
 
     private Mono<Void> attempt(WebhookRepository.Due delivery) {
-        return Mono.fromCallable(() -> Optional.ofNullable(
-                        WebhookUrls.addressProblem(delivery.url(), settings.allowPrivateAddresses())))
+        return Mono.fromCallable(() -> Optional.ofNullable(OutboundAddresses.addressProblem(
+                        delivery.url(), settings.allowPrivateAddresses(), WebhookProperties.ALLOW_PRIVATE)))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(problem -> problem.isPresent() ? Mono.just(Outcome.refused(problem.get())) : send(delivery))
                 .flatMap(outcome -> record(delivery, outcome));

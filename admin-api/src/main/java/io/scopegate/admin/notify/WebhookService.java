@@ -5,6 +5,7 @@ import io.scopegate.admin.audit.AuditAction;
 import io.scopegate.admin.audit.ChangeLog;
 import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.error.FieldProblem;
+import io.scopegate.admin.outbound.OutboundAddresses;
 import io.scopegate.admin.security.Actor;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -246,12 +247,12 @@ class WebhookService {
 
     /** The URL's form, then (resolving its host, off the event loop) where it points. */
     private Mono<Void> checkedUrl(String url) {
-        String formProblem = WebhookUrls.formProblem(url);
+        String formProblem = OutboundAddresses.formProblem(url);
         if (formProblem != null) {
             return Mono.error(ApiProblem.invalid("url", formProblem));
         }
-        return Mono.fromCallable(() -> java.util.Optional.ofNullable(
-                        WebhookUrls.addressProblem(url, settings.allowPrivateAddresses())))
+        return Mono.fromCallable(() -> java.util.Optional.ofNullable(OutboundAddresses.addressProblem(
+                        url, settings.allowPrivateAddresses(), WebhookProperties.ALLOW_PRIVATE)))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(problem ->
                         problem.isPresent() ? Mono.error(ApiProblem.invalid("url", problem.get())) : Mono.empty());

@@ -1,4 +1,4 @@
-package io.scopegate.admin.notify;
+package io.scopegate.admin.outbound;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -7,18 +7,20 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 
 /**
- * Where webhooks may go: absolute http(s) URLs without user info or fragment, and never to an
- * address that reaches inside the platform (server-side request forgery): link-local (cloud metadata)
- * always refused, loopback, private and unique-local ranges refused unless an operator allows them
- * (run.sh does, for a local receiver). Checked when an endpoint is saved and again before each
- * delivery, against every address the host resolves to (a name may change where it points).
+ * Where the admin API lets the platform send requests: webhook endpoints and the catalog's upstreams
+ * (which the gateways call on the public port's behalf). Never to an address that reaches inside the
+ * platform (server-side request forgery): link-local (cloud metadata), reserved and metadata addresses
+ * always refused; loopback, private and unique-local ranges refused unless an operator allows them
+ * (run.sh does, for local receivers and upstreams). A host is judged by every address it resolves to;
+ * a numeric host must be a canonical IPv4 or IPv6 literal, as resolvers disagree on the others
+ * ({@code 0x7f000001}, {@code 2130706433}, {@code 0177.0.0.1}, {@code 127.1} are all 127.0.0.1 to some).
  */
-final class WebhookUrls {
+public final class OutboundAddresses {
 
-    private WebhookUrls() {}
+    private OutboundAddresses() {}
 
-    /** The problem with the URL's form, or null when it is well-formed. */
-    static String formProblem(String url) {
+    /** The problem with a webhook URL's form, or null when it is well-formed. */
+    public static String formProblem(String url) {
         if (url == null || url.isBlank()) {
             return "must not be blank";
         }
@@ -42,19 +44,39 @@ final class WebhookUrls {
     }
 
     /**
-     * The problem with where the host points, or null when every address it resolves to may be
+     * The problem with where a URL's host points, or null when every address it resolves to may be
      * called. Resolves the name: call it off the event loop.
+     *
+     * @param allowSetting the property that allows loopback and private addresses, for the message
      */
-    static String addressProblem(String url, boolean allowPrivate) {
+    public static String addressProblem(String url, boolean allowPrivate, String allowSetting) {
+        return addressProblem(url, allowPrivate, allowSetting, false);
+    }
+
+    /**
+     * As {@link #addressProblem(String, boolean, String)}; with {@code acceptUnresolved} a name that
+     * does not resolve (yet) is not a problem — the catalog's upstreams may be named before they exist.
+     */
+    public static String addressProblem(
+            String url, boolean allowPrivate, String allowSetting, boolean acceptUnresolved) {
         String host = URI.create(url.strip()).getHost();
+        if (host == null) {
+            // java.net.URI finds no host in forms such as http://127.1/: a resolver might.
+            return "must name a host by a name or an address in dotted-decimal form (e.g. 10.0.0.1)";
+        }
+        String unbracketed = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (looksNumeric(unbracketed) && !isCanonicalIpv4(unbracketed)) {
+            return "names the host " + host + " in a form resolvers read differently; write the address in"
+                    + " dotted-decimal form (e.g. 10.0.0.1)";
+        }
         InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            return "names a host that does not resolve";
+            addresses = InetAddress.getAllByName(unbracketed);
+        } catch (UnknownHostException | IllegalArgumentException e) {
+            return acceptUnresolved ? null : "names a host that does not resolve";
         }
         for (InetAddress address : addresses) {
-            String problem = problem(address, allowPrivate);
+            String problem = problem(address, allowPrivate, allowSetting);
             if (problem != null) {
                 return problem;
             }
@@ -62,15 +84,27 @@ final class WebhookUrls {
         return null;
     }
 
+    /** Digits, dots and hex (with 0x): what inet_aton would take as an address rather than a name. */
+    private static boolean looksNumeric(String host) {
+        return host.matches("(?i)[0-9a-fx.]+")
+                && host.matches("(?i)(0x[0-9a-f]*|[0-9]+)(\\.(0x[0-9a-f]*|[0-9]+))*\\.?");
+    }
+
+    /** Four decimal parts 0–255 without leading zeros. */
+    private static boolean isCanonicalIpv4(String host) {
+        return host.matches(
+                "((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])");
+    }
+
     /**
      * The problem with one address, or null. Also asked of the address a delivery actually connected
      * to, so a name that resolves differently at connect time (DNS rebinding) is still refused.
      */
-    static String problem(InetAddress address, boolean allowPrivate) {
+    public static String problem(InetAddress address, boolean allowPrivate, String allowSetting) {
         InetAddress embedded = embeddedIpv4(address);
         if (embedded != null) {
             // ::a.b.c.d, 64:ff9b::a.b.c.d (NAT64) and 2002:aabb:ccdd:: (6to4) reach that IPv4 address.
-            return problem(embedded, allowPrivate);
+            return problem(embedded, allowPrivate, allowSetting);
         }
         if (address.isLinkLocalAddress()
                 || address.isAnyLocalAddress()
@@ -85,12 +119,12 @@ final class WebhookUrls {
                 || isSharedAddressSpace(address);
         if (internal && !allowPrivate) {
             return "points at a loopback or private address (" + address.getHostAddress()
-                    + "); an operator may allow these with scopegate.webhooks.allow-private-addresses";
+                    + "); an operator may allow these with " + allowSetting;
         }
         return null;
     }
 
-    /** Metadata services outside link-local: never a webhook, even where private addresses are allowed. */
+    /** Metadata services outside link-local: never called, even where private addresses are allowed. */
     private static final java.util.Set<String> CLOUD_METADATA = java.util.Set.of(
             "100.100.100.200", // Alibaba Cloud
             "fd00:ec2:0:0:0:0:0:254" // AWS over IPv6

@@ -188,4 +188,69 @@ class CatalogTest extends AdminApiTest {
                 .isEqualTo("upstreamUrl");
         operator().get().uri("/v1/apis/{id}", id).exchange().expectStatus().isNotFound();
     }
+
+    private Map<String, Object> refusedUpstream(String id, String upstream) {
+        Map<String, Object> body = new java.util.HashMap<>(api(id, List.of("/" + id + "/**"), List.of("GET")));
+        body.put("upstreamUrl", upstream);
+        Map<String, Object> problem = operator()
+                .put()
+                .uri("/v1/apis/{id}", id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
+        assertProblem(problem, 400, "upstreamUrl");
+        operator().get().uri("/v1/apis/{id}", id).exchange().expectStatus().isNotFound();
+        return problem;
+    }
+
+    @Test
+    void upstreamsAtMetadataOrInObfuscatedFormsAreRefusedEvenWherePrivateOnesAreAllowed() {
+        for (String upstream : List.of(
+                "http://169.254.169.254/latest/meta-data",
+                "http://[fe80::1]/",
+                "http://100.100.100.200/",
+                "http://0x7f000001:8091/actuator",
+                "http://2130706433/",
+                "http://0177.0.0.1/")) {
+            refusedUpstream(unique("meta"), upstream);
+        }
+    }
+
+    @Test
+    void accountUsersSeeWhatAnApiIsButNotWhereItIs() {
+        String id = unique("hidden");
+        putApi(id, 1, "GET");
+        String account = newAccount();
+        String admin = newUser(account, "ACCOUNT_ADMIN");
+        as(admin, USER_PASSWORD)
+                .get()
+                .uri("/v1/apis/{id}", id)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.name")
+                .exists()
+                .jsonPath("$.upstreamUrl")
+                .doesNotExist();
+        as(admin, USER_PASSWORD)
+                .get()
+                .uri("/v1/apis")
+                .exchange()
+                .expectBody()
+                .jsonPath("$.items[0].upstreamUrl")
+                .doesNotExist();
+        operator()
+                .get()
+                .uri("/v1/apis/{id}", id)
+                .exchange()
+                .expectBody()
+                .jsonPath("$.upstreamUrl")
+                .exists();
+    }
 }

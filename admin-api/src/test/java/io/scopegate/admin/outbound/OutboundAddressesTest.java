@@ -1,4 +1,4 @@
-package io.scopegate.admin.notify;
+package io.scopegate.admin.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,8 +6,10 @@ import java.net.InetAddress;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Which addresses a webhook may reach: the check a delivery also applies to the address it connected to. */
-class WebhookUrlsTest {
+/** Which addresses webhooks and upstreams may reach: also the check a delivery applies to the address it connected to. */
+class OutboundAddressesTest {
+
+    private static final String SETTING = "scopegate.webhooks.allow-private-addresses";
 
     @ParameterizedTest
     @ValueSource(
@@ -29,7 +31,8 @@ class WebhookUrlsTest {
                 "::ffff:169.254.169.254"
             })
     void linkLocalReservedAndMetadataAddressesAreNeverAllowed(String address) throws Exception {
-        assertThat(WebhookUrls.problem(InetAddress.getByName(address), true)).isNotNull();
+        assertThat(OutboundAddresses.problem(InetAddress.getByName(address), true, SETTING))
+                .isNotNull();
     }
 
     @ParameterizedTest
@@ -49,13 +52,43 @@ class WebhookUrlsTest {
             })
     void loopbackAndPrivateAddressesOnlyWhenAnOperatorAllowsThem(String address) throws Exception {
         InetAddress parsed = InetAddress.getByName(address);
-        assertThat(WebhookUrls.problem(parsed, false)).isNotNull();
-        assertThat(WebhookUrls.problem(parsed, true)).isNull();
+        assertThat(OutboundAddresses.problem(parsed, false, SETTING)).isNotNull();
+        assertThat(OutboundAddresses.problem(parsed, true, SETTING)).isNull();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"})
     void publicAddressesAreAllowed(String address) throws Exception {
-        assertThat(WebhookUrls.problem(InetAddress.getByName(address), false)).isNull();
+        assertThat(OutboundAddresses.problem(InetAddress.getByName(address), false, SETTING))
+                .isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "http://0x7f000001/",
+                "http://2130706433/",
+                "http://0177.0.0.1/",
+                "http://127.1/",
+                "http://0x7f.0.0.1:8091/actuator",
+                "http://017700000001/",
+                "http://127.000.000.001/"
+            })
+    void numericHostsInFormsResolversReadDifferentlyAreRefusedEvenWhenPrivateIsAllowed(String url) {
+        assertThat(OutboundAddresses.addressProblem(url, true, SETTING)).contains("dotted-decimal");
+    }
+
+    @org.junit.jupiter.api.Test
+    void canonicalLiteralsAndNamesAreJudgedByTheirAddresses() {
+        assertThat(OutboundAddresses.addressProblem("http://127.0.0.1:8091/", false, SETTING))
+                .contains("loopback", SETTING);
+        assertThat(OutboundAddresses.addressProblem("http://127.0.0.1:8091/", true, SETTING))
+                .isNull();
+        assertThat(OutboundAddresses.addressProblem("http://[::ffff:169.254.169.254]/", true, SETTING))
+                .contains("link-local");
+        assertThat(OutboundAddresses.addressProblem("http://localhost/", false, SETTING))
+                .contains("loopback");
+        assertThat(OutboundAddresses.addressProblem("http://93.184.215.14/", false, SETTING))
+                .isNull();
     }
 }
