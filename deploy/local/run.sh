@@ -123,8 +123,11 @@ await_ready() { # name, readiness URL, pid
   die "the $1 did not become ready in 3 minutes"
 }
 
+# WireMock's admin API (/__admin) could rewrite the demo API or the inbox page from any local web page:
+# it gets a password nobody knows.
+wiremock_admin="scopegate:$(head -c 18 /dev/urandom | base64 | tr -d '\n/+=')"
 java -jar "$wiremock_jar" --port "$demo_port" --bind-address 127.0.0.1 --root-dir "$root/deploy/local/demo-api" \
-     --global-response-templating --disable-banner >/dev/null &
+     --global-response-templating --disable-banner --admin-api-basic-auth "$wiremock_admin" >/dev/null &
 pids+=($!)
 if [ -n "$mail_catcher" ]; then
   # SMTP only (no IMAP/POP3); any recipient gets a mailbox on first delivery; its HTTP API lists them.
@@ -134,7 +137,7 @@ if [ -n "$mail_catcher" ]; then
   mail_pid=$!
   # The web inbox: its page, and everything else (/api/…) passed to GreenMail.
   java -jar "$wiremock_jar" --port "$mail_web_port" --bind-address 127.0.0.1 --root-dir "$root/deploy/local/mail-inbox" \
-       --proxy-all "http://127.0.0.1:$mail_api_port" --disable-banner >/dev/null &
+       --proxy-all "http://127.0.0.1:$mail_api_port" --disable-banner --admin-api-basic-auth "$wiremock_admin" >/dev/null &
   pids+=($!)
   inbox_pid=$!
 fi

@@ -55,8 +55,12 @@ function decodeBody(part) {
   const encoding = (part.headers["content-transfer-encoding"] || "").toLowerCase();
   if (encoding === "quoted-printable") return decodeQuotedPrintable(part.body);
   if (encoding === "base64") {
-    const binary = atob(part.body.replace(/\s+/g, ""));
-    return new TextDecoder().decode(Uint8Array.from(binary, c => c.charCodeAt(0)));
+    try {
+      const binary = atob(part.body.replace(/\s+/g, ""));
+      return new TextDecoder().decode(Uint8Array.from(binary, c => c.charCodeAt(0)));
+    } catch (malformed) {
+      return part.body; // shown as it came rather than hiding the whole inbox
+    }
   }
   return part.body;
 }

@@ -3,6 +3,7 @@ package io.scopegate.admin.account;
 import io.scopegate.admin.audit.AuditAction;
 import io.scopegate.admin.audit.ChangeLog;
 import io.scopegate.admin.error.ApiProblem;
+import io.scopegate.admin.error.FieldProblem;
 import io.scopegate.admin.security.Actor;
 import io.scopegate.admin.token.AutomationProperties;
 import io.scopegate.admin.token.TokenProperties;
@@ -139,6 +140,12 @@ class AccountService {
 
     /** Replaces the account's rules (operators only), audited with the old and new values. */
     Mono<AutomationView> setAutomation(Actor actor, String sid, AccountAutomation rules) {
+        List<FieldProblem> problems = new java.util.ArrayList<>();
+        longerThanTheWarning("disableUnusedAfterDays", rules.disableUnusedAfterDays(), problems);
+        longerThanTheWarning("disableUnrotatedAfterDays", rules.disableUnrotatedAfterDays(), problems);
+        if (!problems.isEmpty()) {
+            return Mono.error(ApiProblem.invalid(problems));
+        }
         return tx.transactional(accounts.lock(sid)
                         .flatMap(account -> account.automation().equals(rules)
                                 ? Mono.empty()
@@ -154,6 +161,19 @@ class AccountService {
                                                         "automation",
                                                         rulesDetail(rules))))))
                 .then(Mono.defer(() -> automation(sid)));
+    }
+
+    /**
+     * A rule must leave room for its warning: with days at or under {@code warn-ahead}, every token in
+     * use would be warned again at each run (its last use moves the moment the warning is about).
+     */
+    private void longerThanTheWarning(String field, Integer days, List<FieldProblem> problems) {
+        long warn = platform.warnAhead().toDays();
+        if (days != null && days != 0 && days <= warn) {
+            problems.add(new FieldProblem(
+                    field,
+                    "must be 0 (off) or more than the " + warn + "-day warning (scopegate.automation.warn-ahead)"));
+        }
     }
 
     private static Map<String, Object> rulesDetail(AccountAutomation rules) {

@@ -69,27 +69,43 @@ class MailOutlet {
      * {@code delivery}, oldest first, at most {@code limit}.
      */
     Flux<Pending> unmailed(String delivery, Instant from, Instant to, int limit) {
+        return select("a.email_delivery = :delivery", from, to, limit)
+                .bind("delivery", delivery)
+                .map(this::pending)
+                .all();
+    }
+
+    private DatabaseClient.GenericExecuteSpec select(String condition, Instant from, Instant to, int limit) {
         return db.sql("""
-                select o.id, o.account_sid, o.type, o.created_at,
-                       -- A change's notification names the token by SID; people know it by its name.
-                       case when o.data ? 'name' then o.data
-                            else o.data || jsonb_strip_nulls(jsonb_build_object('name', t.name)) end as data
-                from notification_outbox o join accounts a on a.sid = o.account_sid
-                     left join tokens t on t.sid = o.data->>'tokenSid' and t.account_sid = o.account_sid
-                where o.emailed_at is null and o.type <> 'webhook.test'
-                  and o.created_at >= :from and o.created_at < :to and a.email_delivery = :delivery
-                order by o.id limit :limit
-                """)
+                        select o.id, o.account_sid, o.type, o.created_at,
+                               -- A change's notification names the token by SID; people know it by its name.
+                               case when o.data ? 'name' then o.data
+                                    else o.data || jsonb_strip_nulls(jsonb_build_object('name', t.name)) end as data
+                        from notification_outbox o join accounts a on a.sid = o.account_sid
+                             left join tokens t on t.sid = o.data->>'tokenSid' and t.account_sid = o.account_sid
+                        where o.emailed_at is null and o.type <> 'webhook.test'
+                          and o.created_at >= :from and o.created_at < :to and %s
+                        order by o.id limit :limit
+                        """.formatted(condition))
                 .bind("from", from)
                 .bind("to", to)
-                .bind("delivery", delivery)
-                .bind("limit", limit)
-                .map(row -> new Pending(
-                        row.get("id", Long.class),
-                        row.get("account_sid", String.class),
-                        row.get("type", String.class),
-                        json.readTree(row.get("data", Json.class).asString()),
-                        row.get("created_at", Instant.class)))
+                .bind("limit", limit);
+    }
+
+    private Pending pending(io.r2dbc.spi.Readable row) {
+        return new Pending(
+                row.get("id", Long.class),
+                row.get("account_sid", String.class),
+                row.get("type", String.class),
+                json.readTree(row.get("data", Json.class).asString()),
+                row.get("created_at", Instant.class));
+    }
+
+    /** One account's unmailed notifications created in {@code [from, to)}, oldest first. */
+    Flux<Pending> unmailedOf(String accountSid, Instant from, Instant to, int limit) {
+        return select("o.account_sid = :account", from, to, limit)
+                .bind("account", accountSid)
+                .map(this::pending)
                 .all();
     }
 

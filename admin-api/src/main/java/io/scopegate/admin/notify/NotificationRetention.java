@@ -11,14 +11,17 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Keeps the notification tables to {@code scopegate.webhooks.retention} (30 days): finished deliveries
- * and sent notifications older than that are deleted, hourly, on the elected replica. The audit log
+ * Keeps the notification tables to {@code scopegate.webhooks.retention} (30 days, at least 3):
+ * finished deliveries and sent notifications older than that are deleted, hourly, on the elected
+ * replica — except the rows that keep a reminder from being sent twice — and rotated-out signing
+ * secrets once their grace period is over. The audit log
  * keeps what admins did; these tables are a work queue and its recent history.
  */
 @Component
 class NotificationRetention extends RepeatingWork {
 
     private static final Logger log = LoggerFactory.getLogger(NotificationRetention.class);
+    private static final Duration MINIMUM = Duration.ofDays(3);
 
     private final WebhookRepository webhooks;
     private final StoreLeader leader;
@@ -26,6 +29,10 @@ class NotificationRetention extends RepeatingWork {
     private final Clock clock;
 
     NotificationRetention(WebhookRepository webhooks, StoreLeader leader, WebhookProperties settings, Clock clock) {
+        if (settings.retention().compareTo(MINIMUM) < 0) {
+            // Daily digests look two days back for what they have not mailed yet.
+            throw new IllegalStateException("scopegate.webhooks.retention must be at least " + MINIMUM);
+        }
         this.webhooks = webhooks;
         this.leader = leader;
         this.settings = settings;
@@ -46,7 +53,7 @@ class NotificationRetention extends RepeatingWork {
     }
 
     Mono<Long> purge() {
-        return webhooks.purge(clock.instant().minus(settings.retention()))
+        return webhooks.purge(clock.instant().minus(settings.retention()), clock.instant())
                 .doOnNext(deleted -> {
                     if (deleted > 0) {
                         log.info("deleted {} notification rows older than {}", deleted, settings.retention());

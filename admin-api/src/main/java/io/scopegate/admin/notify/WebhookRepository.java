@@ -13,9 +13,26 @@ import reactor.core.publisher.Mono;
 @Repository
 class WebhookRepository {
 
+    /**
+     * An endpoint's signing secrets as stored, opened by the sender for each attempt: one that cannot
+     * be opened fails that delivery, not the whole run.
+     */
+    record SealedSecrets(String endpointId, String plain, byte[] sealed, byte[] previous, boolean previousValid) {
+        @Override
+        public String toString() {
+            return "SealedSecrets[endpoint=" + endpointId + "]";
+        }
+    }
+
     /** A delivery due for an attempt, with what the attempt needs. */
     record Due(
-            String id, String endpointId, String type, String url, List<String> secrets, String payload, int attempts) {
+            String id,
+            String endpointId,
+            String type,
+            String url,
+            SealedSecrets secrets,
+            String payload,
+            int attempts) {
         @Override
         public String toString() {
             return "Due[id=" + id + ", endpoint=" + endpointId + ", attempts=" + attempts + "]";
@@ -63,7 +80,8 @@ class WebhookRepository {
     }
 
     /** A new signing secret; the current one keeps signing too until {@code previousUntil}. */
-    Mono<Void> rotate(String id, String secret, Instant previousUntil, Instant now) {
+    /** Emits how many endpoints were rotated: 0 when it was deleted meanwhile. */
+    Mono<Long> rotate(String id, String secret, Instant previousUntil, Instant now) {
         // A secret still stored as it was before V9 is sealed on its way to "previous".
         Mono<Void> sealPlain = db.sql("select secret from webhook_endpoints where id = :id and secret is not null")
                 .bind("id", id)
@@ -85,7 +103,8 @@ class WebhookRepository {
                 .bind("secret", secrets.seal(id, secret))
                 .bind("until", previousUntil)
                 .bind("now", now)
-                .then());
+                .fetch()
+                .rowsUpdated());
     }
 
     Mono<Long> count(String account) {
@@ -99,7 +118,7 @@ class WebhookRepository {
      * Forgets what is over: deliveries that ended (succeeded or failed) and notifications dispatched
      * and past mailing, both older than {@code before}. Pending work is never deleted.
      */
-    Mono<Long> purge(Instant before) {
+    Mono<Long> purge(Instant before, Instant now) {
         return db.sql("delete from webhook_deliveries where status <> 'PENDING' and updated_at < :before")
                 .bind("before", before)
                 .fetch()
@@ -107,13 +126,27 @@ class WebhookRepository {
                 .flatMap(deliveries -> db.sql("""
                                 delete from notification_outbox o
                                 where o.created_at < :before and o.dispatched_at is not null
+                                  -- A reminder's row is what makes it once: kept while its key could recur
+                                  -- (a denial spike's key names its hour, so it cannot).
+                                  and (o.dedupe_key is null or o.type like '%.denial_spike')
                                   and not exists (select 1 from webhook_deliveries d
                                                   where d.outbox_id = o.id and d.status = 'PENDING')
                                 """)
                         .bind("before", before)
                         .fetch()
                         .rowsUpdated()
-                        .map(notifications -> deliveries + notifications));
+                        .map(notifications -> deliveries + notifications))
+                .flatMap(deleted -> db.sql("delete from notification_digests where digest_at < :before")
+                        .bind("before", before)
+                        .fetch()
+                        .rowsUpdated()
+                        .map(digests -> deleted + digests))
+                // A rotated-out secret is kept only for its grace period.
+                .flatMap(deleted -> db.sql("""
+                                update webhook_endpoints set previous_secret_ciphertext = null,
+                                                             previous_secret_valid_until = null
+                                where previous_secret_valid_until < :now
+                                """).bind("now", now).then().thenReturn(deleted));
     }
 
     Mono<Void> update(String id, String url, List<String> events, Instant now) {
@@ -208,7 +241,7 @@ class WebhookRepository {
                         row.get("endpoint_id", String.class),
                         row.get("type", String.class),
                         row.get("url", String.class),
-                        secrets.signing(
+                        new SealedSecrets(
                                 row.get("endpoint_id", String.class),
                                 row.get("secret", String.class),
                                 bytes(row, "secret_ciphertext"),

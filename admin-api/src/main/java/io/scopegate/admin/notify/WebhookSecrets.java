@@ -23,6 +23,7 @@ import reactor.core.publisher.Mono;
 @Component
 class WebhookSecrets {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WebhookSecrets.class);
     private static final byte[] KEY_LABEL = "scopegate/webhook-signing-secrets/v1".getBytes(StandardCharsets.UTF_8);
 
     private final SecretCipher cipher;
@@ -79,8 +80,10 @@ class WebhookSecrets {
     }
 
     /** What the sender signs with: the current secret, and the previous one while it is still valid. */
-    List<String> signing(String endpointId, String plain, byte[] sealed, byte[] previous, boolean previousValid) {
-        String current = sealed != null ? open(endpointId, sealed) : plain;
-        return previous != null && previousValid ? List.of(current, open(endpointId, previous)) : List.of(current);
+    List<String> signing(WebhookRepository.SealedSecrets stored) {
+        String current = stored.sealed() != null ? open(stored.endpointId(), stored.sealed()) : stored.plain();
+        return stored.previous() != null && stored.previousValid()
+                ? List.of(current, open(stored.endpointId(), stored.previous()))
+                : List.of(current);
     }
 }

@@ -39,6 +39,7 @@ class WebhookSender extends RepeatingWork {
     private static final int PER_ENDPOINT = 2;
 
     private final WebhookRepository webhooks;
+    private final WebhookSecrets secrets;
     private final StoreLeader leader;
     private final WebhookProperties settings;
     private final WebClient client;
@@ -47,11 +48,13 @@ class WebhookSender extends RepeatingWork {
 
     WebhookSender(
             WebhookRepository webhooks,
+            WebhookSecrets secrets,
             StoreLeader leader,
             WebhookProperties settings,
             Clock clock,
             MeterRegistry registry) {
         this.webhooks = webhooks;
+        this.secrets = secrets;
         this.leader = leader;
         this.settings = settings;
         // Its own client: no base URL, no shared filters, no proxy; redirects are not followed (the
@@ -107,6 +110,17 @@ class WebhookSender extends RepeatingWork {
     }
 
     private Mono<Outcome> send(WebhookRepository.Due delivery) {
+        List<String> signingSecrets;
+        try {
+            signingSecrets = secrets.signing(delivery.secrets());
+        } catch (RuntimeException unreadable) {
+            // Not this run's problem to solve: recorded on the delivery, and the others still go out.
+            return Mono.just(new Outcome(
+                    false,
+                    null,
+                    "not sent: the endpoint's signing secret cannot be read"
+                            + " (was scopegate.credentials.hmac-key changed?); rotate the secret"));
+        }
         long timestamp = clock.instant().getEpochSecond();
         return client.post()
                 // As registered: a URI, so escapes in it are sent as they are, not encoded again.
@@ -119,7 +133,7 @@ class WebhookSender extends RepeatingWork {
                         // During a rotation, one signature per valid secret, space-separated, as the spec allows.
                         String.join(
                                 " ",
-                                delivery.secrets().stream()
+                                signingSecrets.stream()
                                         .map(secret -> StandardWebhooks.signature(
                                                 secret, delivery.id(), timestamp, delivery.payload()))
                                         .toList()))

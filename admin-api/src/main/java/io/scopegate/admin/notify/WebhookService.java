@@ -154,6 +154,7 @@ class WebhookService {
         String secret = StandardWebhooks.newSecret(random);
         return get(account, id)
                 .flatMap(endpoint -> tx.transactional(webhooks.rotate(id, secret, now.plus(grace), now)
+                                .flatMap(rotated -> rotated == 0 ? Mono.error(notFound(id)) : Mono.empty())
                                 .then(changes.record(
                                         actor,
                                         AuditAction.WEBHOOK_SECRET_ROTATED,

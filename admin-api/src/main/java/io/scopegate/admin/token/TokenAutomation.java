@@ -82,6 +82,14 @@ class TokenAutomation extends RepeatingWork {
         this.leader = leader;
         this.settings = settings;
         this.clock = clock;
+        for (Rule rule : Rule.values()) {
+            Duration after = rule.platform(settings);
+            if (after != null && after.compareTo(settings.warnAhead()) <= 0) {
+                // Every token in use would be warned again at each run: its last use moves the moment.
+                throw new IllegalStateException("scopegate.automation: a rule's threshold (" + after
+                        + ") must be longer than warn-ahead (" + settings.warnAhead() + ")");
+            }
+        }
     }
 
     /** Always on: an account may turn a rule on for itself while the platform's are off. */

@@ -245,6 +245,19 @@ class TokenAutomationTest extends AdminApiTest {
                 .returnResult()
                 .getResponseBody();
         assertProblem(problem, 400, "disableUnrotatedAfterDays");
+        // At or under the 7-day warning, every token in use would be warned afresh at each run.
+        java.util.Map<String, Object> tooShort = operator()
+                .put()
+                .uri("/v1/accounts/{a}/automation", account)
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(java.util.Map.of("disableUnusedAfterDays", 5))
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
+        assertProblem(tooShort, 400, "disableUnusedAfterDays");
         assertThat(count(
                         "select count(*) from audit_events where account_sid = $1 and action = 'ACCOUNT_UPDATED'",
                         account))

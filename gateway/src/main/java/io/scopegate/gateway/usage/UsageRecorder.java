@@ -45,14 +45,17 @@ public class UsageRecorder extends RepeatingWork {
     private final Map<Key, Totals> unsent = new HashMap<>();
 
     private final UsageStore store;
+    private final RecentDenials denials;
     private final UsageSettings settings;
     private final Clock clock;
     private final Counter dropped;
     private final Counter written;
     private final Counter failures;
 
-    UsageRecorder(UsageStore store, UsageSettings settings, Clock clock, MeterRegistry registry) {
+    UsageRecorder(
+            UsageStore store, RecentDenials denials, UsageSettings settings, Clock clock, MeterRegistry registry) {
         this.store = store;
+        this.denials = denials;
         this.settings = settings;
         this.clock = clock;
         this.dropped = Counter.builder("scopegate.usage.dropped")
@@ -75,6 +78,7 @@ public class UsageRecorder extends RepeatingWork {
             return;
         }
         Instant now = clock.instant();
+        denials.record(request, now);
         Key key = new Key(
                 request.tokenId(),
                 request.accountSid(),
@@ -144,9 +148,10 @@ public class UsageRecorder extends RepeatingWork {
         return Flux.interval(settings.flushInterval(), settings.flushInterval());
     }
 
+    /** Refusals first: they never fail, and are written even while usage is being retried. */
     @Override
     protected Mono<Void> runOnce() {
-        return flush();
+        return denials.flush(clock.instant()).then(Mono.defer(this::flush));
     }
 
     /** Runs after the web server stopped taking requests (lower phase stops later): the last flush. */

@@ -11,18 +11,15 @@ import reactor.core.publisher.Mono;
 /**
  * Writes a batch of usage in three statements: the daily rows (added to what other replicas wrote)
  * and the {@code last_used_at} of scoped and of legacy tokens from their allowed requests. Arrays
- * travel as text and bigint and are cast in SQL, which every driver version binds the same way. The
- * batch's refusals also go, per minute, to {@code token_denials_recent} (see {@link RecentDenials}).
+ * travel as text and bigint and are cast in SQL, which every driver version binds the same way.
  */
 @Component
 class UsageStore {
 
     private final DatabaseClient db;
-    private final RecentDenials denials;
 
-    UsageStore(DatabaseClient db, RecentDenials denials) {
+    UsageStore(DatabaseClient db) {
         this.db = db;
-        this.denials = denials;
     }
 
     Mono<Void> write(Map<UsageRecorder.Key, UsageRecorder.Totals> batch) {
@@ -71,7 +68,6 @@ class UsageStore {
                 .bind("counts", counts.toArray(Long[]::new))
                 .bind("lasts", lasts.toArray(Long[]::new))
                 .then();
-        rows = rows.then(denials.write(batch));
         if (usedTokens.isEmpty()) {
             return rows;
         }

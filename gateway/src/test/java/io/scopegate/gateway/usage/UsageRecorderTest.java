@@ -24,7 +24,7 @@ class UsageRecorderTest {
         boolean failing;
 
         RecordingStore() {
-            super(null, null);
+            super(null);
         }
 
         @Override
@@ -47,11 +47,38 @@ class UsageRecorderTest {
 
     private final RecordingStore store = new RecordingStore();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final UsageRecorder recorder = new UsageRecorder(
-            store,
-            new UsageSettings(Duration.ofSeconds(10), 3, Duration.ofSeconds(1)),
-            Clock.fixed(Instant.parse("2026-11-30T10:00:00Z"), ZoneOffset.UTC),
-            registry);
+    private final UsageSettings settings = new UsageSettings(Duration.ofSeconds(10), 3, Duration.ofSeconds(1));
+    private final MutableTime time = new MutableTime(Instant.parse("2026-11-30T10:00:00Z"));
+    private final UsageRecorder recorder =
+            new UsageRecorder(store, new RecentDenials(null, settings, registry), settings, time, registry);
+
+    /** A clock the tests move. */
+    static final class MutableTime extends Clock {
+        private Instant now;
+
+        MutableTime(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
 
     private static CompletedRequest request(String token, String outcome) {
         return new CompletedRequest("AC1", token, "campaigns", "GET", outcome, 200, 1000, "/campaigns", "req-1");
@@ -108,5 +135,26 @@ class UsageRecorderTest {
         assertThat(store.batches.get(0)).hasSize(3);
         assertThat(store.written("ST1")).isEqualTo(2);
         assertThat(registry.get("scopegate.usage.dropped").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void refusalsOlderThanTheSpikeWindowAreDroppedNotStampedOnTheLatestMinute() {
+        RecentDenials denials = new RecentDenials(null, settings, registry);
+        CompletedRequest refused = request("ST1", Outcome.OUT_OF_SCOPE);
+        denials.record(refused, time.instant());
+        denials.record(refused, time.instant());
+        time.advance(Duration.ofMinutes(30)); // a store outage: nothing written meanwhile
+        denials.record(refused, time.instant());
+        // The old minute is dropped at flush; the write of the fresh one fails (no store) and is dropped too,
+        // never retried: each refusal is counted at most once.
+        denials.flush(time.instant()).block(Duration.ofSeconds(5));
+        assertThat(registry.get("scopegate.usage.denials.dropped").counter().count())
+                .isEqualTo(2);
+        assertThat(registry.get("scopegate.usage.denials.failures").counter().count())
+                .isEqualTo(1);
+        denials.flush(time.instant()).block(Duration.ofSeconds(5));
+        assertThat(registry.get("scopegate.usage.denials.failures").counter().count())
+                .as("nothing left to write again")
+                .isEqualTo(1);
     }
 }
