@@ -10,6 +10,8 @@ import java.util.Map;
  */
 public enum AuditAction {
     ACCOUNT_CREATED(null),
+    /** Failed sign-ins crossed a limit: the user or the address must wait (details say which and how long). */
+    LOGIN_THROTTLED(null),
     ACCOUNT_UPDATED(null),
     WEBHOOK_SAVED(null),
     WEBHOOK_DELETED(null),

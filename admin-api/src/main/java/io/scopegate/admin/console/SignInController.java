@@ -17,7 +17,9 @@ class SignInController {
             @RequestParam(required = false) String error,
             @RequestParam(required = false) String signedOut,
             @RequestParam(required = false) String expired,
+            @RequestParam(required = false) String throttled,
             Model model) {
+        model.addAttribute("throttled", throttled != null);
         model.addAttribute("failed", error != null);
         model.addAttribute("signedOut", signedOut != null);
         model.addAttribute("expired", expired != null);

@@ -87,6 +87,10 @@ public final class ApiProblem extends ErrorResponseException {
         if (json instanceof UnrecognizedPropertyException) {
             return "is not a known field";
         }
+        if (json.getOriginalMessage() != null
+                && json.getOriginalMessage().equals(io.scopegate.admin.input.ControlCharacters.MESSAGE)) {
+            return io.scopegate.admin.input.ControlCharacters.MESSAGE;
+        }
         if (json instanceof StreamReadException) {
             return "is not valid JSON";
         }

@@ -20,6 +20,11 @@ public enum ProblemType {
     TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "too-large", "Content Too Large"),
     /** A bounded resource is in use by others (e.g. concurrent audit exports); retry later. */
     BUSY(HttpStatus.TOO_MANY_REQUESTS, "busy", "Too Many Requests"),
+    /** Too many failed sign-ins for this user or from this address; retry after {@code Retry-After}. */
+    LOGIN_THROTTLED(HttpStatus.TOO_MANY_REQUESTS, "login-throttled", "Too many failed sign-ins"),
+    /** A state-changing call from another site's page, or with a body that is not JSON. */
+    CROSS_SITE(HttpStatus.FORBIDDEN, "cross-site", "Cross-site request refused"),
+    UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported Media Type"),
     INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal Server Error");
 
     private static final String PREFIX = "urn:scopegate:problem:";

@@ -18,6 +18,15 @@ public class ProblemWriter {
         this.json = json;
     }
 
+    /** An {@link ApiProblem} (e.g. a 400 naming fields) written by a filter, before any controller. */
+    public Mono<Void> write(ServerWebExchange exchange, ApiProblem problem) {
+        ServerHttpResponse response = exchange.getResponse();
+        response.setStatusCode(problem.getStatusCode());
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        byte[] body = json.writeValueAsString(problem.getBody()).getBytes(StandardCharsets.UTF_8);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+
     public Mono<Void> write(ServerWebExchange exchange, ProblemType type, String detail) {
         ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(type.status());

@@ -4,6 +4,7 @@ import io.scopegate.admin.error.ProblemType;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.ComposedSchema;
@@ -35,6 +36,7 @@ public final class ProblemResponses implements OpenApiCustomizer {
     public static final String BUSY = "#/components/responses/Busy";
 
     private static final String UNAUTHORIZED = "#/components/responses/Unauthorized";
+    private static final String UNSUPPORTED_MEDIA_TYPE = "#/components/responses/UnsupportedMediaType";
     private static final String INTERNAL = "#/components/responses/InternalError";
     private static final String PROBLEM = "#/components/schemas/Problem";
     private static final String PROBLEM_JSON = "application/problem+json";
@@ -59,7 +61,16 @@ public final class ProblemResponses implements OpenApiCustomizer {
                                         .schema(new StringSchema())));
         components.addResponses(
                 "Forbidden",
-                response("The admin's role or account does not allow this operation", ProblemType.FORBIDDEN));
+                response(
+                        "The admin's role or account does not allow this operation; or a state-changing call came"
+                                + " from another site's page",
+                        ProblemType.FORBIDDEN,
+                        ProblemType.CROSS_SITE));
+        components.addResponses(
+                "UnsupportedMediaType",
+                response(
+                        "A state-changing call with a body (or Content-Type) that is not JSON",
+                        ProblemType.UNSUPPORTED_MEDIA_TYPE));
         components.addResponses(
                 "NotFound",
                 response("No such account, token or API (nor is another account's token)", ProblemType.NOT_FOUND));
@@ -75,24 +86,33 @@ public final class ProblemResponses implements OpenApiCustomizer {
         components.addResponses(
                 "Busy",
                 response(
-                                "A bounded resource is taken (e.g. concurrent audit exports); retry after `Retry-After`"
-                                        + " seconds",
-                                ProblemType.BUSY)
+                                "A bounded resource is taken (e.g. concurrent audit exports), or too many failed sign-ins"
+                                        + " for this user or from this address; retry after `Retry-After` seconds",
+                                ProblemType.BUSY,
+                                ProblemType.LOGIN_THROTTLED)
                         .addHeaderObject(
                                 "Retry-After",
                                 new Header().description("Seconds to wait").schema(new StringSchema())));
         components.addResponses(
                 "InternalError", response("The request failed; it has been logged", ProblemType.INTERNAL));
         openApi.getPaths().values().stream()
-                .flatMap(path -> path.readOperations().stream())
+                .flatMap(path -> path.readOperationsMap().entrySet().stream())
                 .forEach(ProblemResponses::addCommonResponses);
     }
 
-    /** Every operation needs an admin's credentials, and any of them can fail. */
-    private static void addCommonResponses(Operation operation) {
-        ApiResponses responses = operation.getResponses();
+    /**
+     * Every operation needs an admin's credentials (which may be locked after failed sign-ins), and
+     * any of them can fail; every state-changing one refuses cross-site calls and non-JSON bodies.
+     */
+    private static void addCommonResponses(Map.Entry<PathItem.HttpMethod, Operation> method) {
+        ApiResponses responses = method.getValue().getResponses();
         responses.putIfAbsent("401", new ApiResponse().$ref(UNAUTHORIZED));
+        responses.putIfAbsent("429", new ApiResponse().$ref(BUSY));
         responses.putIfAbsent("500", new ApiResponse().$ref(INTERNAL));
+        if (method.getKey() != PathItem.HttpMethod.GET && method.getKey() != PathItem.HttpMethod.HEAD) {
+            responses.putIfAbsent("403", new ApiResponse().$ref(FORBIDDEN));
+            responses.putIfAbsent("415", new ApiResponse().$ref(UNSUPPORTED_MEDIA_TYPE));
+        }
     }
 
     private static ApiResponse response(String description, ProblemType... types) {

@@ -21,9 +21,11 @@ import reactor.core.scheduler.Schedulers;
 @Service
 class AdminUserService {
 
+    static final int MAX_PASSWORD_BYTES = 72;
+
     /** {@code email}: required for account users, who may be a token's primary contact; unique. */
     record SaveUser(
-            @NotNull @Size(min = 12, max = 128) String password,
+            @NotNull @Size(min = 12, max = 72) String password,
             @NotNull AdminRole role,
             String account,
             @ContactEmail String email) {
@@ -67,6 +69,12 @@ class AdminUserService {
         }
         if (RESERVED.equalsIgnoreCase(username)) {
             return Mono.error(ApiProblem.invalid("username", "is reserved: the audit log names automated changes so"));
+        }
+        if (request.password().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            // bcrypt reads at most 72 bytes and refuses more: counted in bytes, not characters.
+            return Mono.error(ApiProblem.invalid(
+                    "password",
+                    "must be at most " + MAX_PASSWORD_BYTES + " bytes in UTF-8 (at most 72 ASCII characters)"));
         }
         boolean operator = request.role() == AdminRole.OPERATOR;
         if (operator && request.account() != null) {

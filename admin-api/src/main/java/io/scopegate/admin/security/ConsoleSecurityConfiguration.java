@@ -58,7 +58,11 @@ class ConsoleSecurityConfiguration {
                 .formLogin(form -> form.loginPage(SIGN_IN)
                         .authenticationSuccessHandler(new RedirectServerAuthenticationSuccessHandler("/console"))
                         .authenticationFailureHandler(
-                                new RedirectServerAuthenticationFailureHandler(SIGN_IN + "?error=1")))
+                                (webFilterExchange, exception) -> new RedirectServerAuthenticationFailureHandler(
+                                                exception instanceof AdminAuthentication.LoginThrottled
+                                                        ? SIGN_IN + "?throttled=1"
+                                                        : SIGN_IN + "?error=1")
+                                        .onAuthenticationFailure(webFilterExchange, exception)))
                 .logout(logout -> logout.logoutUrl("/console/sign-out").logoutSuccessHandler(signedOut))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 // After sign-in, always the console's home: a page saved before sign-in may belong to

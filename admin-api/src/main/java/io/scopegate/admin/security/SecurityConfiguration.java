@@ -34,6 +34,10 @@ class SecurityConfiguration {
     @Bean
     SecurityWebFilterChain adminSecurity(ServerHttpSecurity http, ProblemWriter problems) {
         ServerAuthenticationEntryPoint unauthenticated = (exchange, e) -> {
+            if (e instanceof AdminAuthentication.LoginThrottled throttled) {
+                exchange.getResponse().getHeaders().set("Retry-After", Long.toString(throttled.retryAfterSeconds()));
+                return problems.write(exchange, ProblemType.LOGIN_THROTTLED, throttled.getMessage());
+            }
             exchange.getResponse().getHeaders().set("WWW-Authenticate", "Basic realm=\"scopegate-admin\"");
             return problems.write(
                     exchange, ProblemType.UNAUTHORIZED, "Authenticate with an admin user's HTTP Basic credentials");

@@ -17,7 +17,7 @@ import org.springframework.web.reactive.function.BodyInserters;
  * A console user as a browser without JavaScript would be: a session cookie, the CSRF token read
  * from the last page, forms posted as application/x-www-form-urlencoded.
  */
-final class ConsoleSession {
+public final class ConsoleSession {
 
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
@@ -52,6 +52,16 @@ final class ConsoleSession {
         assertThat(result.getResponseHeaders().getLocation()).hasToString("/console/sign-in?error=1");
         assertThat(session.get("/console").getStatus()).isEqualTo(HttpStatus.FOUND);
         return session;
+    }
+
+    /** Signs in and says where the console sent the browser (e.g. back to sign-in, and why). */
+    public static String signInRedirect(WebTestClient web, String username, String password) {
+        ConsoleSession session = new ConsoleSession(web);
+        session.get("/console/sign-in");
+        EntityExchangeResult<String> result =
+                session.post("/console/sign-in", form("username", username, "password", password));
+        assertThat(result.getStatus()).isEqualTo(HttpStatus.FOUND);
+        return String.valueOf(result.getResponseHeaders().getLocation());
     }
 
     ResponseCookie lastCookie() {
