@@ -34,7 +34,8 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.name=" + AdminApiApplication.CONFIG_NAME)
-@AutoConfigureWebTestClient
+// A busy 2-core CI machine can take seconds for a first page: the default 5 s would flake.
+@AutoConfigureWebTestClient(timeout = "30s")
 @ActiveProfiles("test")
 @Import({AdminApiTest.TestClock.class, AdminApiTest.DescribedResponses.class, AdminApiTest.CheapPasswordHashing.class})
 public abstract class AdminApiTest {
