@@ -170,6 +170,32 @@ class AccessGlobalFilterTest {
                         Outcome.IP_NOT_ALLOWED);
     }
 
+    /**
+     * Security review, issue 14, finding 3: a NUL or control byte in the username reached the store
+     * (503, a stack trace per request, never throttled). Now it is the common 403, to the byte, with
+     * no lookup, and it counts against the address's failure budget.
+     */
+    @Test
+    void aUsernameThatIsNoSidIsTheCommon403WithoutLookupAndCountsAsAFailure() {
+        String common = run(exchange(HttpMethod.GET, null, null))
+                .getResponse()
+                .getBodyAsString()
+                .block();
+        List<String> malformed = List.of("DEMO\u0000", "\u0000", "DE\u0001MO", SID + "\u0000", "D%00");
+        for (String username : malformed) {
+            MockServerWebExchange refused = run(exchange(HttpMethod.GET, username, secret));
+            assertThat(refused.getResponse().getStatusCode()).as(username).isEqualTo(HttpStatus.FORBIDDEN);
+            assertThat(refused.getResponse().getBodyAsString().block()).isEqualTo(common);
+            assertThat(Outcome.of(refused)).isEqualTo(Outcome.UNAUTHENTICATED);
+        }
+        assertThat(storeLookups).hasValue(0);
+
+        // Six failures (the missing header and five malformed names) used the budget of 6.
+        MockServerWebExchange throttled = run(exchange(HttpMethod.GET, SID, secret));
+        assertThat(throttled.getResponse().getStatusCode()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertThat(storeLookups).hasValue(0);
+    }
+
     @Test
     void aMethodOutsideTheScopesIsRefusedNamingTheMissingScope() {
         MockServerWebExchange exchange = run(exchange(HttpMethod.POST, SID, secret));
