@@ -2,6 +2,7 @@ package io.scopegate.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -9,7 +10,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Security review, issue 14: the Basic username and the failed-authentication throttle, through real
@@ -51,6 +57,62 @@ class GatewayAuthSecurityTest extends SystemTest {
                     .doesNotContain("0x00")
                     .doesNotContain("Exception thrown during asynchronous load");
         }
+    }
+
+    /**
+     * Finding 4: the throttle checked before the store lookup and counted after it, so 300–390 of
+     * 400 simultaneous unknown-SID requests from one address reached the store in one burst (budget
+     * 100). Now each lookup reserves its place first: the budget bounds the lookups and the 403s.
+     */
+    @Test
+    void simultaneousUnknownSidsFromOneAddressReachTheStoreAtMostTheBudgetTimes() {
+        String api = newApi("GET");
+        int budget = 20;
+        int burst = 150;
+        try (RunningGateway gateway =
+                system.startGateway(Map.of("scopegate.gateway.auth-failures-per-minute", String.valueOf(budget)))) {
+            awaitReady(gateway);
+            double lookupsBefore = cacheMisses(gateway);
+            ConnectionProvider connections = ConnectionProvider.builder("burst")
+                    .maxConnections(burst)
+                    .pendingAcquireMaxCount(-1)
+                    .build();
+            try {
+                WebClient client = WebClient.builder()
+                        .baseUrl("http://localhost:" + gateway.port())
+                        .clientConnector(new ReactorClientHttpConnector(HttpClient.create(connections)))
+                        .build();
+                String secret = "sgt_00000000000000000000000000000007zifQ";
+                List<Integer> statuses = Flux.range(0, burst)
+                        .flatMap(
+                                i -> client.get()
+                                        .uri("/" + api + "/x")
+                                        .header("Authorization", basic("ST%032x".formatted(0xb000 + i), secret))
+                                        .exchangeToMono(response -> response.releaseBody()
+                                                .thenReturn(
+                                                        response.statusCode().value())),
+                                burst)
+                        .collectList()
+                        .block(Duration.ofSeconds(60));
+
+                assertThat(statuses).hasSize(burst).containsOnly(403, 429);
+                assertThat(statuses).filteredOn(status -> status == 403).hasSizeLessThanOrEqualTo(budget);
+                assertThat(cacheMisses(gateway) - lookupsBefore)
+                        .as("store lookups")
+                        .isLessThanOrEqualTo(budget);
+            } finally {
+                connections.disposeLater().block(Duration.ofSeconds(10));
+            }
+        }
+    }
+
+    /** Loads from the store so far: {@code scopegate_token_cache_misses_total}. */
+    private static double cacheMisses(RunningGateway gateway) {
+        return gateway.scrape()
+                .lines()
+                .filter(line -> line.startsWith("scopegate_token_cache_misses_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private static EntityExchangeResult<byte[]> refusal(RunningGateway gateway, String api, String authorization) {

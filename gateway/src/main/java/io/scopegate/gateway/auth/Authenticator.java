@@ -50,6 +50,11 @@ class Authenticator {
         return token == null ? null : decide(token, credentials, clientAddress, clock.instant());
     }
 
+    /** Whether {@link #loadAndDecide} would join a store lookup already under way rather than start one. */
+    boolean joinsLoadUnderWay(BasicCredentials credentials) {
+        return cache.loading(credentials.username());
+    }
+
     /**
      * The decision for well-formed credentials whose token is not in memory yet. When the store does
      * not answer (within its timeout) an unknown token gets 503, never 403. Any other error is a bug
