@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.route.Route;
@@ -146,6 +147,7 @@ class AccessGlobalFilterTest {
     }
 
     @Test
+    @Tag("security")
     void everyRefusalBeforeTheScopeCheckIsTheSame403() {
         String wrong = new CredentialFormat(new SecureRandom())
                 .generate(CredentialFormat.Kind.SCOPED)
@@ -182,6 +184,7 @@ class AccessGlobalFilterTest {
      * no lookup, and it counts against the address's failure budget.
      */
     @Test
+    @Tag("security")
     void aUsernameThatIsNoSidIsTheCommon403WithoutLookupAndCountsAsAFailure() {
         String common = run(exchange(HttpMethod.GET, null, null))
                 .getResponse()
@@ -237,6 +240,7 @@ class AccessGlobalFilterTest {
      * stays pending until the end, as under a burst: only the budget's worth of them may start.
      */
     @Test
+    @Tag("security")
     void simultaneousLookupsFromOneAddressAreBoundedByTheFailureBudget() {
         int budget = 100;
         GatewaySettings burstSettings = new GatewaySettings(

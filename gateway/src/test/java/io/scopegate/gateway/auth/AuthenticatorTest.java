@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -75,6 +76,7 @@ class AuthenticatorTest {
 
     /** Security review, issue 14, finding 3: PostgreSQL refuses a NUL, which answered 503 and logged a stack trace. */
     @Test
+    @Tag("security")
     void aUsernameThatIsNoSidIsRefusedFromMemoryWithoutAnyLookup() {
         AtomicInteger lookups = new AtomicInteger();
         Authenticator counting = new Authenticator(

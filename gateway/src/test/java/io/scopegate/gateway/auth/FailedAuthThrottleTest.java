@@ -16,9 +16,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The failed-authentication budget per client address, on a clock the test moves. */
+@Tag("security")
 class FailedAuthThrottleTest {
 
     private static final int BUDGET = 100;

@@ -9,9 +9,11 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The per-address connection cap, on embedded channels that claim a peer address. */
+@Tag("security")
 class ConnectionsPerAddressTest {
 
     private final Counter refused = new SimpleMeterRegistry().counter("refused");

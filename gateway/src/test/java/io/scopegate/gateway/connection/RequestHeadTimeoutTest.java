@@ -12,10 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import reactor.netty.NettyPipeline;
 
 /** The request-head deadline on a connection of its own, with Netty's embedded channel and its clock. */
+@Tag("security")
 class RequestHeadTimeoutTest {
 
     private final Counter timedOut = new SimpleMeterRegistry().counter("timeouts");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import io.scopegate.gateway.token.Caller;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,6 +19,7 @@ class IdentityHeadersFilterTest {
     private final IdentityHeadersFilter filter = new IdentityHeadersFilter();
 
     @Test
+    @Tag("security")
     void credentialsAndForgedIdentityHeadersAreReplacedInAnyLetterCase() {
         MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/campaigns")
                 .header(HttpHeaders.AUTHORIZATION, "Basic c2VjcmV0")
@@ -45,6 +47,7 @@ class IdentityHeadersFilterTest {
 
     /** CGI, WSGI and Rack read {@code _} as {@code -}: the upstream would see {@code FORGED,AC1}. */
     @Test
+    @Tag("security")
     void namesThatAnUpstreamReadsAsIdentityHeadersAreDroppedToo() {
         MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/campaigns")
                 .header("X_Scopegate_Account", "FORGED")

@@ -3,11 +3,13 @@ package io.scopegate.store.credential;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.security.SecureRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Tag("security")
 class SidsTest {
 
     private final Sids sids = new Sids(new SecureRandom());
