@@ -142,8 +142,10 @@ if [ -n "$mail_catcher" ]; then
   inbox_pid=$!
 fi
 # Webhooks may go to a receiver on this machine, and the demo API is on it (production refuses
-# loopback and private addresses for both).
+# loopback and private addresses for both). The management ports listen on loopback only: their
+# metrics name every account and token.
 java -jar "$admin_jar" --server.port="$admin_port" --management.server.port=$((admin_port + 1)) \
+     --management.server.address=127.0.0.1 \
      --scopegate.webhooks.allow-private-addresses=true --scopegate.catalog.allow-private-upstreams=true \
      "${admin_mail[@]}" &
 pids+=($!)
@@ -170,6 +172,7 @@ fi
 . "$demo"
 
 java -jar "$gateway_jar" --server.port="$gateway_port" --management.server.port=$((gateway_port + 1)) \
+     --management.server.address=127.0.0.1 \
      --scopegate.usage.flush-interval=2s "${gateway_store[@]}" &
 pids+=($!)
 gateway_pid=$!
@@ -190,9 +193,9 @@ fi
 cat <<INFO
 
   Scopegate is ready
-  gateway        http://localhost:$gateway_port    (management: http://localhost:$((gateway_port + 1))/actuator/health)
+  gateway        http://localhost:$gateway_port    (management, this machine only: http://127.0.0.1:$((gateway_port + 1))/actuator/health)
   console        http://localhost:$admin_port/console   (sign in as the operator below)
-  admin API      http://localhost:$admin_port/v1   (management: http://localhost:$((admin_port + 1))/actuator/health)
+  admin API      http://localhost:$admin_port/v1   (management, this machine only: http://127.0.0.1:$((admin_port + 1))/actuator/health)
   demo API       http://localhost:$demo_port       (WireMock; the gateway's upstream for /campaigns)
   store          $store
   $mail

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -124,6 +125,229 @@ class DeploymentConfigTest {
                     .contains("COPY " + name + "/target/" + name + "-*-exec.jar app.jar")
                     .contains("EXPOSE " + app.get("server.port") + " " + app.get("management.server.port"));
         }
+    }
+
+    /**
+     * Security review, issue 14, finding 8: {@code 10.0.0.0/8} (Kubernetes) and {@code 172.16.0.0/12}
+     * (Compose) were trusted as proxies, so any client inside them chose its own apparent address.
+     */
+    @Test
+    @Tag("security")
+    void trustedProxiesInTheExamplesAreNarrow() throws IOException {
+        assertThat(isNarrow("10.0.0.0/8"))
+                .as("the rule refuses what was shipped before")
+                .isFalse();
+        assertThat(isNarrow("172.16.0.0/12")).isFalse();
+        assertThat(isNarrow("fd00::/8")).isFalse();
+        assertThat(isNarrow("10.244.3.0/24")).isTrue();
+        assertThat(isNarrow("192.0.2.7")).isTrue();
+
+        List<String> shipped = new ArrayList<>();
+        Map<String, Object> gatewayDeployment = kubernetesDocuments().stream()
+                .filter(d -> "Deployment".equals(d.get("kind"))
+                        && "gateway".equals(cast(d.get("metadata")).get("name")))
+                .findFirst()
+                .orElseThrow();
+        Map<String, Object> container =
+                cast(((List<?>) cast(cast(cast(gatewayDeployment.get("spec")).get("template"))
+                                        .get("spec"))
+                                .get("containers"))
+                        .get(0));
+        for (Object variable : (List<?>) container.get("env")) {
+            if ("SCOPEGATE_GATEWAY_TRUSTED_PROXIES".equals(cast(variable).get("name"))) {
+                shipped.add("kubernetes: " + cast(variable).get("value"));
+            }
+        }
+        Map<String, Object> services = cast(compose().get("services"));
+        for (String service : List.of("gateway-1", "gateway-2")) {
+            shipped.add(service + ": "
+                    + cast(cast(services.get(service)).get("environment")).get("SCOPEGATE_GATEWAY_TRUSTED_PROXIES"));
+        }
+        // The application's own default: a YAML list, flattened to its text.
+        shipped.add("gateway.yaml: "
+                + gateway.get("scopegate.gateway.trusted-proxies")
+                        .replace("[", "")
+                        .replace("]", "")
+                        .replace(" ", ""));
+
+        assertThat(shipped).hasSize(4);
+        for (String setting : shipped) {
+            String value = setting.substring(setting.indexOf(": ") + 2);
+            for (String range : value.split(",")) {
+                if (!range.isBlank()) {
+                    assertThat(isNarrow(range.trim()))
+                            .as(setting + ": " + range + " is wider than one proxy's subnet")
+                            .isTrue();
+                }
+            }
+        }
+    }
+
+    /** In Compose, nginx has a fixed address on a network of the project's own, and only it is trusted. */
+    @Test
+    @Tag("security")
+    void composeTrustsExactlyItsEntryProxy() throws IOException {
+        Map<String, Object> compose = compose();
+        Map<String, Object> services = cast(compose.get("services"));
+        String subnet =
+                (String) cast(((List<?>) cast(cast(cast(compose.get("networks")).get("default"))
+                                                .get("ipam"))
+                                        .get("config"))
+                                .get(0))
+                        .get("subnet");
+        String entry =
+                (String) cast(cast(cast(services.get("entry")).get("networks")).get("default"))
+                        .get("ipv4_address");
+        assertThat(inSubnet(entry, subnet)).as(entry + " in " + subnet).isTrue();
+        for (String service : List.of("gateway-1", "gateway-2")) {
+            assertThat(cast(cast(services.get(service)).get("environment")).get("SCOPEGATE_GATEWAY_TRUSTED_PROXIES"))
+                    .isEqualTo(entry + "/32");
+        }
+    }
+
+    /**
+     * Finding 7: the management ports (their metrics name every account and token) are reachable by
+     * Prometheus only: loopback in run.sh, not published in Compose, a NetworkPolicy in Kubernetes;
+     * health details are not shown to anonymous callers.
+     */
+    @Test
+    @Tag("security")
+    void managementPortsAreForPrometheusOnly() throws IOException {
+        assertThat(gateway.get("management.endpoint.health.show-details")).isEqualTo("never");
+        assertThat(admin.get("management.endpoint.health.show-details")).isEqualTo("when-authorized");
+
+        String runSh = Files.readString(DEPLOY.resolve("local/run.sh"));
+        for (String jar : List.of("$admin_jar", "$gateway_jar")) {
+            String command = command(runSh, "java -jar \"" + jar + "\"");
+            assertThat(command).as("run.sh starts " + jar).contains("--management.server.address=127.0.0.1");
+        }
+
+        Map<String, Object> services = cast(compose().get("services"));
+        Set<String> management = Set.of(admin.get("management.server.port"), gateway.get("management.server.port"));
+        services.forEach((name, service) -> {
+            Object ports = cast(service).get("ports");
+            if (ports != null) {
+                for (Object port : (List<?>) ports) {
+                    assertThat(management)
+                            .as(name + " publishes " + port)
+                            .doesNotContain(
+                                    port.toString().substring(port.toString().lastIndexOf(':') + 1));
+                }
+            }
+        });
+
+        Map<String, Object> kustomization = new Yaml().load(Files.readString(DEPLOY.resolve("k8s/kustomization.yaml")));
+        try (Stream<Path> files = Files.list(DEPLOY.resolve("k8s"))) {
+            List<String> manifests = files.map(f -> f.getFileName().toString())
+                    .filter(f -> f.endsWith(".yaml") && !f.equals("kustomization.yaml") && !f.contains("example"))
+                    .toList();
+            assertThat(strings(kustomization.get("resources"))).containsAll(manifests);
+        }
+        List<Map<String, Object>> documents = kubernetesDocuments();
+        for (Map<String, Object> deployment : documents.stream()
+                .filter(d -> "Deployment".equals(d.get("kind")))
+                .toList()) {
+            String name = (String) cast(deployment.get("metadata")).get("name");
+            Map<String, String> app = "gateway".equals(name) ? gateway : admin;
+            int managementPort = Integer.parseInt(app.get("management.server.port"));
+            Map<String, Object> podLabels =
+                    cast(cast(cast(cast(deployment.get("spec")).get("template")).get("metadata"))
+                            .get("labels"));
+            List<Map<String, Object>> policies = documents.stream()
+                    .filter(d -> "NetworkPolicy".equals(d.get("kind")))
+                    .map(d -> cast(d.get("spec")))
+                    .filter(spec -> podLabels
+                            .entrySet()
+                            .containsAll(cast(cast(spec.get("podSelector")).get("matchLabels"))
+                                    .entrySet()))
+                    .toList();
+            assertThat(policies).as(name + " is selected by a NetworkPolicy").hasSize(1);
+            Map<String, Object> policy = policies.get(0);
+            assertThat(strings(policy.get("policyTypes"))).contains("Ingress");
+            boolean prometheusAllowed = false;
+            for (Object item : (List<?>) policy.get("ingress")) {
+                Map<String, Object> rule = cast(item);
+                assertThat(rule.get("ports"))
+                        .as(name + ": a rule without ports opens every port")
+                        .isNotNull();
+                boolean coversManagement = ((List<?>) rule.get("ports"))
+                        .stream()
+                                .anyMatch(port -> Integer.valueOf(managementPort)
+                                        .equals(cast(port).get("port")));
+                if (coversManagement) {
+                    List<?> from = (List<?>) rule.get("from");
+                    assertThat(from)
+                            .as(name + ": the management port is open to anyone")
+                            .isNotEmpty();
+                    for (Object peer : from) {
+                        assertThat(cast(peer))
+                                .as(name + ": management peers name Prometheus' pods")
+                                .containsKey("podSelector")
+                                .doesNotContainKey("ipBlock");
+                    }
+                    prometheusAllowed = true;
+                }
+            }
+            assertThat(prometheusAllowed).as(name + ": Prometheus may scrape").isTrue();
+        }
+    }
+
+    private static List<String> strings(Object list) {
+        return ((List<?>) list).stream().map(String::valueOf).toList();
+    }
+
+    /** Whether an IPv4 address lies in an IPv4 CIDR. */
+    private static boolean inSubnet(String address, String cidr) throws IOException {
+        String[] parts = cidr.split("/");
+        int prefix = Integer.parseInt(parts[1]);
+        long mask = prefix == 0 ? 0 : 0xFFFFFFFFL << (32 - prefix) & 0xFFFFFFFFL;
+        return (ipv4(address) & mask) == (ipv4(parts[0]) & mask);
+    }
+
+    private static long ipv4(String literal) throws IOException {
+        byte[] bytes = java.net.InetAddress.getByName(literal).getAddress();
+        assertThat(bytes).as(literal + " is an IPv4 literal").hasSize(4);
+        return ((bytes[0] & 0xFFL) << 24) | ((bytes[1] & 0xFFL) << 16) | ((bytes[2] & 0xFFL) << 8) | (bytes[3] & 0xFFL);
+    }
+
+    /** IPv4 ranges of /24 or narrower, IPv6 of /64 or narrower; a bare address is one host. */
+    private static boolean isNarrow(String range) {
+        int slash = range.indexOf('/');
+        if (slash < 0) {
+            return true;
+        }
+        int prefix = Integer.parseInt(range.substring(slash + 1));
+        return range.contains(":") ? prefix >= 64 : prefix >= 24;
+    }
+
+    /** A shell command of run.sh with its continuation lines, from the line that starts it. */
+    private static String command(String script, String start) {
+        int at = script.indexOf(start);
+        assertThat(at).as(start + " in run.sh").isNotNegative();
+        StringBuilder command = new StringBuilder();
+        for (String line : script.substring(at).split("\n")) {
+            command.append(line).append('\n');
+            if (!line.stripTrailing().endsWith("\\")) {
+                break;
+            }
+        }
+        return command.toString();
+    }
+
+    private static Map<String, Object> compose() throws IOException {
+        return new Yaml().load(Files.readString(DEPLOY.resolve("compose/compose.yaml")));
+    }
+
+    private static List<Map<String, Object>> kubernetesDocuments() throws IOException {
+        List<Map<String, Object>> documents = new ArrayList<>();
+        try (Stream<Path> files = Files.list(DEPLOY.resolve("k8s"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                for (Object document : new Yaml().loadAll(Files.readString(file))) {
+                    documents.add(cast(document));
+                }
+            }
+        }
+        return documents;
     }
 
     /** An environment variable must bind (relaxed binding) to a property the application defines. */

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
@@ -41,6 +42,7 @@ class GatewayAccessTest extends SystemTest {
     }
 
     @Test
+    @Tag("security")
     void allowedRequestReachesTheUpstreamWithIdentityHeadersAndWithoutCredentials() {
         gatewayA.client()
                 .get()
@@ -137,6 +139,7 @@ class GatewayAccessTest extends SystemTest {
     }
 
     @Test
+    @Tag("security")
     void everyDenialBeforeTheScopeCheckIsTheSame403ToTheByte() {
         String sid = (String) reader.get("sid");
         String secret = (String) reader.get("authToken");
@@ -212,6 +215,7 @@ class GatewayAccessTest extends SystemTest {
     }
 
     @Test
+    @Tag("security")
     void anAllowedAddressGetsIn() {
         Map<String, Object> local = createToken(
                 account,
@@ -267,6 +271,7 @@ class GatewayAccessTest extends SystemTest {
     }
 
     @Test
+    @Tag("security")
     void methodOverrideHeadersAreRefused() {
         for (String header : List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")) {
             gatewayA.client()

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A token scoped to one API must never reach another through path tricks. Requests are sent with the
  * JDK client, which sends the path exactly as written (no client-side normalisation).
  */
+@Tag("security")
 class PathNormalisationTest extends SystemTest {
 
     private static String account;

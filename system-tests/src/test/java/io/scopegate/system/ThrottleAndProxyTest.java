@@ -3,9 +3,11 @@ package io.scopegate.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Failed authentications per client address, decided before any lookup; trusted proxies name the client. */
+@Tag("security")
 class ThrottleAndProxyTest extends SystemTest {
 
     @Test

@@ -50,15 +50,34 @@ class AccessGlobalFilter implements GlobalFilter, Ordered {
         BasicCredentials credentials = BasicCredentials.parse(authorization);
         AuthDecision known = authenticator.decideFromMemory(credentials, client);
         if (known != null) {
-            return act(known, client, exchange, chain);
+            return act(known, client, false, exchange, chain);
+        }
+        // A store lookup: its place in the failure budget is reserved first, so simultaneous requests
+        // cannot all pass the check above and reach the store together. Joining a lookup already under
+        // way costs the store nothing; such a request is counted like one decided from memory.
+        boolean reserved = !authenticator.joinsLoadUnderWay(credentials);
+        if (reserved) {
+            wait = throttle.reserve(client);
+            if (wait != null) {
+                return answer(exchange, Outcome.THROTTLED, Rejections.tooManyRequests(exchange, wait));
+            }
         }
         return authenticator
                 .loadAndDecide(credentials, client)
-                .flatMap(decision -> act(decision, client, exchange, chain));
+                .flatMap(decision -> act(decision, client, reserved, exchange, chain));
     }
 
-    private Mono<Void> act(AuthDecision decision, String client, ServerWebExchange exchange, GatewayFilterChain chain) {
+    /** {@code reserved}: a failure was taken from the client's budget before the lookup (see {@link #filter}). */
+    private Mono<Void> act(
+            AuthDecision decision,
+            String client,
+            boolean reserved,
+            ServerWebExchange exchange,
+            GatewayFilterChain chain) {
         if (decision instanceof AuthDecision.Allowed allowed) {
+            if (reserved) {
+                throttle.release(client);
+            }
             exchange.getAttributes().put(Caller.ATTRIBUTE, allowed.caller());
             return act(scopes.decide(exchange, allowed.caller()), exchange, chain);
         }
@@ -67,9 +86,16 @@ class AccessGlobalFilter implements GlobalFilter, Ordered {
                 // Known token, refused: metrics and usage count the refusal against it.
                 exchange.getAttributes().put(Caller.ATTRIBUTE, denied.identified());
             }
-            throttle.recordFailure(client);
+            // The reservation already counted this failure; otherwise count it now. One the budget can
+            // no longer hold (simultaneous failures) gets the 429 the next request would get.
+            Duration over = reserved ? null : throttle.recordFailure(client);
+            if (over != null) {
+                return answer(exchange, Outcome.THROTTLED, Rejections.tooManyRequests(exchange, over));
+            }
             return answer(exchange, denied.reason(), Rejections.accessDenied(exchange));
         }
+        // Unavailable. A reservation is kept (fail closed): the lookup was made all the same, and the
+        // budget is what bounds one address's lookups against a store that is already struggling.
         return answer(exchange, Outcome.STORE_UNAVAILABLE, Rejections.unavailable(exchange));
     }
 

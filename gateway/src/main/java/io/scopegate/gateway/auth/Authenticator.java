@@ -6,6 +6,7 @@ import io.scopegate.gateway.token.Caller;
 import io.scopegate.gateway.token.TokenCache;
 import io.scopegate.store.credential.CredentialFormat;
 import io.scopegate.store.credential.KeyedHasher;
+import io.scopegate.store.credential.Sids;
 import io.scopegate.store.lifecycle.StoreFailures;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,7 +15,9 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Decides who a request is. The secret's checksum is checked before any lookup; the keyed hash is
+ * Decides who a request is. The username's shape (a token or account SID) and the secret's checksum
+ * are checked before any lookup, so malformed input (control bytes, NUL, oversized names) is the
+ * common 403 and never reaches the store, whose refusal of it would look like an outage; the keyed hash is
  * compared in constant time; an unknown username costs one hash too, so timing does not tell known
  * SIDs from unknown ones.
  */
@@ -40,11 +43,16 @@ class Authenticator {
      * the store (then use {@link #loadAndDecide}). Keeps the common case free of publishers.
      */
     AuthDecision decideFromMemory(BasicCredentials credentials, String clientAddress) {
-        if (credentials == null || !CredentialFormat.isWellFormed(credentials.secret())) {
+        if (!wellFormed(credentials)) {
             return UNAUTHENTICATED;
         }
         CachedToken token = cache.loaded(credentials.username());
         return token == null ? null : decide(token, credentials, clientAddress, clock.instant());
+    }
+
+    /** Whether {@link #loadAndDecide} would join a store lookup already under way rather than start one. */
+    boolean joinsLoadUnderWay(BasicCredentials credentials) {
+        return cache.loading(credentials.username());
     }
 
     /**
@@ -53,11 +61,22 @@ class Authenticator {
      * and goes on as an error: logged with its cause and answered 500, not disguised as an outage.
      */
     Mono<AuthDecision> loadAndDecide(BasicCredentials credentials, String clientAddress) {
+        if (!wellFormed(credentials)) {
+            // Callers ask decideFromMemory first; should one not, malformed input still never reaches the store.
+            return Mono.just(UNAUTHENTICATED);
+        }
         return cache.get(credentials.username())
                 .map(token -> decide(token, credentials, clientAddress, clock.instant()))
                 // A loader that answers nothing has vouched for nobody.
                 .defaultIfEmpty(UNAUTHENTICATED)
                 .onErrorResume(StoreFailures::isStoreFailure, error -> Mono.just(AuthDecision.UNAVAILABLE));
+    }
+
+    /** A username shaped like a SID and a secret with the right format and checksum: only these are looked up. */
+    private static boolean wellFormed(BasicCredentials credentials) {
+        return credentials != null
+                && Sids.isWellFormedUsername(credentials.username())
+                && CredentialFormat.isWellFormed(credentials.secret());
     }
 
     private AuthDecision decide(CachedToken token, BasicCredentials credentials, String clientAddress, Instant now) {

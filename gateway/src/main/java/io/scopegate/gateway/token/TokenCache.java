@@ -65,6 +65,15 @@ public class TokenCache {
     }
 
     /**
+     * Whether a load of this name is under way: a request for it now joins that load and costs the
+     * store nothing more. The failed-authentication throttle reserves budget only for new lookups.
+     */
+    public boolean loading(String username) {
+        CompletableFuture<CachedToken> entry = cache.getIfPresent(username);
+        return entry != null && !entry.isDone();
+    }
+
+    /**
      * Drops the entry and starts loading its current state at once, off any request's path: a
      * request that arrives meanwhile joins that load, one that comes later finds the new state in
      * memory. For a change the store has already committed (see revocation).

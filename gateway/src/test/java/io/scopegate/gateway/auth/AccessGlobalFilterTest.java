@@ -18,12 +18,15 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.route.Route;
@@ -35,6 +38,7 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.security.web.util.matcher.IpAddressMatcher;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * The access filter as Spring Cloud Gateway tests its filters: a mock exchange, a stub chain, no
@@ -79,7 +83,10 @@ class AccessGlobalFilterTest {
             hasher,
             Clock.systemUTC());
     private final AccessGlobalFilter filter = new AccessGlobalFilter(
-            authenticator, new FailedAuthThrottle(settings), new ClientAddress(settings), TestScopes.policy());
+            authenticator,
+            new FailedAuthThrottle(settings, Clock.systemUTC()),
+            new ClientAddress(settings),
+            TestScopes.policy());
     private final AtomicInteger forwarded = new AtomicInteger();
     private final GatewayFilterChain chain = exchange -> {
         forwarded.incrementAndGet();
@@ -140,6 +147,7 @@ class AccessGlobalFilterTest {
     }
 
     @Test
+    @Tag("security")
     void everyRefusalBeforeTheScopeCheckIsTheSame403() {
         String wrong = new CredentialFormat(new SecureRandom())
                 .generate(CredentialFormat.Kind.SCOPED)
@@ -170,6 +178,33 @@ class AccessGlobalFilterTest {
                         Outcome.IP_NOT_ALLOWED);
     }
 
+    /**
+     * Security review, issue 14, finding 3: a NUL or control byte in the username reached the store
+     * (503, a stack trace per request, never throttled). Now it is the common 403, to the byte, with
+     * no lookup, and it counts against the address's failure budget.
+     */
+    @Test
+    @Tag("security")
+    void aUsernameThatIsNoSidIsTheCommon403WithoutLookupAndCountsAsAFailure() {
+        String common = run(exchange(HttpMethod.GET, null, null))
+                .getResponse()
+                .getBodyAsString()
+                .block();
+        List<String> malformed = List.of("DEMO\u0000", "\u0000", "DE\u0001MO", SID + "\u0000", "D%00");
+        for (String username : malformed) {
+            MockServerWebExchange refused = run(exchange(HttpMethod.GET, username, secret));
+            assertThat(refused.getResponse().getStatusCode()).as(username).isEqualTo(HttpStatus.FORBIDDEN);
+            assertThat(refused.getResponse().getBodyAsString().block()).isEqualTo(common);
+            assertThat(Outcome.of(refused)).isEqualTo(Outcome.UNAUTHENTICATED);
+        }
+        assertThat(storeLookups).hasValue(0);
+
+        // Six failures (the missing header and five malformed names) used the budget of 6.
+        MockServerWebExchange throttled = run(exchange(HttpMethod.GET, SID, secret));
+        assertThat(throttled.getResponse().getStatusCode()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertThat(storeLookups).hasValue(0);
+    }
+
     @Test
     void aMethodOutsideTheScopesIsRefusedNamingTheMissingScope() {
         MockServerWebExchange exchange = run(exchange(HttpMethod.POST, SID, secret));
@@ -197,6 +232,73 @@ class AccessGlobalFilterTest {
         assertThat(Outcome.of(throttled)).isEqualTo(Outcome.THROTTLED);
         assertThat(storeLookups).hasValue(lookups);
         assertThat(forwarded).hasValue(0);
+    }
+
+    /**
+     * Security review, issue 14, finding 4: the throttle checked before the lookup and counted after
+     * it, so 400 simultaneous unknown SIDs from one address all reached the store. Here every lookup
+     * stays pending until the end, as under a burst: only the budget's worth of them may start.
+     */
+    @Test
+    @Tag("security")
+    void simultaneousLookupsFromOneAddressAreBoundedByTheFailureBudget() {
+        int budget = 100;
+        GatewaySettings burstSettings = new GatewaySettings(
+                budget, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMillis(250), 1000);
+        Sinks.Empty<Void> storeAnswers = Sinks.empty();
+        AtomicInteger lookups = new AtomicInteger();
+        Authenticator slowStore = new Authenticator(
+                TestTokens.cache(name -> {
+                    lookups.incrementAndGet();
+                    return storeAnswers.asMono().then(Mono.just(CachedToken.UNKNOWN));
+                }),
+                new OutageGrace(() -> Clock.systemUTC().instant(), Duration.ofMinutes(5)),
+                hasher,
+                Clock.systemUTC());
+        AccessGlobalFilter burstFilter = new AccessGlobalFilter(
+                slowStore,
+                new FailedAuthThrottle(burstSettings, Clock.fixed(Instant.now(), ZoneOffset.UTC)),
+                new ClientAddress(burstSettings),
+                TestScopes.policy());
+
+        List<MockServerWebExchange> exchanges = new ArrayList<>();
+        List<Mono<Void>> answers = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            MockServerWebExchange exchange = exchange(HttpMethod.GET, "ST%032x".formatted(i), secret);
+            exchanges.add(exchange);
+            answers.add(burstFilter.filter(exchange, chain).cache());
+        }
+        answers.forEach(Mono::subscribe);
+
+        assertThat(lookups).hasValue(budget);
+        storeAnswers.tryEmitEmpty();
+        Mono.when(answers).block(Duration.ofSeconds(10));
+
+        assertThat(exchanges)
+                .extracting(e -> e.getResponse().getStatusCode())
+                .containsOnly(HttpStatus.FORBIDDEN, HttpStatus.TOO_MANY_REQUESTS)
+                .filteredOn(HttpStatus.FORBIDDEN::equals)
+                .hasSize(budget);
+        assertThat(lookups).hasValue(budget);
+        assertThat(forwarded).hasValue(0);
+    }
+
+    /** Good credentials cost no budget, however they were decided; concurrent misses share one lookup. */
+    @Test
+    void goodCredentialsLoadedFromTheStoreGiveTheirReservationBack() {
+        for (int i = 0; i < 20; i++) {
+            run(exchange(HttpMethod.GET, SID, secret));
+        }
+        for (int i = 0; i < 5; i++) {
+            run(exchange(HttpMethod.GET, "ST" + "a".repeat(31) + i, secret));
+        }
+
+        MockServerWebExchange sixth = run(exchange(HttpMethod.GET, "ST" + "b".repeat(32), secret));
+        MockServerWebExchange seventh = run(exchange(HttpMethod.GET, SID, secret));
+
+        assertThat(sixth.getResponse().getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(seventh.getResponse().getStatusCode()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertThat(forwarded).hasValue(20);
     }
 
     @Test

@@ -17,7 +17,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -70,6 +72,31 @@ class AuthenticatorTest {
                 .isEqualTo(new AuthDecision.Denied(Outcome.UNAUTHENTICATED));
         assertThat(authenticator.decideFromMemory(null, "10.0.0.1"))
                 .isEqualTo(new AuthDecision.Denied(Outcome.UNAUTHENTICATED));
+    }
+
+    /** Security review, issue 14, finding 3: PostgreSQL refuses a NUL, which answered 503 and logged a stack trace. */
+    @Test
+    @Tag("security")
+    void aUsernameThatIsNoSidIsRefusedFromMemoryWithoutAnyLookup() {
+        AtomicInteger lookups = new AtomicInteger();
+        Authenticator counting = new Authenticator(
+                TestTokens.cache(name -> {
+                    lookups.incrementAndGet();
+                    return Mono.error(new IllegalStateException("the store refuses " + name));
+                }),
+                grace,
+                hasher,
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        for (String username :
+                List.of("DEMO\u0000", "\u0000", "DE\u0007MO", SID + "\u0000", "D", "A".repeat(65), "DÉMO")) {
+            BasicCredentials credentials = new BasicCredentials(username, secret);
+            assertThat(counting.decideFromMemory(credentials, "10.0.0.1"))
+                    .as(username)
+                    .isEqualTo(new AuthDecision.Denied(Outcome.UNAUTHENTICATED));
+            assertThat(counting.loadAndDecide(credentials, "10.0.0.1").block(Duration.ofSeconds(5)))
+                    .isEqualTo(new AuthDecision.Denied(Outcome.UNAUTHENTICATED));
+        }
+        assertThat(lookups).hasValue(0);
     }
 
     @Test

@@ -37,6 +37,25 @@ public final class Sids {
         return candidate != null && ACCOUNT_SID.matcher(candidate).matches() && !isTokenSid(candidate);
     }
 
+    /**
+     * Whether a Basic username can name any credential at all: a token SID, or an account SID (the
+     * username of legacy tokens), i.e. 2–64 ASCII letters and digits. The gateway refuses anything
+     * else before any lookup, so control bytes, NUL and oversized names never reach the store. A
+     * loop rather than the patterns: it runs on every request that is not answered from memory.
+     */
+    public static boolean isWellFormedUsername(CharSequence candidate) {
+        if (candidate == null || candidate.length() < 2 || candidate.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < candidate.length(); i++) {
+            char c = candidate.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private String randomHex() {
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
