@@ -27,6 +27,17 @@ public class ProblemWriter {
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }
 
+    /** A status Spring itself decided (405, 406…): Spring's problem type, {@code about:blank}. */
+    public Mono<Void> write(ServerWebExchange exchange, org.springframework.http.HttpStatusCode status, String detail) {
+        ServerHttpResponse response = exchange.getResponse();
+        response.setStatusCode(status);
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        org.springframework.http.ProblemDetail problem = org.springframework.http.ProblemDetail.forStatusAndDetail(
+                status, detail == null ? "" : detail.replaceAll("\\p{Cntrl}", "?"));
+        byte[] body = json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+
     public Mono<Void> write(ServerWebExchange exchange, ProblemType type, String detail) {
         ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(type.status());

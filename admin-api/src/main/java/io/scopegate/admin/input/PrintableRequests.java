@@ -8,18 +8,20 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
-import org.springframework.web.util.UriUtils;
 import reactor.core.publisher.Mono;
 
 /**
- * The REST API's path and query parameters, decoded, must be free of {@link ControlCharacters}: a
- * {@code %00} in {@code ?name=} or in an account SID reached PostgreSQL and answered 500. Refused
- * with 400 naming the parameter (or {@code path}), before authentication or any lookup.
+ * Every request's path, query parameters and form fields (the console's), decoded, must be free of
+ * {@link ControlCharacters}: a {@code %00} in {@code ?name=}, an account SID or a console form reached
+ * PostgreSQL and answered 500. Refused with 400 naming the parameter (or {@code path}), before
+ * authentication or any lookup.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 5)
@@ -34,31 +36,42 @@ class PrintableRequests implements WebFilter {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
-        if (!request.getPath().value().startsWith("/v1/")) {
-            return chain.filter(exchange);
-        }
         List<FieldProblem> errors = new ArrayList<>();
-        String path;
-        try {
-            path = UriUtils.decode(request.getURI().getRawPath(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException malformed) {
-            path = "\u0000"; // an undecodable escape is no better
-        }
-        if (ControlCharacters.present(path)) {
+        String path = RequestPaths.decoded(request);
+        if (path == null || ControlCharacters.present(path)) {
             errors.add(new FieldProblem("path", ControlCharacters.MESSAGE));
         }
-        for (Map.Entry<String, List<String>> parameter :
-                request.getQueryParams().entrySet()) {
+        check(request.getQueryParams(), errors);
+        if (!errors.isEmpty()) {
+            return problems.write(exchange, ApiProblem.invalid(errors));
+        }
+        MediaType type = contentType(request);
+        if (type == null || !MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(type)) {
+            return chain.filter(exchange);
+        }
+        // The console's forms: read (and cached by WebFlux for the handler) before anything uses them.
+        return exchange.getFormData().flatMap(form -> {
+            check(form, errors);
+            return errors.isEmpty() ? chain.filter(exchange) : problems.write(exchange, ApiProblem.invalid(errors));
+        });
+    }
+
+    private static void check(MultiValueMap<String, String> parameters, List<FieldProblem> errors) {
+        for (Map.Entry<String, List<String>> parameter : parameters.entrySet()) {
             boolean bad = ControlCharacters.present(parameter.getKey())
                     || parameter.getValue().stream().anyMatch(v -> v != null && ControlCharacters.present(v));
             if (bad) {
                 errors.add(new FieldProblem(printable(parameter.getKey()), ControlCharacters.MESSAGE));
             }
         }
-        if (errors.isEmpty()) {
-            return chain.filter(exchange);
+    }
+
+    private static MediaType contentType(ServerHttpRequest request) {
+        try {
+            return request.getHeaders().getContentType();
+        } catch (org.springframework.http.InvalidMediaTypeException malformed) {
+            return null;
         }
-        return problems.write(exchange, ApiProblem.invalid(errors));
     }
 
     private static String printable(String name) {

@@ -1,5 +1,6 @@
 package io.scopegate.admin.outbound;
 
+import io.scopegate.store.scope.IpLiteral;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -59,12 +60,36 @@ public final class OutboundAddresses {
      */
     public static String addressProblem(
             String url, boolean allowPrivate, String allowSetting, boolean acceptUnresolved) {
-        String host = URI.create(url.strip()).getHost();
+        String host;
+        try {
+            host = new URI(url.strip()).getHost();
+        } catch (URISyntaxException malformed) {
+            return "is not a valid URL";
+        }
         if (host == null) {
             // java.net.URI finds no host in forms such as http://127.1/: a resolver might.
             return "must name a host by a name or an address in dotted-decimal form (e.g. 10.0.0.1)";
         }
-        String unbracketed = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        boolean bracketed = host.startsWith("[") && host.endsWith("]");
+        String unbracketed = bracketed ? host.substring(1, host.length() - 1) : host;
+        if (unbracketed.contains("%")) {
+            // fe80::1%eth0: a zone picks an interface; never a platform-wide destination.
+            return "names an address with a zone (" + host + "); zones are not allowed";
+        }
+        if (bracketed && IpLiteral.parse(unbracketed) == null) {
+            return "names " + host + ", which is not an IPv6 address";
+        }
+        String name = unbracketed.toLowerCase(Locale.ROOT);
+        name = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        if (METADATA_NAMES.contains(name)) {
+            return "points at a cloud metadata service (" + host + ")";
+        }
+        if (!allowPrivate
+                && (name.equals("localhost") || name.endsWith(".localhost") || LOOPBACK_NAMES.contains(name))) {
+            // Resolved or not on this machine, these mean "this host" wherever they are looked up.
+            return "points at a loopback or private address (" + host + "); an operator may allow these with "
+                    + allowSetting;
+        }
         if (looksNumeric(unbracketed) && !isCanonicalIpv4(unbracketed)) {
             return "names the host " + host + " in a form resolvers read differently; write the address in"
                     + " dotted-decimal form (e.g. 10.0.0.1)";
@@ -123,6 +148,14 @@ public final class OutboundAddresses {
         }
         return null;
     }
+
+    /** Names of metadata services: refused by name, whatever they resolve to here. */
+    private static final java.util.Set<String> METADATA_NAMES =
+            java.util.Set.of("metadata.google.internal", "metadata", "instance-data", "instance-data.ec2.internal");
+
+    /** Names that mean this host on common systems. */
+    private static final java.util.Set<String> LOOPBACK_NAMES =
+            java.util.Set.of("localhost.localdomain", "ip6-localhost", "ip6-loopback");
 
     /** Metadata services outside link-local: never called, even where private addresses are allowed. */
     private static final java.util.Set<String> CLOUD_METADATA = java.util.Set.of(

@@ -1,6 +1,5 @@
 package io.scopegate.admin.security;
 
-import java.net.InetSocketAddress;
 import org.springframework.core.MethodParameter;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.reactive.BindingContext;
@@ -10,6 +9,12 @@ import reactor.core.publisher.Mono;
 
 /** Builds the {@link Actor} argument from the authenticated principal and the client address. */
 class ActorArgumentResolver implements HandlerMethodArgumentResolver {
+
+    private final ClientAddresses addresses;
+
+    ActorArgumentResolver(ClientAddresses addresses) {
+        this.addresses = addresses;
+    }
 
     @Override
     public boolean supportsParameter(MethodParameter parameter) {
@@ -22,14 +27,10 @@ class ActorArgumentResolver implements HandlerMethodArgumentResolver {
                 .cast(Authentication.class)
                 .map(Authentication::getPrincipal)
                 .cast(AdminPrincipal.class)
-                .map(principal ->
-                        new Actor(principal.username(), principal.role(), principal.accountSid(), sourceIp(exchange)));
-    }
-
-    private static String sourceIp(ServerWebExchange exchange) {
-        InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-        return remote == null || remote.getAddress() == null
-                ? null
-                : remote.getAddress().getHostAddress();
+                .map(principal -> new Actor(
+                        principal.username(),
+                        principal.role(),
+                        principal.accountSid(),
+                        addresses.of(exchange.getRequest())));
     }
 }

@@ -2,7 +2,6 @@ package io.scopegate.admin.security;
 
 import io.scopegate.admin.audit.AuditAction;
 import io.scopegate.admin.audit.ChangeLog;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -54,11 +53,17 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
     private final PasswordEncoder passwords;
     private final LoginThrottle throttle;
     private final ChangeLog changes;
+    private final ClientAddresses addresses;
     /** The hash an unknown user's password is checked against: as costly as a real one. */
     private final String decoyHash;
 
     AdminAuthentication(
-            AdminUserDetailsService users, PasswordEncoder passwords, LoginThrottle throttle, ChangeLog changes) {
+            AdminUserDetailsService users,
+            PasswordEncoder passwords,
+            LoginThrottle throttle,
+            ChangeLog changes,
+            ClientAddresses addresses) {
+        this.addresses = addresses;
         this.users = users;
         this.passwords = passwords;
         this.throttle = throttle;
@@ -72,19 +77,26 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
         String password =
                 attempt.getCredentials() == null ? "" : attempt.getCredentials().toString();
         return clientAddress().flatMap(address -> {
-            Optional<Duration> wait = throttle.wait(username, address.orElse(null));
-            if (wait.isPresent()) {
-                return Mono.error(new LoginThrottled(wait.get()));
+            LoginThrottle.Result started = throttle.begin(username, address.orElse(null));
+            if (started.waitFor().isPresent()) {
+                return Mono.error(new LoginThrottled(started.waitFor().get()));
             }
-            return users.findByUsername(username)
-                    .map(Optional::of)
+            LoginThrottle.Attempt counted = started.attempt();
+            // A name no user can have is never looked up (a NUL would reach PostgreSQL), but costs the same.
+            Mono<UserDetails> lookup = possibleUsername(username) ? users.findByUsername(username) : Mono.empty();
+            return lookup.map(Optional::of)
                     .defaultIfEmpty(Optional.empty())
                     .flatMap(user -> Mono.fromCallable(() -> matches(password, user))
                             .subscribeOn(Schedulers.boundedElastic())
-                            .flatMap(matched -> matched
-                                    ? succeeded(username, user.get())
-                                    : failed(username, address.orElse(null))));
+                            .flatMap(matched -> matched ? succeeded(counted, user.get()) : failed(counted)));
         });
+    }
+
+    private static boolean possibleUsername(String username) {
+        return username != null
+                && !username.isEmpty()
+                && username.length() <= 64
+                && !io.scopegate.admin.input.ControlCharacters.present(username);
     }
 
     private boolean matches(String password, Optional<UserDetails> user) {
@@ -102,30 +114,37 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
         }
     }
 
-    private Mono<Authentication> succeeded(String username, UserDetails user) {
-        throttle.succeeded(username);
+    private Mono<Authentication> succeeded(LoginThrottle.Attempt attempt, UserDetails user) {
+        throttle.succeeded(attempt);
         return Mono.just(
                 UsernamePasswordAuthenticationToken.authenticated(user, user.getPassword(), user.getAuthorities()));
     }
 
-    private Mono<Authentication> failed(String username, String address) {
-        LoginThrottle.Failure failure = throttle.failed(username, address);
-        Mono<Void> audit = failure.locked() ? audit(username, address, failure) : Mono.empty();
+    private Mono<Authentication> failed(LoginThrottle.Attempt attempt) {
+        Mono<Void> audit = attempt.lockedUser() || attempt.blockedAddress() ? audit(attempt) : Mono.empty();
         return audit.then(Mono.error(new BadCredentialsException("Invalid username or password")));
     }
 
-    private Mono<Void> audit(String username, String address, LoginThrottle.Failure failure) {
+    private Mono<Void> audit(LoginThrottle.Attempt attempt) {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("throttled", failure.who());
+        details.put(
+                "throttled",
+                attempt.lockedUser() && attempt.blockedAddress()
+                        ? "user and address"
+                        : attempt.lockedUser() ? "user" : "address");
         // The name as typed (it may not exist), cut and without control characters.
-        details.put("username", printable(username));
-        details.put("retryAfterSeconds", Math.max(1, failure.lockedFor().toSeconds()));
+        details.put("username", printable(attempt.user()));
+        details.put("retryAfterSeconds", Math.max(1, attempt.lockedFor().toSeconds()));
         log.warn(
-                "sign-ins throttled for this {} after repeated failures ({} s)",
-                failure.who(),
-                failure.lockedFor().toSeconds());
+                "sign-ins throttled ({}) after repeated failures ({} s)",
+                details.get("throttled"),
+                attempt.lockedFor().toSeconds());
         return changes.record(
-                        new Actor("anonymous", null, null, address), AuditAction.LOGIN_THROTTLED, null, null, details)
+                        new Actor("anonymous", null, null, attempt.address()),
+                        AuditAction.LOGIN_THROTTLED,
+                        null,
+                        null,
+                        details)
                 .timeout(Duration.ofSeconds(5))
                 .onErrorResume(error -> {
                     log.warn("LOGIN_THROTTLED not audited: {}", error.toString());
@@ -138,10 +157,8 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
         return clean.length() > 64 ? clean.substring(0, 64) : clean;
     }
 
-    private static Mono<Optional<String>> clientAddress() {
+    private Mono<Optional<String>> clientAddress() {
         return Mono.deferContextual(context -> Mono.just(context.<ServerWebExchange>getOrEmpty(ServerWebExchange.class)
-                .map(exchange -> exchange.getRequest().getRemoteAddress())
-                .map(InetSocketAddress::getAddress)
-                .map(java.net.InetAddress::getHostAddress)));
+                .map(exchange -> addresses.of(exchange.getRequest()))));
     }
 }

@@ -2,6 +2,7 @@ package io.scopegate.admin.security;
 
 import io.scopegate.admin.error.ProblemType;
 import io.scopegate.admin.error.ProblemWriter;
+import io.scopegate.admin.input.RequestPaths;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Set;
@@ -21,7 +22,7 @@ import reactor.core.publisher.Mono;
  * The REST API's defence against cross-site request forgery. It keeps no cookie, but a browser that
  * has HTTP Basic credentials for it sends them with any request, so another site's page could submit a
  * form (or a {@code text/plain} fetch, which needs no preflight) to {@code …/disable}. Every
- * state-changing call on {@code /v1/**} is therefore refused (before authentication) when the browser
+ * state-changing call outside {@code /console} is therefore refused (before authentication) when the browser
  * says it comes from another site ({@code Sec-Fetch-Site}), when its {@code Origin} is not this
  * server's, or when it carries a {@code Content-Type} that is not JSON — which no page can send
  * cross-site without a CORS preflight this server never grants. Clients such as curl send none of
@@ -43,7 +44,9 @@ class CrossSiteRequests implements WebFilter {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
-        if (SAFE.contains(request.getMethod()) || !request.getPath().value().startsWith("/v1/")) {
+        // Judged on the decoded path, as routing and access rules see it (/%761/… is /v1/…); every path
+        // but the console's, whose forms carry CSRF tokens of their own.
+        if (SAFE.contains(request.getMethod()) || RequestPaths.isConsole(request)) {
             return chain.filter(exchange);
         }
         HttpHeaders headers = request.getHeaders();

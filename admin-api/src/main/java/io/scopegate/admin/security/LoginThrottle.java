@@ -12,15 +12,21 @@ import org.springframework.stereotype.Component;
  * Failed sign-ins, per username and per client address, in this replica's memory (with N replicas an
  * attacker gets at most N times the budget; see the README's security notes). A user is locked after
  * {@code max-failures-per-user} failures in a row, for {@code lockout}, doubling with each further lock
- * up to {@code max-lockout}; a success ends the series. An address is blocked after
- * {@code max-failures-per-address} failures within {@code address-window}, until the window ends.
- * While locked, even the right password is refused: the lock must not be an oracle.
+ * up to {@code max-lockout}; a success ends the series and forgets the locks. An address is blocked
+ * after {@code max-failures-per-address} failures within {@code address-window}, until the window
+ * ends. Each attempt is counted before its password is checked, and given back when it succeeds, so
+ * simultaneous attempts cannot overrun a limit. While locked, even the right password is refused: the
+ * lock must not be an oracle. Anyone can keep a user locked by failing as them (as with any lockout);
+ * an operator locked out waits for the lock to end, or signs in from the console of another replica.
  */
 @Component
 class LoginThrottle {
 
-    /** What one failure did: whether it started a lock, and for how long. */
-    record Failure(boolean locked, String who, Duration lockedFor) {}
+    /**
+     * A sign-in attempt, counted before its password is checked (so simultaneous attempts cannot
+     * overrun the budget): which locks it started, for the audit.
+     */
+    record Attempt(String user, String address, boolean lockedUser, boolean blockedAddress, Duration lockedFor) {}
 
     private record UserState(int failures, int locks, Instant lockedUntil) {}
 
@@ -39,56 +45,78 @@ class LoginThrottle {
         this.clock = clock;
     }
 
-    /** How long this user or address must still wait, if either is locked. */
-    Optional<Duration> wait(String username, String address) {
+    /**
+     * Starts an attempt: refused (how long to wait) while the user or the address is locked; else
+     * counted as a failure until {@link #succeeded} says otherwise. The attempt that reaches a limit is
+     * still checked, and starts the lock; those after it wait.
+     */
+    Result begin(String username, String address) {
         Instant now = clock.instant();
-        Duration longest = Duration.ZERO;
-        UserState user = users.get(key(username));
-        if (user != null && user.lockedUntil() != null && user.lockedUntil().isAfter(now)) {
-            longest = Duration.between(now, user.lockedUntil());
+        bound(now);
+        // Each check and count is one atomic step per key, so simultaneous attempts cannot all pass.
+        Duration[] addressWait = {null};
+        AddressState from = address == null
+                ? null
+                : addresses.compute(address, (k, old) -> {
+                    if (old != null && old.windowEnds().isAfter(now)) {
+                        if (old.failures() >= settings.maxFailuresPerAddress()) {
+                            addressWait[0] = Duration.between(now, old.windowEnds());
+                            return old;
+                        }
+                        return new AddressState(old.failures() + 1, old.windowEnds());
+                    }
+                    return new AddressState(1, now.plus(settings.addressWindow()));
+                });
+        if (addressWait[0] != null) {
+            return new Result(Optional.of(addressWait[0]), null);
         }
-        AddressState from = address == null ? null : addresses.get(address);
-        if (from != null
-                && from.failures() >= settings.maxFailuresPerAddress()
-                && from.windowEnds().isAfter(now)) {
-            Duration addressWait = Duration.between(now, from.windowEnds());
-            longest = addressWait.compareTo(longest) > 0 ? addressWait : longest;
-        }
-        return longest.isZero() ? Optional.empty() : Optional.of(longest);
-    }
-
-    /** Counts a failure; says whether it started a lock (the moment to audit), and which. */
-    Failure failed(String username, String address) {
-        Instant now = clock.instant();
-        bound();
+        Duration[] userWait = {null};
         UserState user = users.compute(key(username), (k, old) -> {
-            int failures = (old == null ? 0 : old.failures()) + 1;
+            if (old != null && old.lockedUntil() != null && old.lockedUntil().isAfter(now)) {
+                userWait[0] = Duration.between(now, old.lockedUntil());
+                return old;
+            }
+            // After a lock ends a new series starts; the lock count stays, so the next lock is longer.
+            int failures = (old == null || old.lockedUntil() != null ? 0 : old.failures()) + 1;
             int locks = old == null ? 0 : old.locks();
             return failures >= settings.maxFailuresPerUser()
-                    ? new UserState(0, locks + 1, now.plus(lockout(locks + 1)))
-                    : new UserState(failures, locks, old == null ? null : old.lockedUntil());
+                    ? new UserState(failures, locks + 1, now.plus(lockout(locks + 1)))
+                    : new UserState(failures, locks, null);
         });
-        if (address != null) {
-            AddressState from = addresses.compute(
-                    address,
-                    (k, old) -> old != null && old.windowEnds().isAfter(now)
-                            ? new AddressState(old.failures() + 1, old.windowEnds())
-                            : new AddressState(1, now.plus(settings.addressWindow())));
-            if (from.failures() == settings.maxFailuresPerAddress()) {
-                return new Failure(true, "address", Duration.between(now, from.windowEnds()));
+        if (userWait[0] != null) {
+            if (address != null) {
+                release(address); // refused without a check: not an attempt on the address's budget
             }
+            return new Result(Optional.of(userWait[0]), null);
         }
-        boolean userLocked = user.failures() == 0
-                && user.lockedUntil() != null
-                && user.lockedUntil().isAfter(now);
-        return userLocked
-                ? new Failure(true, "user", Duration.between(now, user.lockedUntil()))
-                : new Failure(false, null, null);
+        boolean lockedUser = user.lockedUntil() != null;
+        boolean blockedAddress = from != null && from.failures() == settings.maxFailuresPerAddress();
+        Duration lockedFor = lockedUser ? Duration.between(now, user.lockedUntil()) : null;
+        if (blockedAddress) {
+            Duration window = Duration.between(now, from.windowEnds());
+            lockedFor = lockedFor == null || window.compareTo(lockedFor) > 0 ? window : lockedFor;
+        }
+        return new Result(Optional.empty(), new Attempt(username, address, lockedUser, blockedAddress, lockedFor));
     }
 
-    /** A success ends the user's series of failures (not the address's: one good password among many). */
-    void succeeded(String username) {
-        users.computeIfPresent(key(username), (k, old) -> new UserState(0, old.locks(), null));
+    /** What {@link #begin} decided: wait, or go ahead with this attempt. */
+    record Result(Optional<Duration> waitFor, Attempt attempt) {}
+
+    /**
+     * The password was right: the user's series ends (its locks too: a success proves the owner is
+     * back), and the attempt is taken off the address's count.
+     */
+    void succeeded(Attempt attempt) {
+        users.remove(key(attempt.user()));
+        if (attempt.address() != null) {
+            release(attempt.address());
+        }
+    }
+
+    private void release(String address) {
+        addresses.computeIfPresent(
+                address,
+                (k, old) -> old.failures() <= 1 ? null : new AddressState(old.failures() - 1, old.windowEnds()));
     }
 
     private Duration lockout(int locks) {
@@ -96,15 +124,13 @@ class LoginThrottle {
         return wait.compareTo(settings.maxLockout()) > 0 ? settings.maxLockout() : wait;
     }
 
-    private void bound() {
+    private void bound(Instant now) {
         if (users.size() > MAX_TRACKED) {
-            Instant now = clock.instant();
             users.entrySet()
                     .removeIf(e -> e.getValue().lockedUntil() == null
                             || e.getValue().lockedUntil().isBefore(now));
         }
         if (addresses.size() > MAX_TRACKED) {
-            Instant now = clock.instant();
             addresses.entrySet().removeIf(e -> e.getValue().windowEnds().isBefore(now));
         }
     }

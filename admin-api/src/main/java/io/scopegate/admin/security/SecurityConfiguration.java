@@ -99,11 +99,11 @@ class SecurityConfiguration {
     }
 
     @Bean
-    WebFluxConfigurer actorArgument() {
+    WebFluxConfigurer actorArgument(ClientAddresses addresses) {
         return new WebFluxConfigurer() {
             @Override
             public void configureArgumentResolvers(ArgumentResolverConfigurer configurer) {
-                configurer.addCustomResolver(new ActorArgumentResolver());
+                configurer.addCustomResolver(new ActorArgumentResolver(addresses));
             }
         };
     }

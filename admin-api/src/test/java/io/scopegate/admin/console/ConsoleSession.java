@@ -32,7 +32,7 @@ public final class ConsoleSession {
         this.web = web;
     }
 
-    static ConsoleSession signIn(WebTestClient web, String username, String password) {
+    public static ConsoleSession signIn(WebTestClient web, String username, String password) {
         ConsoleSession session = new ConsoleSession(web);
         session.get("/console/sign-in");
         EntityExchangeResult<String> result =
@@ -68,7 +68,7 @@ public final class ConsoleSession {
         return lastCookie;
     }
 
-    static MultiValueMap<String, String> form(String... pairs) {
+    public static MultiValueMap<String, String> form(String... pairs) {
         MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             form.add(pairs[i], pairs[i + 1]);
@@ -76,7 +76,7 @@ public final class ConsoleSession {
         return form;
     }
 
-    EntityExchangeResult<String> get(String path) {
+    public EntityExchangeResult<String> get(String path) {
         // As a browser asks for a page: HTML first.
         WebTestClient.RequestHeadersSpec<?> request =
                 web.get().uri(path).header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
@@ -87,7 +87,7 @@ public final class ConsoleSession {
     }
 
     /** Posts the form with the CSRF token of the last page read. */
-    EntityExchangeResult<String> post(String path, MultiValueMap<String, String> form) {
+    public EntityExchangeResult<String> post(String path, MultiValueMap<String, String> form) {
         MultiValueMap<String, String> withToken = new LinkedMultiValueMap<>(form);
         if (csrf != null) {
             withToken.add("_csrf", csrf);

@@ -128,4 +128,21 @@ class HostileInputTest extends AdminApiTest {
                 .expectHeader()
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON);
     }
+
+    @Test
+    void aNulInAConsoleFormOrQueryIsRefusedBeforeItReachesTheStore() {
+        String account = newAccount();
+        io.scopegate.admin.console.ConsoleSession console =
+                io.scopegate.admin.console.ConsoleSession.signIn(web, "admin", OPERATOR_PASSWORD);
+        assertThat(console.get("/console/accounts/" + account + "/tokens?name=a\u0000b")
+                        .getStatus()
+                        .value())
+                .isEqualTo(400);
+        assertThat(console.post(
+                                "/console/platform/accounts",
+                                io.scopegate.admin.console.ConsoleSession.form("name", "bad\u0000name"))
+                        .getStatus()
+                        .value())
+                .isEqualTo(400);
+    }
 }

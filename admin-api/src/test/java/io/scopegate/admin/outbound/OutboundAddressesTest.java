@@ -91,4 +91,25 @@ class OutboundAddressesTest {
         assertThat(OutboundAddresses.addressProblem("http://93.184.215.14/", false, SETTING))
                 .isNull();
     }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "http://[fe80::1%25eth0]/",
+                "http://[fd00:ec2::254%25x]/",
+                "http://[::1%25lo]/",
+                "http://[not-an-address]/",
+                "http://metadata.google.internal/computeMetadata/v1/",
+                "http://METADATA.GOOGLE.INTERNAL./"
+            })
+    void zonedLiteralsAndMetadataNamesAreRefusedEvenWherePrivateIsAllowed(String url) {
+        assertThat(OutboundAddresses.addressProblem(url, true, SETTING, true)).isNotNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {"http://localhost./", "http://LOCALHOST/", "http://app.localhost/", "http://ip6-localhost/"})
+    void namesThatMeanThisHostAreLoopbackWhetherOrNotTheyResolveHere(String url) {
+        assertThat(OutboundAddresses.addressProblem(url, false, SETTING, true)).contains("loopback");
+    }
 }

@@ -99,4 +99,47 @@ class CrossSiteRequestTest extends AdminApiTest {
                 .expectHeader()
                 .doesNotExist("Access-Control-Allow-Origin");
     }
+
+    private org.springframework.test.web.reactive.server.WebTestClient raw() {
+        // Without the OpenAPI conformance check: these requests are refused before any documented operation.
+        return org.springframework.test.web.reactive.server.WebTestClient.bindToServer()
+                .baseUrl("http://localhost:" + port)
+                .responseTimeout(java.time.Duration.ofSeconds(30))
+                .defaultHeaders(h -> h.setBasicAuth("admin", OPERATOR_PASSWORD))
+                .build();
+    }
+
+    @Test
+    void anEncodedLetterInThePathDoesNotSlipPastTheCrossSiteCheck() {
+        String account = newAccount();
+        String sid = (String) createToken(account, "Encoded", newApi(), "GET").get("sid");
+        int status = raw().post()
+                .uri(java.net.URI.create(
+                        "http://localhost:" + port + "/%761/accounts/" + account + "/tokens/" + sid + "/disable"))
+                .header(HttpHeaders.ORIGIN, "https://evil.example")
+                .exchange()
+                .returnResult(String.class)
+                .getStatus()
+                .value();
+        assertThat(status).isIn(400, 403, 404);
+        assertThat(state(sid)).isEqualTo("ENABLED");
+    }
+
+    @Test
+    void errorsRaisedBeforeAnyControllerAreProblemJson() {
+        raw().get()
+                .uri("/v1/accounts/{a}/tokens/{s}/disable", newAccount(), "ST0000")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(405)
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        raw().get()
+                .uri(java.net.URI.create("http://localhost:" + port + "/v1;x/apis"))
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    }
 }

@@ -109,4 +109,63 @@ class LoginThrottleTest extends AdminApiTest {
         clock.advance(Duration.ofMinutes(11));
         assertThat(status(user, USER_PASSWORD)).isEqualTo(200);
     }
+
+    @Test
+    void simultaneousGuessesCannotOverrunTheLimit() {
+        String user = newUser(newAccount(), "ACCOUNT_ADMIN");
+        java.util.List<Integer> statuses = reactor.core.publisher.Flux.range(0, 30)
+                .flatMap(
+                        i -> reactor.core.publisher.Mono.fromCallable(() -> status(user, "guess-" + i))
+                                .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()),
+                        30)
+                .collectList()
+                .block(Duration.ofSeconds(60));
+        assertThat(statuses.stream().filter(s -> s == 401).count())
+                .as("at most ten passwords checked")
+                .isLessThanOrEqualTo(10);
+        assertThat(statuses.stream().filter(s -> s == 429).count()).isGreaterThanOrEqualTo(20);
+        assertThat(status(user, USER_PASSWORD)).isEqualTo(429);
+    }
+
+    @Test
+    void aForwardedForHeaderDoesNotChooseTheAddressWithoutATrustedProxy() {
+        String user = newUser(newAccount(), "ACCOUNT_ADMIN");
+        for (int i = 0; i < 40; i++) {
+            String spoofed = "198.51.100." + i;
+            as(unique("spray"), "password")
+                    .get()
+                    .uri("/v1/apis")
+                    .header("X-Forwarded-For", spoofed)
+                    .exchange()
+                    .returnResult(String.class);
+        }
+        assertThat(status(user, USER_PASSWORD))
+                .as("the failures counted against the real peer")
+                .isEqualTo(429);
+    }
+
+    @Test
+    void aUsernameWithANulIsWrongNotAnError() {
+        assertThat(status("ad\u0000min", "whatever-password")).isEqualTo(401);
+        assertThat(status("x".repeat(500), "whatever-password")).isEqualTo(401);
+    }
+
+    @Test
+    void aSuccessForgetsEarlierLocks() {
+        String user = newUser(newAccount(), "ACCOUNT_ADMIN");
+        for (int lock = 0; lock < 3; lock++) {
+            for (int i = 0; i < 10; i++) {
+                status(user, "wrong-" + i);
+            }
+            clock.advance(Duration.ofMinutes(16));
+        }
+        assertThat(status(user, USER_PASSWORD)).isEqualTo(200);
+        for (int i = 0; i < 10; i++) {
+            status(user, "wrong-again-" + i);
+        }
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(status(user, USER_PASSWORD))
+                .as("the first lock again: one minute")
+                .isEqualTo(200);
+    }
 }
