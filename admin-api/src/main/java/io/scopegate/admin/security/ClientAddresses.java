@@ -1,5 +1,6 @@
 package io.scopegate.admin.security;
 
+import io.scopegate.store.net.ForwardedFor;
 import io.scopegate.store.scope.IpLiteral;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -64,22 +65,7 @@ public class ClientAddresses {
         String peer = remote == null || remote.getAddress() == null
                 ? null
                 : remote.getAddress().getHostAddress();
-        if (peer == null || !trusted(peer)) {
-            return peer;
-        }
-        List<String> forwarded = request.getHeaders().getValuesAsList("X-Forwarded-For");
-        String client = peer;
-        for (int i = forwarded.size() - 1; i >= 0; i--) {
-            String hop = forwarded.get(i).trim();
-            if (IpLiteral.parse(hop) == null) {
-                return client;
-            }
-            client = hop;
-            if (!trusted(hop)) {
-                return hop;
-            }
-        }
-        return client;
+        return ForwardedFor.client(peer, request.getHeaders().getValuesAsList("X-Forwarded-For"), this::trusted);
     }
 
     private boolean trusted(String address) {

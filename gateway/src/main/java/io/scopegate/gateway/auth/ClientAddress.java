@@ -1,7 +1,7 @@
 package io.scopegate.gateway.auth;
 
 import io.scopegate.gateway.GatewaySettings;
-import io.scopegate.store.scope.IpLiteral;
+import io.scopegate.store.net.ForwardedFor;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -28,22 +28,7 @@ class ClientAddress {
         String peer = remote == null || remote.getAddress() == null
                 ? "0.0.0.0"
                 : remote.getAddress().getHostAddress();
-        if (!trusted(peer)) {
-            return peer;
-        }
-        List<String> forwarded = request.getHeaders().getValuesAsList("X-Forwarded-For");
-        String client = peer;
-        for (int i = forwarded.size() - 1; i >= 0; i--) {
-            String hop = forwarded.get(i).trim();
-            if (IpLiteral.parse(hop) == null) {
-                return client;
-            }
-            client = hop;
-            if (!trusted(hop)) {
-                return hop;
-            }
-        }
-        return client;
+        return ForwardedFor.client(peer, request.getHeaders().getValuesAsList("X-Forwarded-For"), this::trusted);
     }
 
     private boolean trusted(String address) {
