@@ -14,8 +14,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The gateway's routes, one per API of the catalog, in the store rather than from YAML. Reloaded
- * when the store says the catalog changed; Spring Cloud Gateway is then told to refresh its routes.
+ * The gateway's routes, from the catalog in the store rather than from YAML: one per path pattern of
+ * each API, most specific pattern first across all APIs (see {@link PatternRoute}). Reloaded when the
+ * store says the catalog changed; Spring Cloud Gateway is then told to refresh its routes.
  */
 @Component
 public class CatalogRoutes implements RouteLocator {
@@ -27,7 +28,8 @@ public class CatalogRoutes implements RouteLocator {
 
     private final DatabaseClient db;
     private final ApplicationEventPublisher events;
-    private volatile List<ApiRoute> routes = List.of();
+    private volatile List<ApiRoute> apis = List.of();
+    private volatile List<PatternRoute> routes = List.of();
 
     CatalogRoutes(DatabaseClient db, ApplicationEventPublisher events) {
         this.db = db;
@@ -35,21 +37,24 @@ public class CatalogRoutes implements RouteLocator {
     }
 
     public Mono<Void> reload(Duration timeout) {
-        return db.sql("select id, paths, methods, upstream_url from apis")
+        return db.sql("select id, paths, methods, upstream_url from apis order by id")
                 .map(row -> ApiRoute.of(
                         row.get("id", String.class),
                         Arrays.asList(row.get("paths", String[].class)),
                         Arrays.asList(row.get("methods", String[].class)),
                         row.get("upstream_url", String.class)))
                 .all()
-                .sort(ApiRoute.MOST_SPECIFIC_FIRST)
                 .collectList()
                 .timeout(timeout)
-                .doOnNext(loaded -> {
-                    routes = List.copyOf(loaded);
-                    events.publishEvent(new RefreshRoutesEvent(this));
-                })
+                .doOnNext(this::use)
                 .then();
+    }
+
+    /** Routes these APIs from now on and tells Spring Cloud Gateway to pick them up. */
+    void use(List<ApiRoute> loaded) {
+        routes = PatternRoute.mostSpecificFirst(loaded);
+        apis = List.copyOf(loaded);
+        events.publishEvent(new RefreshRoutesEvent(this));
     }
 
     /** The id of the API a route of this catalog serves. */
@@ -63,23 +68,26 @@ public class CatalogRoutes implements RouteLocator {
         return (Set<String>) route.getMetadata().get(API_METHODS);
     }
 
+    /** How many APIs the catalog has. */
     public int size() {
-        return routes.size();
+        return apis.size();
     }
 
+    /** One route per (pattern, API), in the order Spring Cloud Gateway must try them: the first match wins. */
     @Override
     public Flux<Route> getRoutes() {
-        List<ApiRoute> current = routes;
+        List<PatternRoute> current = routes;
         return Flux.range(0, current.size()).map(order -> route(current.get(order), order));
     }
 
-    private static Route route(ApiRoute api, int order) {
+    private static Route route(PatternRoute pattern, int order) {
+        ApiRoute api = pattern.api();
         return Route.async()
-                .id(api.id())
+                .id(pattern.routeId())
                 .uri(api.upstream())
                 .order(order)
-                .predicate(
-                        exchange -> api.matches(exchange.getRequest().getPath().pathWithinApplication()))
+                .predicate(exchange ->
+                        pattern.matches(exchange.getRequest().getPath().pathWithinApplication()))
                 .metadata(API_ID, api.id())
                 .metadata(API_METHODS, api.methods())
                 .build();
