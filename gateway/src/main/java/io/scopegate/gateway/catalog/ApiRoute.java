@@ -6,12 +6,19 @@ import java.util.Set;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
-/** One API of the catalog, ready to match requests: parsed path patterns, served methods, upstream. */
-public record ApiRoute(String id, List<PathPattern> patterns, Set<String> methods, URI upstream) {
+/**
+ * One API of the catalog, ready to match requests: parsed path patterns, served methods, upstream, and
+ * whether it accepts WebSocket upgrades (off unless the API opted in).
+ */
+public record ApiRoute(String id, List<PathPattern> patterns, Set<String> methods, URI upstream, boolean websocket) {
 
-    static ApiRoute of(String id, List<String> paths, List<String> methods, String upstreamUrl) {
+    static ApiRoute of(String id, List<String> paths, List<String> methods, String upstreamUrl, boolean websocket) {
         PathPatternParser parser = new PathPatternParser();
         return new ApiRoute(
-                id, paths.stream().map(parser::parse).toList(), Set.copyOf(methods), URI.create(upstreamUrl));
+                id,
+                paths.stream().map(parser::parse).toList(),
+                Set.copyOf(methods),
+                URI.create(upstreamUrl),
+                websocket);
     }
 }

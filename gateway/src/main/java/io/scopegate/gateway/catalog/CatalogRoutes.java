@@ -3,7 +3,10 @@ package io.scopegate.gateway.catalog;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
@@ -26,9 +29,11 @@ public class CatalogRoutes implements RouteLocator {
 
     private static final String API_METHODS = "scopegate.methods";
 
+    private static final String API_WEBSOCKET = "scopegate.websocket";
+
     private final DatabaseClient db;
     private final ApplicationEventPublisher events;
-    private volatile List<ApiRoute> apis = List.of();
+    private volatile Map<String, ApiRoute> apis = Map.of();
     private volatile List<PatternRoute> routes = List.of();
 
     CatalogRoutes(DatabaseClient db, ApplicationEventPublisher events) {
@@ -37,12 +42,13 @@ public class CatalogRoutes implements RouteLocator {
     }
 
     public Mono<Void> reload(Duration timeout) {
-        return db.sql("select id, paths, methods, upstream_url from apis order by id")
+        return db.sql("select id, paths, methods, upstream_url, websocket from apis order by id")
                 .map(row -> ApiRoute.of(
                         row.get("id", String.class),
                         Arrays.asList(row.get("paths", String[].class)),
                         Arrays.asList(row.get("methods", String[].class)),
-                        row.get("upstream_url", String.class)))
+                        row.get("upstream_url", String.class),
+                        Boolean.TRUE.equals(row.get("websocket", Boolean.class))))
                 .all()
                 .collectList()
                 .timeout(timeout)
@@ -53,7 +59,7 @@ public class CatalogRoutes implements RouteLocator {
     /** Routes these APIs from now on and tells Spring Cloud Gateway to pick them up. */
     void use(List<ApiRoute> loaded) {
         routes = PatternRoute.mostSpecificFirst(loaded);
-        apis = List.copyOf(loaded);
+        apis = loaded.stream().collect(Collectors.toUnmodifiableMap(ApiRoute::id, Function.identity()));
         events.publishEvent(new RefreshRoutesEvent(this));
     }
 
@@ -66,6 +72,16 @@ public class CatalogRoutes implements RouteLocator {
     @SuppressWarnings("unchecked")
     public static Set<String> methods(Route route) {
         return (Set<String>) route.getMetadata().get(API_METHODS);
+    }
+
+    /** Whether the API of a route of this catalog accepts WebSocket upgrades. */
+    public static boolean websocket(Route route) {
+        return Boolean.TRUE.equals(route.getMetadata().get(API_WEBSOCKET));
+    }
+
+    /** The API as the catalog has it now, or null when it is gone. */
+    public ApiRoute api(String id) {
+        return apis.get(id);
     }
 
     /** How many APIs the catalog has. */
@@ -90,6 +106,7 @@ public class CatalogRoutes implements RouteLocator {
                         pattern.matches(exchange.getRequest().getPath().pathWithinApplication()))
                 .metadata(API_ID, api.id())
                 .metadata(API_METHODS, api.methods())
+                .metadata(API_WEBSOCKET, api.websocket())
                 .build();
     }
 }

@@ -23,7 +23,7 @@ class CatalogRoutesTest {
     private final CatalogRoutes catalog = new CatalogRoutes(null, published::add);
 
     private static ApiRoute api(String id, String... paths) {
-        return ApiRoute.of(id, List.of(paths), List.of("GET"), "http://" + id + ".upstream");
+        return ApiRoute.of(id, List.of(paths), List.of("GET"), "http://" + id + ".upstream", false);
     }
 
     /** The API of the first route (in route order) whose predicate matches the path; "none" without one. */
