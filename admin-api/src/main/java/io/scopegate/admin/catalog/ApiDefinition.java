@@ -17,11 +17,12 @@ public record ApiDefinition(
         String upstreamUrl,
 
         int latestVersion,
+        @Schema(description = SaveApi.WEBSOCKET_DESCRIPTION) boolean websocket,
         Instant createdAt,
         Instant updatedAt) {
 
     /** As shown to account users. */
     ApiDefinition withoutUpstream() {
-        return new ApiDefinition(id, name, paths, methods, null, latestVersion, createdAt, updatedAt);
+        return new ApiDefinition(id, name, paths, methods, null, latestVersion, websocket, createdAt, updatedAt);
     }
 }

@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
 public class ApiRepository {
 
     private static final String SELECT =
-            "select id, name, paths, methods, upstream_url, latest_version, created_at, updated_at from apis";
+            "select id, name, paths, methods, upstream_url, latest_version, websocket, created_at, updated_at from apis";
 
     private final DatabaseClient db;
 
@@ -42,12 +42,13 @@ public class ApiRepository {
 
     Mono<Boolean> upsert(ApiDefinition api) {
         return db.sql("""
-                insert into apis (id, name, paths, methods, upstream_url, latest_version, created_at, updated_at)
-                values (:id, :name, :paths, :methods, :url, :version, :now, :now)
+                insert into apis (id, name, paths, methods, upstream_url, latest_version, websocket,
+                                  created_at, updated_at)
+                values (:id, :name, :paths, :methods, :url, :version, :websocket, :now, :now)
                 on conflict (id) do update
                    set name = excluded.name, paths = excluded.paths, methods = excluded.methods,
                        upstream_url = excluded.upstream_url, latest_version = excluded.latest_version,
-                       updated_at = excluded.updated_at
+                       websocket = excluded.websocket, updated_at = excluded.updated_at
                 returning (xmax = 0) as created
                 """)
                 .bind("id", api.id())
@@ -56,6 +57,7 @@ public class ApiRepository {
                 .bind("methods", api.methods().toArray(String[]::new))
                 .bind("url", api.upstreamUrl())
                 .bind("version", api.latestVersion())
+                .bind("websocket", api.websocket())
                 .bind("now", api.updatedAt())
                 .map((row, meta) -> Boolean.TRUE.equals(row.get("created", Boolean.class)))
                 .one();
@@ -96,6 +98,7 @@ public class ApiRepository {
                 Arrays.asList(row.get("methods", String[].class)),
                 row.get("upstream_url", String.class),
                 row.get("latest_version", Integer.class),
+                Boolean.TRUE.equals(row.get("websocket", Boolean.class)),
                 row.get("created_at", Instant.class),
                 row.get("updated_at", Instant.class));
     }

@@ -24,9 +24,15 @@ class CatalogConsoleController {
 
     /** The form as typed; paths one per line. */
     record ApiForm(
-            String id, String name, String paths, List<String> methods, String upstreamUrl, String latestVersion) {
+            String id,
+            String name,
+            String paths,
+            List<String> methods,
+            String upstreamUrl,
+            String latestVersion,
+            boolean websocket) {
 
-        static final ApiForm EMPTY = new ApiForm("", "", "", List.of("GET"), "", "1");
+        static final ApiForm EMPTY = new ApiForm("", "", "", List.of("GET"), "", "1", false);
 
         static ApiForm of(ApiDefinition api) {
             return new ApiForm(
@@ -35,7 +41,8 @@ class CatalogConsoleController {
                     String.join("\n", api.paths()),
                     api.methods(),
                     api.upstreamUrl(),
-                    Integer.toString(api.latestVersion()));
+                    Integer.toString(api.latestVersion()),
+                    api.websocket());
         }
 
         static ApiForm read(MultiValueMap<String, String> form) {
@@ -45,7 +52,9 @@ class CatalogConsoleController {
                     text(form, "paths"),
                     form.getOrDefault("methods", List.of()),
                     text(form, "upstreamUrl").strip(),
-                    text(form, "latestVersion").strip());
+                    text(form, "latestVersion").strip(),
+                    // A checkbox: sent only when ticked.
+                    "true".equals(form.getFirst("websocket")));
         }
 
         public boolean serves(String method) {
@@ -114,7 +123,8 @@ class CatalogConsoleController {
                 .map(String::strip)
                 .filter(path -> !path.isEmpty())
                 .toList();
-        SaveApi request = new SaveApi(form.name(), paths, form.methods(), form.upstreamUrl(), version);
+        SaveApi request =
+                new SaveApi(form.name(), paths, form.methods(), form.upstreamUrl(), version, form.websocket());
         List<FieldProblem> problems = validator.validate(request).stream()
                 .map(v -> new FieldProblem(v.getPropertyPath().toString(), v.getMessage()))
                 .toList();

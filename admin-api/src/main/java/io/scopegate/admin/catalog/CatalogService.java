@@ -101,7 +101,9 @@ class CatalogService {
                 "upstreamUrl",
                 api.upstreamUrl(),
                 "latestVersion",
-                api.latestVersion());
+                api.latestVersion(),
+                "websocket",
+                api.websocket());
     }
 
     private Mono<Void> ensurePathsFree(ApiDefinition api) {

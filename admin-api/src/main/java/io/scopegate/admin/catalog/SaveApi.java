@@ -3,6 +3,7 @@ package io.scopegate.admin.catalog;
 import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.error.FieldProblem;
 import io.scopegate.store.scope.Scope;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -25,7 +26,14 @@ record SaveApi(
         @NotEmpty @Size(max = 50) List<@NotBlank @Size(max = 500) String> paths,
         @NotEmpty List<@NotBlank String> methods,
         @NotBlank @Size(max = 2048) String upstreamUrl,
-        @NotNull @Positive @Max(10_000) Integer latestVersion) {
+        @NotNull @Positive @Max(10_000) Integer latestVersion,
+
+        @Schema(description = WEBSOCKET_DESCRIPTION, defaultValue = "false")
+        Boolean websocket) {
+
+    static final String WEBSOCKET_DESCRIPTION = "Whether the gateways let WebSocket upgrades through to this API"
+            + " (false: refused with 403). A tunnel needs the token's GET scope on the API and is closed"
+            + " within a second when the token is disabled, reset, deleted, expires or loses the scope";
 
     static final Pattern API_ID = Pattern.compile("[a-z][a-z0-9-]{0,63}");
 
@@ -62,6 +70,8 @@ record SaveApi(
                 List.copyOf(upperCaseMethods),
                 upstreamUrl,
                 latestVersion,
+                // Off unless asked for: a PUT replaces the whole definition, as for every other field.
+                Boolean.TRUE.equals(websocket),
                 now,
                 now);
     }

@@ -63,6 +63,64 @@ class CatalogTest extends AdminApiTest {
                 .isEqualTo(2);
     }
 
+    /** Issue 14: the gateways refuse WebSocket upgrades unless the API opts in. */
+    @Test
+    void webSocketsAreOffUnlessTheApiOptsInAndAReplaceWithoutTheFieldTurnsThemOff() {
+        String id = unique("api-");
+        operator()
+                .put()
+                .uri("/v1/apis/{id}", id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(api(id, List.of("/" + id + "/**"), List.of("GET")))
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody()
+                .jsonPath("$.websocket")
+                .isEqualTo(false);
+
+        Map<String, Object> optedIn = new java.util.HashMap<>(api(id, List.of("/" + id + "/**"), List.of("GET")));
+        optedIn.put("websocket", true);
+        operator()
+                .put()
+                .uri("/v1/apis/{id}", id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(optedIn)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.websocket")
+                .isEqualTo(true);
+        operator()
+                .get()
+                .uri("/v1/apis")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.items[?(@.id == '" + id + "')].websocket")
+                .isEqualTo(true);
+        assertThat(count(
+                        "select count(*) from audit_events where action = 'API_SAVED' and details->>'websocket' = 'true'"
+                                + " and details::text like $1",
+                        "%/" + id + "/**%"))
+                .isEqualTo(1);
+
+        // PUT replaces the whole definition: without the field the API is back to refusing upgrades.
+        operator()
+                .put()
+                .uri("/v1/apis/{id}", id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(api(id, List.of("/" + id + "/**"), List.of("GET")))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.websocket")
+                .isEqualTo(false);
+    }
+
     @Test
     void deleteIsRefusedWhileATokenHoldsAScopeOnTheApi() {
         String id = newApi();

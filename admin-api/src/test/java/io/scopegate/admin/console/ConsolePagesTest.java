@@ -298,6 +298,38 @@ class ConsolePagesTest extends AdminApiTest {
                         "latestVersion",
                         "1"));
         assertThat(badPath.getResponseBody()).contains("id=\"paths-error\"", "no-slash");
+
+        // The WebSocket opt-in is a checkbox: ticked it is stored, and the edit page shows it ticked.
+        EntityExchangeResult<String> optedIn = session.post(
+                "/console/platform/apis",
+                form(
+                        "editing",
+                        "true",
+                        "id",
+                        newApi,
+                        "name",
+                        "From the console",
+                        "paths",
+                        "/" + newApi + "/**",
+                        "methods",
+                        "GET",
+                        "upstreamUrl",
+                        "http://localhost:9/" + newApi,
+                        "latestVersion",
+                        "1",
+                        "websocket",
+                        "true"));
+        assertThat(optedIn.getResponseBody()).contains("Updated " + newApi);
+        operator()
+                .get()
+                .uri("/v1/apis/{id}", newApi)
+                .exchange()
+                .expectBody()
+                .jsonPath("$.websocket")
+                .isEqualTo(true);
+        assertThat(session.get("/console/platform/apis/" + newApi).getResponseBody())
+                .containsPattern("<input type=\"checkbox\" id=\"api-websocket\" name=\"websocket\" value=\"true\""
+                        + "\\s+checked");
     }
 
     @Test

@@ -110,6 +110,15 @@ class AccessGlobalFilter implements GlobalFilter, Ordered {
             // Fail closed with the common 403: a request without an API has nothing it may do.
             return answer(exchange, Outcome.UNAUTHENTICATED, Rejections.accessDenied(exchange));
         }
+        if (decision instanceof ScopeDecision.WebSocketRefused) {
+            return answer(exchange, Outcome.WEBSOCKET_REFUSED, Rejections.webSocketRefused(exchange));
+        }
+        if (decision instanceof ScopeDecision.WebSocketNotGet) {
+            return answer(
+                    exchange,
+                    Outcome.WEBSOCKET_REFUSED,
+                    Rejections.badRequest(exchange, "A WebSocket handshake must be a GET request"));
+        }
         if (decision instanceof ScopeDecision.RateLimited limited) {
             return answer(exchange, Outcome.RATE_LIMITED, Rejections.tooManyRequests(exchange, limited.retryAfter()));
         }

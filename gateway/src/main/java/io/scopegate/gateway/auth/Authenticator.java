@@ -79,7 +79,11 @@ class Authenticator {
                 && CredentialFormat.isWellFormed(credentials.secret());
     }
 
-    private AuthDecision decide(CachedToken token, BasicCredentials credentials, String clientAddress, Instant now) {
+    /**
+     * The decision for credentials against a token's state at {@code now}: for requests, and again
+     * for an open WebSocket tunnel whenever its token changes (see {@link Tunnels}).
+     */
+    AuthDecision decide(CachedToken token, BasicCredentials credentials, String clientAddress, Instant now) {
         AuthDecision decision;
         if (token instanceof CachedToken.Scoped scoped) {
             decision = decideScoped(scoped, credentials.secret(), clientAddress, now);

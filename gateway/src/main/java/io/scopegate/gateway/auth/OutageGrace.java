@@ -29,6 +29,12 @@ class OutageGrace {
         this.grace = grace;
     }
 
+    /** Until when a cached "yes" is believed if no sync succeeds meanwhile; null before the first sync. */
+    Instant trustedUntil() {
+        Instant last = lastSuccessfulSync.get();
+        return last == null ? null : last.plus(grace);
+    }
+
     boolean vouchesAt(Instant now) {
         Instant last = lastSuccessfulSync.get();
         return last != null && Duration.between(last, now).compareTo(grace) <= 0;

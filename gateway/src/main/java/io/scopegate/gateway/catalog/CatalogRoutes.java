@@ -3,7 +3,10 @@ package io.scopegate.gateway.catalog;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
@@ -14,8 +17,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The gateway's routes, one per API of the catalog, in the store rather than from YAML. Reloaded
- * when the store says the catalog changed; Spring Cloud Gateway is then told to refresh its routes.
+ * The gateway's routes, from the catalog in the store rather than from YAML: one per path pattern of
+ * each API, most specific pattern first across all APIs (see {@link PatternRoute}). Reloaded when the
+ * store says the catalog changed; Spring Cloud Gateway is then told to refresh its routes.
  */
 @Component
 public class CatalogRoutes implements RouteLocator {
@@ -25,9 +29,12 @@ public class CatalogRoutes implements RouteLocator {
 
     private static final String API_METHODS = "scopegate.methods";
 
+    private static final String API_WEBSOCKET = "scopegate.websocket";
+
     private final DatabaseClient db;
     private final ApplicationEventPublisher events;
-    private volatile List<ApiRoute> routes = List.of();
+    private volatile Map<String, ApiRoute> apis = Map.of();
+    private volatile List<PatternRoute> routes = List.of();
 
     CatalogRoutes(DatabaseClient db, ApplicationEventPublisher events) {
         this.db = db;
@@ -35,21 +42,25 @@ public class CatalogRoutes implements RouteLocator {
     }
 
     public Mono<Void> reload(Duration timeout) {
-        return db.sql("select id, paths, methods, upstream_url from apis")
+        return db.sql("select id, paths, methods, upstream_url, websocket from apis order by id")
                 .map(row -> ApiRoute.of(
                         row.get("id", String.class),
                         Arrays.asList(row.get("paths", String[].class)),
                         Arrays.asList(row.get("methods", String[].class)),
-                        row.get("upstream_url", String.class)))
+                        row.get("upstream_url", String.class),
+                        Boolean.TRUE.equals(row.get("websocket", Boolean.class))))
                 .all()
-                .sort(ApiRoute.MOST_SPECIFIC_FIRST)
                 .collectList()
                 .timeout(timeout)
-                .doOnNext(loaded -> {
-                    routes = List.copyOf(loaded);
-                    events.publishEvent(new RefreshRoutesEvent(this));
-                })
+                .doOnNext(this::use)
                 .then();
+    }
+
+    /** Routes these APIs from now on and tells Spring Cloud Gateway to pick them up. */
+    void use(List<ApiRoute> loaded) {
+        routes = PatternRoute.mostSpecificFirst(loaded);
+        apis = loaded.stream().collect(Collectors.toUnmodifiableMap(ApiRoute::id, Function.identity()));
+        events.publishEvent(new RefreshRoutesEvent(this));
     }
 
     /** The id of the API a route of this catalog serves. */
@@ -63,25 +74,39 @@ public class CatalogRoutes implements RouteLocator {
         return (Set<String>) route.getMetadata().get(API_METHODS);
     }
 
-    public int size() {
-        return routes.size();
+    /** Whether the API of a route of this catalog accepts WebSocket upgrades. */
+    public static boolean websocket(Route route) {
+        return Boolean.TRUE.equals(route.getMetadata().get(API_WEBSOCKET));
     }
 
+    /** The API as the catalog has it now, or null when it is gone. */
+    public ApiRoute api(String id) {
+        return apis.get(id);
+    }
+
+    /** How many APIs the catalog has. */
+    public int size() {
+        return apis.size();
+    }
+
+    /** One route per (pattern, API), in the order Spring Cloud Gateway must try them: the first match wins. */
     @Override
     public Flux<Route> getRoutes() {
-        List<ApiRoute> current = routes;
+        List<PatternRoute> current = routes;
         return Flux.range(0, current.size()).map(order -> route(current.get(order), order));
     }
 
-    private static Route route(ApiRoute api, int order) {
+    private static Route route(PatternRoute pattern, int order) {
+        ApiRoute api = pattern.api();
         return Route.async()
-                .id(api.id())
+                .id(pattern.routeId())
                 .uri(api.upstream())
                 .order(order)
-                .predicate(
-                        exchange -> api.matches(exchange.getRequest().getPath().pathWithinApplication()))
+                .predicate(exchange ->
+                        pattern.matches(exchange.getRequest().getPath().pathWithinApplication()))
                 .metadata(API_ID, api.id())
                 .metadata(API_METHODS, api.methods())
+                .metadata(API_WEBSOCKET, api.websocket())
                 .build();
     }
 }

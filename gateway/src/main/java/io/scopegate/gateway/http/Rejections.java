@@ -22,6 +22,8 @@ public final class Rejections {
             "access-denied",
             "Access Denied",
             "The request's credentials are missing, invalid or not allowed here");
+    private static final byte[] WEBSOCKET_REFUSED =
+            problem(403, "access-denied", "Access Denied", "This API does not accept WebSocket connections");
     private static final byte[] UNAVAILABLE = problem(
             503, "unavailable", "Service Unavailable", "Credentials cannot be checked right now; retry shortly");
 
@@ -37,6 +39,11 @@ public final class Rejections {
                 exchange,
                 HttpStatus.FORBIDDEN,
                 problem(403, "access-denied", "Access Denied", "The token lacks the scope " + missingScope));
+    }
+
+    /** A WebSocket upgrade to an API that has not opted in: the caller is known, so it may learn why. */
+    public static Mono<Void> webSocketRefused(ServerWebExchange exchange) {
+        return write(exchange, HttpStatus.FORBIDDEN, WEBSOCKET_REFUSED);
     }
 
     public static Mono<Void> tooManyRequests(ServerWebExchange exchange, Duration retryAfter) {

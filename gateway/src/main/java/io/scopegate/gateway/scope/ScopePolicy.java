@@ -1,5 +1,6 @@
 package io.scopegate.gateway.scope;
 
+import io.scopegate.gateway.catalog.ApiRoute;
 import io.scopegate.gateway.catalog.CatalogRoutes;
 import io.scopegate.gateway.token.Caller;
 import java.time.Duration;
@@ -15,14 +16,20 @@ import org.springframework.web.server.ServerWebExchange;
  * What a verified caller may do with this request. Deny by default: the request's API (from its
  * route) and method must be granted by the caller's scopes and served by the API, and the token's
  * rate limit must allow it. Method-override headers are refused outright, so a GET-only token
- * cannot smuggle a POST past this check to an upstream that honours them. Decides only: the access
- * filter acts on the decision.
+ * cannot smuggle a POST past this check to an upstream that honours them. A WebSocket upgrade is
+ * refused unless the API opted in; there it is a GET like any other, and the open tunnel is held to
+ * {@link #permitsTunnel} for as long as it lasts. Decides only: the access filter acts on the decision.
  */
 @Component
 public class ScopePolicy {
 
     static final List<String> METHOD_OVERRIDE_HEADERS =
             List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
+
+    /** A WebSocket handshake is a GET (RFC 6455), so a tunnel is granted by the API's GET scope. */
+    static final String TUNNEL_METHOD = "GET";
+
+    private static final String WEBSOCKET = "websocket";
 
     private final TokenRateLimiter rateLimiter;
 
@@ -45,6 +52,14 @@ public class ScopePolicy {
             return new ScopeDecision.Unrouted();
         }
         String api = CatalogRoutes.apiId(route);
+        if (isWebSocketUpgrade(headers)) {
+            if (!CatalogRoutes.websocket(route)) {
+                return new ScopeDecision.WebSocketRefused();
+            }
+            if (!TUNNEL_METHOD.equals(method)) {
+                return new ScopeDecision.WebSocketNotGet();
+            }
+        }
         Set<String> served = CatalogRoutes.methods(route);
         boolean apiServes = served.contains(method) || ("HEAD".equals(method) && served.contains("GET"));
         if (!apiServes || !caller.permits(api, method)) {
@@ -52,5 +67,39 @@ public class ScopePolicy {
         }
         Duration wait = rateLimiter.retryAfter(caller);
         return wait == null ? ScopeDecision.PERMITTED : new ScopeDecision.RateLimited(wait);
+    }
+
+    /**
+     * Whether an open WebSocket tunnel of this caller to this API (null: gone from the catalog) may stay
+     * open: the rule of its handshake, minus the rate limit, which its opening already spent.
+     */
+    public boolean permitsTunnel(Caller caller, ApiRoute api) {
+        return api != null
+                && api.websocket()
+                && api.methods().contains(TUNNEL_METHOD)
+                && caller.permits(api.id(), TUNNEL_METHOD);
+    }
+
+    /**
+     * Any {@code Upgrade} header naming {@code websocket}, in any case and list position: wider than
+     * what Spring Cloud Gateway tunnels (the first value, exactly), so nothing it would tunnel escapes.
+     */
+    static boolean isWebSocketUpgrade(HttpHeaders headers) {
+        List<String> upgrades = headers.get(HttpHeaders.UPGRADE);
+        if (upgrades == null) {
+            return false;
+        }
+        for (String upgrade : upgrades) {
+            for (String protocol : upgrade.split(",")) {
+                // A protocol may carry a version (websocket/13): its name decides.
+                String name = protocol.strip();
+                int slash = name.indexOf('/');
+                if (WEBSOCKET.equalsIgnoreCase(
+                        slash < 0 ? name : name.substring(0, slash).strip())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scopegate.gateway.GatewaySettings;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -15,12 +17,27 @@ import reactor.core.publisher.Mono;
  * for one name share that load (Caffeine's async cache keeps the in-flight future). Entries do not
  * expire by time: they are dropped when the store says they changed (see revocation). Invalidating
  * a name while its load is in flight removes that future, so a load that read the old row can
- * never put it back into the cache.
+ * never put it back into the cache. Whatever holds on to a decision made from an entry (an open
+ * WebSocket tunnel) hears of each such change through a {@link ChangeListener}.
  */
 @Component
 public class TokenCache {
 
+    /**
+     * Told, after the fact, that the store changed a name's credential and its entry was dropped or
+     * reloaded: a {@link #get} from now on gives the new state. Called on the thread that applied the
+     * change; it must not block.
+     */
+    public interface ChangeListener {
+
+        void changed(String username);
+
+        /** Every entry was dropped. */
+        void changedAll();
+    }
+
     private final AsyncLoadingCache<String, CachedToken> cache;
+    private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
     public TokenCache(TokenLoader reader, GatewaySettings settings, MeterRegistry registry) {
         this.cache = Caffeine.newBuilder()
@@ -81,14 +98,21 @@ public class TokenCache {
     public void reload(String username) {
         cache.synchronous().invalidate(username);
         cache.get(username);
+        listeners.forEach(listener -> listener.changed(username));
     }
 
     public void invalidate(String username) {
         cache.synchronous().invalidate(username);
+        listeners.forEach(listener -> listener.changed(username));
     }
 
     public void invalidateAll() {
         cache.synchronous().invalidateAll();
+        listeners.forEach(ChangeListener::changedAll);
+    }
+
+    public void addListener(ChangeListener listener) {
+        listeners.add(listener);
     }
 
     public long size() {

@@ -108,9 +108,12 @@ class AccessGlobalFilterTest {
                 null);
     }
 
-    private MockServerWebExchange exchange(HttpMethod method, String username, String password) {
+    private MockServerWebExchange exchange(HttpMethod method, String username, String password, String... headers) {
         MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.method(method, "/campaigns/1")
                 .remoteAddress(new InetSocketAddress("203.0.113.5", 40000));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
         if (username != null) {
             request.header(
                     HttpHeaders.AUTHORIZATION,
@@ -213,6 +216,26 @@ class AccessGlobalFilterTest {
         assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
         assertThat(Outcome.of(exchange)).isEqualTo(Outcome.OUT_OF_SCOPE);
         assertThat(exchange.getResponse().getBodyAsString().block()).contains("campaigns:POST");
+    }
+
+    /** Issue 14: a WebSocket tunnel outlives its handshake's checks; an API must opt in to carry one. */
+    @Test
+    void aWebSocketUpgradeToAnApiThatHasNotOptedInIsRefusedOnceTheCallerIsKnown() {
+        MockServerWebExchange upgrade = run(exchange(HttpMethod.GET, SID, secret, "Upgrade", "websocket"));
+
+        assertThat(forwarded).hasValue(0);
+        assertThat(upgrade.getResponse().getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(Outcome.of(upgrade)).isEqualTo(Outcome.WEBSOCKET_REFUSED);
+        assertThat(upgrade.getResponse().getBodyAsString().block())
+                .isEqualTo("{\"type\":\"urn:scopegate:problem:access-denied\",\"title\":\"Access Denied\","
+                        + "\"status\":403,\"detail\":\"This API does not accept WebSocket connections\"}");
+
+        // Before authentication it is the common refusal, to the byte.
+        MockServerWebExchange anonymous = run(exchange(HttpMethod.GET, null, null, "Upgrade", "websocket"));
+        MockServerWebExchange plain = run(exchange(HttpMethod.GET, null, null));
+        assertThat(Outcome.of(anonymous)).isEqualTo(Outcome.UNAUTHENTICATED);
+        assertThat(anonymous.getResponse().getBodyAsString().block())
+                .isEqualTo(plain.getResponse().getBodyAsString().block());
     }
 
     @Test

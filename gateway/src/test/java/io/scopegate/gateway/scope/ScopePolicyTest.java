@@ -2,6 +2,7 @@ package io.scopegate.gateway.scope;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scopegate.gateway.catalog.TestCatalog;
 import io.scopegate.gateway.token.CachedToken;
 import io.scopegate.gateway.token.Caller;
 import io.scopegate.store.scope.LegacyKind;
@@ -65,6 +66,57 @@ class ScopePolicyTest {
                 .isInstanceOf(ScopeDecision.MethodOverride.class);
         assertThat(policy.decide(routed(HttpMethod.GET, "X-Method-Override", "POST"), getOnly))
                 .isInstanceOf(ScopeDecision.MethodOverride.class);
+    }
+
+    private static MockServerWebExchange upgrade(HttpMethod method, boolean optedIn, String upgrade) {
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.method(method, "/campaigns/1")
+                .header("Connection", "Upgrade")
+                .header("Upgrade", upgrade)
+                .build());
+        exchange.getAttributes()
+                .put(
+                        ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR,
+                        TestCatalog.route("campaigns", optedIn, Set.of("GET", "POST")));
+        return exchange;
+    }
+
+    /** Issue 14: a tunnel outlives its handshake's checks, so only an API that opted in gets one. */
+    @Test
+    void aWebSocketUpgradeIsRefusedUnlessTheApiOptedInWhateverTheSpelling() {
+        for (String upgrade : List.of("websocket", "WebSocket", "h2c, websocket", "websocket/13")) {
+            assertThat(policy.decide(upgrade(HttpMethod.GET, false, upgrade), getOnly))
+                    .as(upgrade)
+                    .isInstanceOf(ScopeDecision.WebSocketRefused.class);
+        }
+        assertThat(policy.decide(upgrade(HttpMethod.GET, false, "h2c"), getOnly))
+                .isEqualTo(ScopeDecision.PERMITTED);
+    }
+
+    @Test
+    void onAnApiThatOptedInAWebSocketHandshakeIsAGetThatNeedsTheGetScope() {
+        assertThat(policy.decide(upgrade(HttpMethod.GET, true, "websocket"), getOnly))
+                .isEqualTo(ScopeDecision.PERMITTED);
+        Caller postOnly = new Caller("AC1", "ST4", 1, List.of(new Scope("campaigns", Set.of("POST"))), null, null);
+        assertThat(policy.decide(upgrade(HttpMethod.GET, true, "websocket"), postOnly))
+                .isEqualTo(new ScopeDecision.OutOfScope("campaigns:GET"));
+        assertThat(policy.decide(upgrade(HttpMethod.POST, true, "websocket"), postOnly))
+                .isInstanceOf(ScopeDecision.WebSocketNotGet.class);
+    }
+
+    @Test
+    void anOpenTunnelNeedsTheApiToStillAcceptWebSocketsAndServeGetAndTheCallerToHoldGet() {
+        assertThat(policy.permitsTunnel(getOnly, TestCatalog.api("campaigns", true, "GET")))
+                .isTrue();
+        assertThat(policy.permitsTunnel(getOnly, TestCatalog.api("campaigns", false, "GET")))
+                .isFalse();
+        assertThat(policy.permitsTunnel(getOnly, TestCatalog.api("campaigns", true, "POST")))
+                .isFalse();
+        assertThat(policy.permitsTunnel(getOnly, TestCatalog.api("reports", true, "GET")))
+                .isFalse();
+        assertThat(policy.permitsTunnel(getOnly, null)).isFalse();
+        Caller readOnly = new Caller("AC1", "AC1:READ_ONLY", 1, List.of(), LegacyKind.READ_ONLY, null);
+        assertThat(policy.permitsTunnel(readOnly, TestCatalog.api("campaigns", true, "GET")))
+                .isTrue();
     }
 
     @Test

@@ -88,4 +88,27 @@ class TokenCacheTest {
                 .expectComplete()
                 .verify(Duration.ofSeconds(5));
     }
+
+    /** What holds on to a decision made from an entry (an open WebSocket tunnel) hears of every change. */
+    @Test
+    void listenersHearOfEveryReloadAndInvalidationAfterTheEntryWasDropped() {
+        List<String> heard = new java.util.ArrayList<>();
+        cache.addListener(new TokenCache.ChangeListener() {
+            @Override
+            public void changed(String username) {
+                // By now a get() gives the new state: the old entry is gone.
+                assertThat(cache.loaded(username)).isNull();
+                heard.add(username);
+            }
+
+            @Override
+            public void changedAll() {
+                heard.add("*");
+            }
+        });
+        cache.reload("ST1");
+        cache.invalidate("ST2");
+        cache.invalidateAll();
+        assertThat(heard).containsExactly("ST1", "ST2", "*");
+    }
 }
