@@ -16,8 +16,8 @@ import org.springframework.stereotype.Component;
  * after {@code max-failures-per-address} failures within {@code address-window}, until the window
  * ends. Each attempt is counted before its password is checked, and given back when it succeeds, so
  * simultaneous attempts cannot overrun a limit. While locked, even the right password is refused: the
- * lock must not be an oracle. Anyone can keep a user locked by failing as them (as with any lockout);
- * an operator locked out waits for the lock to end, or signs in from the console of another replica.
+ * lock must not be an oracle. Anyone can keep a user locked by failing as them, as with any lockout
+ * (documented in the README's security notes): the lock is at most {@code max-lockout} at a time.
  */
 @Component
 class LoginThrottle {
@@ -135,8 +135,12 @@ class LoginThrottle {
         }
     }
 
-    /** Usernames are case-sensitive in the store; throttle them case-insensitively so case games do not help. */
+    /**
+     * Usernames are case-sensitive in the store; throttle them case-insensitively so case games do not
+     * help. No user's name is over 64 characters: longer ones are cut, so a key never holds much memory.
+     */
     private static String key(String username) {
-        return username == null ? "" : username.toLowerCase(Locale.ROOT);
+        String name = username == null ? "" : username.toLowerCase(Locale.ROOT);
+        return name.length() <= 64 ? name : name.substring(0, 64) + "…" + name.length();
     }
 }
