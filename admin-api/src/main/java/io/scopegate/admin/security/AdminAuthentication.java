@@ -34,6 +34,8 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
 
     private static final Logger log = LoggerFactory.getLogger(AdminAuthentication.class);
     private static final int MAX_PASSWORD_BYTES = 72;
+    /** How long an attempt waits for room among checks under way before it is told to retry. */
+    private static final Duration ADMISSION_WAIT = Duration.ofSeconds(5);
 
     /** Refused because of too many failures: the API answers 429, the console says to wait. */
     static final class LoginThrottled extends AuthenticationException {
@@ -76,20 +78,40 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
         String username = attempt.getName();
         String password =
                 attempt.getCredentials() == null ? "" : attempt.getCredentials().toString();
-        return clientAddress().flatMap(address -> {
-            LoginThrottle.Result started = throttle.begin(username, address.orElse(null));
-            if (started.waitFor().isPresent()) {
-                return Mono.error(new LoginThrottled(started.waitFor().get()));
-            }
-            LoginThrottle.Attempt counted = started.attempt();
-            // A name no user can have is never looked up (a NUL would reach PostgreSQL), but costs the same.
-            Mono<UserDetails> lookup = possibleUsername(username) ? users.findByUsername(username) : Mono.empty();
-            return lookup.map(Optional::of)
-                    .defaultIfEmpty(Optional.empty())
-                    .flatMap(user -> Mono.fromCallable(() -> matches(password, user))
-                            .subscribeOn(Schedulers.boundedElastic())
-                            .flatMap(matched -> matched ? succeeded(counted, user.get()) : failed(counted)));
-        });
+        return clientAddress()
+                .flatMap(address ->
+                        admitted(username, address.orElse(null), System.nanoTime() + ADMISSION_WAIT.toNanos()))
+                .flatMap(counted -> {
+                    // A name no user can have is never looked up (a NUL would reach PostgreSQL), but costs the same.
+                    Mono<UserDetails> lookup =
+                            possibleUsername(username) ? users.findByUsername(username) : Mono.empty();
+                    return lookup.map(Optional::of)
+                            .defaultIfEmpty(Optional.empty())
+                            .flatMap(user -> Mono.fromCallable(() -> matches(password, user))
+                                    .subscribeOn(Schedulers.boundedElastic())
+                                    .flatMap(matched -> matched ? succeeded(counted, user.get()) : failed(counted)))
+                            // A client gone mid-check: the check no longer counts as under way.
+                            .doOnCancel(() -> throttle.abandoned(counted));
+                });
+    }
+
+    /**
+     * Admission to a password check: refused while locked; while the budget is full of checks under
+     * way, asked again every few milliseconds (a burst of right passwords goes through as each check
+     * ends), for up to {@link #ADMISSION_WAIT}.
+     */
+    private Mono<LoginThrottle.Attempt> admitted(String username, String address, long giveUpAt) {
+        LoginThrottle.Result result = throttle.begin(username, address);
+        if (result.waitFor().isPresent()) {
+            return Mono.error(new LoginThrottled(result.waitFor().get()));
+        }
+        if (!result.busy()) {
+            return Mono.just(result.attempt());
+        }
+        if (System.nanoTime() - giveUpAt > 0) {
+            return Mono.error(new LoginThrottled(Duration.ofSeconds(1)));
+        }
+        return Mono.delay(Duration.ofMillis(20)).then(Mono.defer(() -> admitted(username, address, giveUpAt)));
     }
 
     private static boolean possibleUsername(String username) {
@@ -121,24 +143,25 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
     }
 
     private Mono<Authentication> failed(LoginThrottle.Attempt attempt) {
-        Mono<Void> audit = attempt.lockedUser() || attempt.blockedAddress() ? audit(attempt) : Mono.empty();
+        LoginThrottle.Failure failure = throttle.failed(attempt);
+        Mono<Void> audit = failure.startedAny() ? audit(attempt, failure) : Mono.empty();
         return audit.then(Mono.error(new BadCredentialsException("Invalid username or password")));
     }
 
-    private Mono<Void> audit(LoginThrottle.Attempt attempt) {
+    private Mono<Void> audit(LoginThrottle.Attempt attempt, LoginThrottle.Failure failure) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put(
                 "throttled",
-                attempt.lockedUser() && attempt.blockedAddress()
+                failure.lockedUser() && failure.blockedAddress()
                         ? "user and address"
-                        : attempt.lockedUser() ? "user" : "address");
+                        : failure.lockedUser() ? "user" : "address");
         // The name as typed (it may not exist), cut and without control characters.
         details.put("username", printable(attempt.user()));
-        details.put("retryAfterSeconds", Math.max(1, attempt.lockedFor().toSeconds()));
+        details.put("retryAfterSeconds", Math.max(1, failure.lockedFor().toSeconds()));
         log.warn(
                 "sign-ins throttled ({}) after repeated failures ({} s)",
                 details.get("throttled"),
-                attempt.lockedFor().toSeconds());
+                failure.lockedFor().toSeconds());
         return changes.record(
                         new Actor("anonymous", null, null, attempt.address()),
                         AuditAction.LOGIN_THROTTLED,

@@ -22,15 +22,27 @@ import org.springframework.stereotype.Component;
 @Component
 class LoginThrottle {
 
-    /**
-     * A sign-in attempt, counted before its password is checked (so simultaneous attempts cannot
-     * overrun the budget): which locks it started, for the audit.
-     */
-    record Attempt(String user, String address, boolean lockedUser, boolean blockedAddress, Duration lockedFor) {}
+    /** A sign-in attempt admitted to a password check; {@link #failed} or {@link #succeeded} ends it. */
+    record Attempt(String user, String address) {}
 
-    private record UserState(int failures, int locks, Instant lockedUntil) {}
+    /** What a failed attempt started, for the audit: a user lock, an address block, for how long. */
+    record Failure(boolean lockedUser, boolean blockedAddress, Duration lockedFor) {
+        boolean startedAny() {
+            return lockedUser || blockedAddress;
+        }
+    }
 
-    private record AddressState(int failures, Instant windowEnds) {}
+    /** What {@link #begin} decided: wait ({@code waitFor}), try again in a moment (both empty), or check. */
+    record Result(Optional<Duration> waitFor, Attempt attempt) {
+        boolean busy() {
+            return waitFor.isEmpty() && attempt == null;
+        }
+    }
+
+    /** Failures in a row, checks under way, and the lock. */
+    private record UserState(int failures, int inFlight, int locks, Instant lockedUntil) {}
+
+    private record AddressState(int failures, int inFlight, Instant windowEnds) {}
 
     /** Beyond this many tracked names or addresses, the oldest state is dropped (memory stays bounded). */
     private static final int MAX_TRACKED = 100_000;
@@ -46,77 +58,122 @@ class LoginThrottle {
     }
 
     /**
-     * Starts an attempt: refused (how long to wait) while the user or the address is locked; else
-     * counted as a failure until {@link #succeeded} says otherwise. The attempt that reaches a limit is
-     * still checked, and starts the lock; those after it wait.
+     * Admits an attempt to a password check unless the user is locked or the address blocked (then:
+     * how long to wait). Checks under way count against what is left of the budget, so simultaneous
+     * guesses cannot overrun it: when failures so far plus checks under way fill it, the attempt is
+     * told to try again in a moment ({@link Result#busy()}) — right passwords finish quickly and make
+     * room; wrong ones end in the lock.
      */
     Result begin(String username, String address) {
         Instant now = clock.instant();
         bound(now);
-        // Each check and count is one atomic step per key, so simultaneous attempts cannot all pass.
         Duration[] addressWait = {null};
-        AddressState from = address == null
-                ? null
-                : addresses.compute(address, (k, old) -> {
-                    if (old != null && old.windowEnds().isAfter(now)) {
-                        if (old.failures() >= settings.maxFailuresPerAddress()) {
-                            addressWait[0] = Duration.between(now, old.windowEnds());
-                            return old;
-                        }
-                        return new AddressState(old.failures() + 1, old.windowEnds());
-                    }
-                    return new AddressState(1, now.plus(settings.addressWindow()));
-                });
+        boolean[] addressBusy = {false};
+        if (address != null) {
+            addresses.compute(address, (k, old) -> {
+                AddressState current = old == null || !old.windowEnds().isAfter(now)
+                        ? new AddressState(0, old == null ? 0 : old.inFlight(), now.plus(settings.addressWindow()))
+                        : old;
+                if (current.failures() >= settings.maxFailuresPerAddress()) {
+                    addressWait[0] = Duration.between(now, current.windowEnds());
+                    return current;
+                }
+                if (current.failures() + current.inFlight() >= settings.maxFailuresPerAddress()) {
+                    addressBusy[0] = true;
+                    return current;
+                }
+                return new AddressState(current.failures(), current.inFlight() + 1, current.windowEnds());
+            });
+        }
         if (addressWait[0] != null) {
             return new Result(Optional.of(addressWait[0]), null);
         }
+        if (addressBusy[0]) {
+            return new Result(Optional.empty(), null);
+        }
         Duration[] userWait = {null};
-        UserState user = users.compute(key(username), (k, old) -> {
-            if (old != null && old.lockedUntil() != null && old.lockedUntil().isAfter(now)) {
-                userWait[0] = Duration.between(now, old.lockedUntil());
-                return old;
+        boolean[] userBusy = {false};
+        users.compute(key(username), (k, old) -> {
+            UserState current = old == null ? new UserState(0, 0, 0, null) : old;
+            if (current.lockedUntil() != null && current.lockedUntil().isAfter(now)) {
+                userWait[0] = Duration.between(now, current.lockedUntil());
+                return current;
             }
-            // After a lock ends a new series starts; the lock count stays, so the next lock is longer.
-            int failures = (old == null || old.lockedUntil() != null ? 0 : old.failures()) + 1;
-            int locks = old == null ? 0 : old.locks();
-            return failures >= settings.maxFailuresPerUser()
-                    ? new UserState(failures, locks + 1, now.plus(lockout(locks + 1)))
-                    : new UserState(failures, locks, null);
+            if (current.lockedUntil() != null) {
+                // The lock is over: a new series starts; the lock count stays, so the next lock is longer.
+                current = new UserState(0, current.inFlight(), current.locks(), null);
+            }
+            if (current.failures() + current.inFlight() >= settings.maxFailuresPerUser()) {
+                userBusy[0] = true;
+                return current;
+            }
+            return new UserState(current.failures(), current.inFlight() + 1, current.locks(), null);
         });
-        if (userWait[0] != null) {
+        if (userWait[0] != null || userBusy[0]) {
             if (address != null) {
-                release(address); // refused without a check: not an attempt on the address's budget
+                endCheck(address, false, now); // not admitted: not a check on the address's budget
             }
-            return new Result(Optional.of(userWait[0]), null);
+            return new Result(userWait[0] == null ? Optional.empty() : Optional.of(userWait[0]), null);
         }
-        boolean lockedUser = user.lockedUntil() != null;
-        boolean blockedAddress = from != null && from.failures() == settings.maxFailuresPerAddress();
-        Duration lockedFor = lockedUser ? Duration.between(now, user.lockedUntil()) : null;
-        if (blockedAddress) {
-            Duration window = Duration.between(now, from.windowEnds());
-            lockedFor = lockedFor == null || window.compareTo(lockedFor) > 0 ? window : lockedFor;
-        }
-        return new Result(Optional.empty(), new Attempt(username, address, lockedUser, blockedAddress, lockedFor));
+        return new Result(Optional.empty(), new Attempt(username, address));
     }
 
-    /** What {@link #begin} decided: wait, or go ahead with this attempt. */
-    record Result(Optional<Duration> waitFor, Attempt attempt) {}
+    /** The password was wrong: one more failure for the user and the address; says which locks started. */
+    Failure failed(Attempt attempt) {
+        Instant now = clock.instant();
+        UserState user = users.compute(key(attempt.user()), (k, old) -> {
+            UserState current = old == null ? new UserState(0, 1, 0, null) : old;
+            int failures = current.failures() + 1;
+            int inFlight = Math.max(0, current.inFlight() - 1);
+            return failures >= settings.maxFailuresPerUser() && current.lockedUntil() == null
+                    ? new UserState(failures, inFlight, current.locks() + 1, now.plus(lockout(current.locks() + 1)))
+                    : new UserState(failures, inFlight, current.locks(), current.lockedUntil());
+        });
+        boolean lockedUser = user.failures() == settings.maxFailuresPerUser() && user.lockedUntil() != null;
+        Duration lockedFor = lockedUser ? Duration.between(now, user.lockedUntil()) : null;
+        boolean blockedAddress = false;
+        if (attempt.address() != null) {
+            AddressState from = endCheck(attempt.address(), true, now);
+            blockedAddress = from != null && from.failures() == settings.maxFailuresPerAddress();
+            if (blockedAddress) {
+                Duration window = Duration.between(now, from.windowEnds());
+                lockedFor = lockedFor == null || window.compareTo(lockedFor) > 0 ? window : lockedFor;
+            }
+        }
+        return new Failure(lockedUser, blockedAddress, lockedFor);
+    }
 
     /**
      * The password was right: the user's series ends (its locks too: a success proves the owner is
-     * back), and the attempt is taken off the address's count.
+     * back); the address keeps its failures.
      */
     void succeeded(Attempt attempt) {
-        users.remove(key(attempt.user()));
+        users.computeIfPresent(
+                key(attempt.user()),
+                (k, old) -> old.inFlight() <= 1 ? null : new UserState(0, old.inFlight() - 1, 0, null));
         if (attempt.address() != null) {
-            release(attempt.address());
+            endCheck(attempt.address(), false, clock.instant());
         }
     }
 
-    private void release(String address) {
-        addresses.computeIfPresent(
-                address,
-                (k, old) -> old.failures() <= 1 ? null : new AddressState(old.failures() - 1, old.windowEnds()));
+    /** The caller went away before the check ended: no longer under way, neither failure nor success. */
+    void abandoned(Attempt attempt) {
+        users.computeIfPresent(
+                key(attempt.user()),
+                (k, old) -> old.inFlight() == 0
+                        ? old
+                        : new UserState(old.failures(), old.inFlight() - 1, old.locks(), old.lockedUntil()));
+        if (attempt.address() != null) {
+            endCheck(attempt.address(), false, clock.instant());
+        }
+    }
+
+    private AddressState endCheck(String address, boolean failed, Instant now) {
+        return addresses.computeIfPresent(address, (k, old) -> {
+            AddressState ended = new AddressState(
+                    old.failures() + (failed ? 1 : 0), Math.max(0, old.inFlight() - 1), old.windowEnds());
+            return ended.failures() == 0 && ended.inFlight() == 0 ? null : ended;
+        });
     }
 
     private Duration lockout(int locks) {
@@ -127,11 +184,15 @@ class LoginThrottle {
     private void bound(Instant now) {
         if (users.size() > MAX_TRACKED) {
             users.entrySet()
-                    .removeIf(e -> e.getValue().lockedUntil() == null
-                            || e.getValue().lockedUntil().isBefore(now));
+                    .removeIf(e -> e.getValue().inFlight() == 0
+                            && (e.getValue().lockedUntil() == null
+                                    || e.getValue().lockedUntil().isBefore(now)));
         }
         if (addresses.size() > MAX_TRACKED) {
-            addresses.entrySet().removeIf(e -> e.getValue().windowEnds().isBefore(now));
+            addresses
+                    .entrySet()
+                    .removeIf(e -> e.getValue().inFlight() == 0
+                            && e.getValue().windowEnds().isBefore(now));
         }
     }
 
