@@ -333,4 +333,17 @@ class WebSocketSecurityTest extends SystemTest {
                 .matcher(gateway.scrape());
         return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0.0;
     }
+
+    /**
+     * The proxy port's body read timeout (30 s by default) bounds request bodies; it cut a tunnel whose
+     * client had said nothing for that long. Slow on purpose: it waits the default timeout out.
+     */
+    @Test
+    void aQuietTunnelIsNotCutByTheRequestBodyReadTimeout() throws Exception {
+        String api = webSocketApi(true);
+        WebSocketProbe probe = tunnel(gatewayA, api, auth(createToken(account, api, "GET")));
+        Thread.sleep(Duration.ofSeconds(35).toMillis());
+        assertThat(probe.closeStatus()).isNull();
+        assertThat(probe.roundTrip("still there?")).isEqualTo("echo:still there?");
+    }
 }

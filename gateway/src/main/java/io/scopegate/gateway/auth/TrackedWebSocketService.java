@@ -4,11 +4,14 @@ import io.scopegate.gateway.http.Rejections;
 import io.scopegate.gateway.observability.Outcome;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.netty.NettyInbound;
+import reactor.netty.NettyPipeline;
 
 /**
  * Spring Cloud Gateway's WebSocket handshake service (the one its {@code WebsocketRoutingFilter}
@@ -36,11 +39,16 @@ final class TrackedWebSocketService implements WebSocketService {
             Outcome.set(exchange, Outcome.WEBSOCKET_REFUSED);
             return Rejections.accessDenied(exchange);
         }
-        return delegate.handleRequest(exchange, new TrackedHandler(handler, registry, tunnel));
+        reactor.netty.Connection[] client = {null};
+        if (ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest()) instanceof NettyInbound inbound) {
+            inbound.withConnection(connection -> client[0] = connection);
+        }
+        return delegate.handleRequest(exchange, new TrackedHandler(handler, registry, tunnel, client[0]));
     }
 
     /** The proxying handler, run under the registry's watch; its sub-protocols are the client's. */
-    private record TrackedHandler(WebSocketHandler proxying, Tunnels tunnels, Tunnels.Tunnel tunnel)
+    private record TrackedHandler(
+            WebSocketHandler proxying, Tunnels tunnels, Tunnels.Tunnel tunnel, reactor.netty.Connection client)
             implements WebSocketHandler {
 
         @Override
@@ -50,6 +58,11 @@ final class TrackedWebSocketService implements WebSocketService {
 
         @Override
         public Mono<Void> handle(WebSocketSession session) {
+            if (client != null) {
+                // The proxy port's body read timeout (connections.request-body-read-timeout) bounds a
+                // request body; left in place it would cut a tunnel whose client is quiet that long.
+                client.removeHandler(NettyPipeline.ReadTimeoutHandler);
+            }
             return tunnels.carry(tunnel, session, Mono.defer(() -> proxying.handle(session)));
         }
     }
