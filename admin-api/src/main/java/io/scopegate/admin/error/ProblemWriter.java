@@ -33,7 +33,7 @@ public class ProblemWriter {
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         org.springframework.http.ProblemDetail problem = org.springframework.http.ProblemDetail.forStatusAndDetail(
-                status, detail == null ? "" : detail.replaceAll("\\p{Cntrl}", "?"));
+                status, io.scopegate.admin.input.ControlCharacters.printable(detail));
         byte[] body = json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }

@@ -20,4 +20,9 @@ public final class ControlCharacters {
     }
 
     public static final String MESSAGE = "must not contain control characters";
+
+    /** The text with every control character shown as {@code ?}: safe to echo in a message or a log. */
+    public static String printable(String text) {
+        return text == null ? "" : text.replaceAll("\\p{Cntrl}", "?");
+    }
 }

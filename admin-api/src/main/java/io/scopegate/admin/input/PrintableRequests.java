@@ -61,7 +61,8 @@ class PrintableRequests implements WebFilter {
             boolean bad = ControlCharacters.present(parameter.getKey())
                     || parameter.getValue().stream().anyMatch(v -> v != null && ControlCharacters.present(v));
             if (bad) {
-                errors.add(new FieldProblem(printable(parameter.getKey()), ControlCharacters.MESSAGE));
+                errors.add(
+                        new FieldProblem(ControlCharacters.printable(parameter.getKey()), ControlCharacters.MESSAGE));
             }
         }
     }
@@ -72,9 +73,5 @@ class PrintableRequests implements WebFilter {
         } catch (org.springframework.http.InvalidMediaTypeException malformed) {
             return null;
         }
-    }
-
-    private static String printable(String name) {
-        return name.replaceAll("\\p{Cntrl}", "?");
     }
 }

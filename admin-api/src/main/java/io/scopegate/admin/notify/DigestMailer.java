@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import org.springframework.web.util.HtmlUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -188,7 +189,7 @@ class DigestMailer extends RepeatingWork {
         StringBuilder text = new StringBuilder(
                 "What happened to the tokens of account " + accountSid + " that concern you, since the last digest:\n");
         StringBuilder html = new StringBuilder("<p>What happened to the tokens of account <code>"
-                + MailOutlet.escape(accountSid) + "</code> that concern you, since the last digest:</p><ul>");
+                + HtmlUtils.htmlEscape(accountSid) + "</code> that concern you, since the last digest:</p><ul>");
         Map<String, Long> perType =
                 all.stream().collect(Collectors.groupingBy(Pending::type, LinkedHashMap::new, Collectors.counting()));
         for (Pending notification : notifications) {
@@ -208,18 +209,18 @@ class DigestMailer extends RepeatingWork {
                     .append("\n    ")
                     .append(link);
             html.append("<li><strong>")
-                    .append(MailOutlet.escape(what))
+                    .append(HtmlUtils.htmlEscape(what))
                     .append(":</strong> ")
-                    .append(MailOutlet.escape(token))
+                    .append(HtmlUtils.htmlEscape(token))
                     .append(" <small>(")
                     .append(notification.createdAt())
                     .append(")</small><br>")
-                    .append(MailOutlet.escape(Wording.refusals(notification.data(), "\n"))
+                    .append(HtmlUtils.htmlEscape(Wording.refusals(notification.data(), "\n"))
                             .replace("\n", "<br>"))
                     .append("What to do: ")
-                    .append(MailOutlet.escape(todo))
+                    .append(HtmlUtils.htmlEscape(todo))
                     .append(" <a href=\"")
-                    .append(MailOutlet.escape(link))
+                    .append(HtmlUtils.htmlEscape(link))
                     .append("\">Open in the console</a></li>");
         }
         text.append("\n\nIn all: ")

@@ -12,6 +12,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.web.util.HtmlUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -83,14 +84,15 @@ class EmailNotifier extends RepeatingWork {
         String text = what + "\n\nToken: " + token + " (" + sid + ")\nAccount: " + notification.accountSid()
                 + Wording.refusals(data, "\n") + "\n\nWhat to do: " + todo + "\n\nIn the console: " + link
                 + "\n\nYou receive this as a contact of the token. Scopegate never sends secrets by email.\n";
-        String html = "<p><strong>" + MailOutlet.escape(what) + "</strong></p><p>Token: " + MailOutlet.escape(token)
-                + " (<code>" + MailOutlet.escape(sid) + "</code>)<br>Account: "
-                + MailOutlet.escape(notification.accountSid()) + "</p>"
-                + MailOutlet.escape(Wording.refusals(data, "\n")).replace("\n", "<br>") + "<p>What to do: "
-                + MailOutlet.escape(todo) + "</p><p><a href=\"" + MailOutlet.escape(link)
-                + "\">Open it in the console</a></p>"
-                + "<p style=\"color:#666\">You receive this as a contact of the token. Scopegate never sends"
-                + " secrets by email.</p>";
+        String html =
+                "<p><strong>" + HtmlUtils.htmlEscape(what) + "</strong></p><p>Token: " + HtmlUtils.htmlEscape(token)
+                        + " (<code>" + HtmlUtils.htmlEscape(sid) + "</code>)<br>Account: "
+                        + HtmlUtils.htmlEscape(notification.accountSid()) + "</p>"
+                        + HtmlUtils.htmlEscape(Wording.refusals(data, "\n")).replace("\n", "<br>") + "<p>What to do: "
+                        + HtmlUtils.htmlEscape(todo) + "</p><p><a href=\"" + HtmlUtils.htmlEscape(link)
+                        + "\">Open it in the console</a></p>"
+                        + "<p style=\"color:#666\">You receive this as a contact of the token. Scopegate never sends"
+                        + " secrets by email.</p>";
         return new Mail(to, subject, text, html);
     }
 }

@@ -184,11 +184,4 @@ class MailOutlet {
     void count(String type, boolean sent) {
         NotificationMetrics.attempted(registry, "email", type, sent);
     }
-
-    static String escape(String text) {
-        return text.replace("&", "&amp;")
-                .replace("<", "&lt;")
-                .replace(">", "&gt;")
-                .replace("\"", "&quot;");
-    }
 }

@@ -1,15 +1,12 @@
 package io.scopegate.admin.notify;
 
-import io.scopegate.store.credential.CredentialProperties;
+import io.scopegate.store.credential.KeyedHasher;
 import io.scopegate.store.credential.Secret;
 import io.scopegate.store.credential.SecretCipher;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -29,20 +26,13 @@ class WebhookSecrets {
     private final SecretCipher cipher;
     private final DatabaseClient db;
 
-    WebhookSecrets(CredentialProperties credentials, SecureRandom random, DatabaseClient db) {
-        this.cipher = new SecretCipher(derive(credentials.hmacKeyBytes()), random);
+    /**
+     * A key of its own, so this use and the auth tokens' hashes never share one: the server key's HMAC
+     * of a label (HMAC as a KDF), computed by the same {@link KeyedHasher} that hashes auth tokens.
+     */
+    WebhookSecrets(KeyedHasher serverKey, SecureRandom random, DatabaseClient db) {
+        this.cipher = new SecretCipher(serverKey.hash(KEY_LABEL), random);
         this.db = db;
-    }
-
-    /** A key of its own, so this use and the auth tokens' hashes never share one (HMAC as a KDF). */
-    private static byte[] derive(byte[] serverKey) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(serverKey, "HmacSHA256"));
-            return mac.doFinal(KEY_LABEL);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JRE", e);
-        }
     }
 
     byte[] seal(String endpointId, String secret) {

@@ -90,7 +90,7 @@ public final class OutboundAddresses {
             return "points at a loopback or private address (" + host + "); an operator may allow these with "
                     + allowSetting;
         }
-        if (looksNumeric(unbracketed) && !isCanonicalIpv4(unbracketed)) {
+        if (looksNumeric(unbracketed) && !IpLiteral.isCanonicalIpv4(unbracketed)) {
             return "names the host " + host + " in a form resolvers read differently; write the address in"
                     + " dotted-decimal form (e.g. 10.0.0.1)";
         }
@@ -113,12 +113,6 @@ public final class OutboundAddresses {
     private static boolean looksNumeric(String host) {
         return host.matches("(?i)[0-9a-fx.]+")
                 && host.matches("(?i)(0x[0-9a-f]*|[0-9]+)(\\.(0x[0-9a-f]*|[0-9]+))*\\.?");
-    }
-
-    /** Four decimal parts 0–255 without leading zeros. */
-    private static boolean isCanonicalIpv4(String host) {
-        return host.matches(
-                "((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])");
     }
 
     /**

@@ -2,6 +2,7 @@ package io.scopegate.admin.security;
 
 import io.scopegate.admin.audit.AuditAction;
 import io.scopegate.admin.audit.ChangeLog;
+import io.scopegate.admin.input.ControlCharacters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -118,7 +119,7 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
         return username != null
                 && !username.isEmpty()
                 && username.length() <= 64
-                && !io.scopegate.admin.input.ControlCharacters.present(username);
+                && !ControlCharacters.present(username);
     }
 
     private boolean matches(String password, Optional<UserDetails> user) {
@@ -176,7 +177,7 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
     }
 
     private static String printable(String text) {
-        String clean = text == null ? "" : text.replaceAll("\\p{Cntrl}", "?");
+        String clean = ControlCharacters.printable(text);
         return clean.length() > 64 ? clean.substring(0, 64) : clean;
     }
 

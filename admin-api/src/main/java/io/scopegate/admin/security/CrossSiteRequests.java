@@ -2,6 +2,7 @@ package io.scopegate.admin.security;
 
 import io.scopegate.admin.error.ProblemType;
 import io.scopegate.admin.error.ProblemWriter;
+import io.scopegate.admin.input.ControlCharacters;
 import io.scopegate.admin.input.RequestPaths;
 import java.net.URI;
 import java.util.Locale;
@@ -109,7 +110,7 @@ class CrossSiteRequests implements WebFilter {
     }
 
     private static String printable(String text) {
-        String clean = text.replaceAll("\\p{Cntrl}", "?");
+        String clean = ControlCharacters.printable(text);
         return clean.length() > 100 ? clean.substring(0, 100) + "…" : clean;
     }
 }

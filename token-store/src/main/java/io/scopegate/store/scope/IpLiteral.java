@@ -16,6 +16,11 @@ public final class IpLiteral {
 
     private IpLiteral() {}
 
+    /** Four decimal parts 0–255 without leading zeros: the one IPv4 form every resolver reads alike. */
+    public static boolean isCanonicalIpv4(String text) {
+        return text != null && IPV4.matcher(text).matches();
+    }
+
     /** The address, or null when the text is not an IPv4 or IPv6 literal. */
     public static InetAddress parse(String text) {
         if (text == null
