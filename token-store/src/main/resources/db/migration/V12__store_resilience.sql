@@ -16,3 +16,7 @@ create table gateway_instances (
     started_at       timestamptz not null,
     seen_at          timestamptz not null
 );
+
+-- Retention (the admin API's StoreRetention) deletes by age in small batches: these find the oldest rows.
+create index token_events_at on token_events (at);
+create index token_usage_daily_day on token_usage_daily (day);
