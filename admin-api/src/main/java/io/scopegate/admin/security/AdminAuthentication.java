@@ -91,7 +91,14 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
                             .flatMap(user -> Mono.fromCallable(() -> matches(password, user))
                                     .subscribeOn(Schedulers.boundedElastic())
                                     .flatMap(matched -> matched ? succeeded(counted, user.get()) : failed(counted)))
-                            // A client gone mid-check: the check no longer counts as under way.
+                            // A client gone mid-check, or a check that could not be made (the store
+                            // failed the lookup): no longer under way, and no failure of the user's.
+                            // Left counted, such checks would lock the user out for good after ten.
+                            .doOnError(error -> {
+                                if (!(error instanceof BadCredentialsException)) {
+                                    throttle.abandoned(counted);
+                                }
+                            })
                             .doOnCancel(() -> throttle.abandoned(counted));
                 });
     }

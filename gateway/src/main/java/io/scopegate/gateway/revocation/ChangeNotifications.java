@@ -42,7 +42,10 @@ class ChangeNotifications {
         this.listenerConnections = ConnectionFactories.get(options.build());
     }
 
-    /** One element per notification, forever; reconnects by itself. */
+    /** The element each (re)connect emits before the notifications: no event, a reason to poll now. */
+    static final String CONNECTED = "";
+
+    /** One element per notification, and {@link #CONNECTED} on each connect, forever; reconnects by itself. */
     Flux<String> notifications() {
         return Flux.usingWhen(
                         Mono.from(listenerConnections.create()).cast(PostgresqlConnection.class),
@@ -54,16 +57,25 @@ class ChangeNotifications {
                                     listening = true;
                                     log.info("listening for store changes on {}", StoreEvent.CHANNEL);
                                 })
-                                .thenMany(connection.getNotifications())
-                                .map(notification ->
-                                        notification.getParameter() == null ? "" : notification.getParameter()),
+                                // A first element on each (re)connect: what was missed meanwhile is polled at
+                                // once, and the backoff below starts over (transient errors).
+                                .thenMany(Flux.concat(
+                                        Mono.just(CONNECTED),
+                                        connection
+                                                .getNotifications()
+                                                .map(notification -> notification.getParameter() == null
+                                                        ? ""
+                                                        : notification.getParameter()))),
                         connection -> connection.close())
                 .doOnTerminate(() -> listening = false)
                 .doOnCancel(() -> listening = false)
                 // The stream of notifications never ends on its own: an end is a lost connection.
                 .concatWith(Mono.error(new IllegalStateException("LISTEN connection closed")))
+                // Transient: the backoff counts the failures since the last successful LISTEN only,
+                // not every loss in the process's life (after a few outages each took 5 s to recover).
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100))
                         .maxBackoff(Duration.ofSeconds(5))
+                        .transientErrors(true)
                         .doBeforeRetry(signal -> log.warn(
                                 "LISTEN connection lost ({}); reconnecting",
                                 signal.failure().getMessage())));
