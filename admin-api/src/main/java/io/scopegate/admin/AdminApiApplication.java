@@ -1,6 +1,7 @@
 package io.scopegate.admin;
 
 import io.scopegate.store.credential.CredentialConfiguration;
+import io.scopegate.store.resilience.StoreResilience;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -12,7 +13,7 @@ import org.springframework.context.annotation.Import;
 /** Scopegate's write side: accounts, admin users, the API catalog and the token lifecycle. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import(CredentialConfiguration.class)
+@Import({CredentialConfiguration.class, StoreResilience.class})
 public class AdminApiApplication {
 
     /** Its settings file is admin-api.yaml, so it never reads the gateway's when both share a classpath. */

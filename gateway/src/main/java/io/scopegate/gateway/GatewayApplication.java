@@ -1,6 +1,7 @@
 package io.scopegate.gateway;
 
 import io.scopegate.store.credential.CredentialConfiguration;
+import io.scopegate.store.resilience.StoreResilience;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -11,7 +12,7 @@ import org.springframework.context.annotation.Import;
 /** Scopegate's read side: authenticate, authorise by scope, forward. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import(CredentialConfiguration.class)
+@Import({CredentialConfiguration.class, StoreResilience.class})
 public class GatewayApplication {
 
     /** Its settings file is gateway.yaml, so it never reads admin-api's when both share a classpath. */

@@ -1,5 +1,6 @@
 package io.scopegate.admin.error;
 
+import io.scopegate.store.lifecycle.StoreFailures;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -67,6 +68,10 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     Mono<ResponseEntity<Object>> unexpected(Exception ex, ServerWebExchange exchange) {
+        if (StoreFailures.isStoreFailure(ex)) {
+            // StoreDeadline answers these, for the REST API and the console alike: 503 with Retry-After.
+            return Mono.error(ex);
+        }
         log.error(
                 "unhandled error on {} {}",
                 exchange.getRequest().getMethod(),

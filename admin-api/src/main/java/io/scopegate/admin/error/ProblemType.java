@@ -25,6 +25,8 @@ public enum ProblemType {
     /** A state-changing call from another site's page, or with a body that is not JSON. */
     CROSS_SITE(HttpStatus.FORBIDDEN, "cross-site", "Cross-site request refused"),
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported Media Type"),
+    /** The store failed or did not answer within {@code scopegate.admin.store-timeout}; retry after {@code Retry-After}. */
+    STORE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "store-unavailable", "Store unavailable"),
     INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal Server Error");
 
     private static final String PREFIX = "urn:scopegate:problem:";

@@ -23,8 +23,9 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 
 /**
  * The problem+json responses, one per status, each listing the {@code type} URIs {@link ProblemType}
- * answers with. Every operation can answer 401 and 500; the others are named where they happen, with
- * {@code @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)}.
+ * answers with. Every operation can answer 401, 500 and 503; the others are named where they happen, with
+ * {@code @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)}. Every operation reads
+ * the store, so every one can answer 503.
  */
 public final class ProblemResponses implements OpenApiCustomizer {
 
@@ -38,6 +39,7 @@ public final class ProblemResponses implements OpenApiCustomizer {
     private static final String UNAUTHORIZED = "#/components/responses/Unauthorized";
     private static final String UNSUPPORTED_MEDIA_TYPE = "#/components/responses/UnsupportedMediaType";
     private static final String INTERNAL = "#/components/responses/InternalError";
+    private static final String STORE_UNAVAILABLE = "#/components/responses/StoreUnavailable";
     private static final String PROBLEM = "#/components/schemas/Problem";
     private static final String PROBLEM_JSON = "application/problem+json";
     /** Spring's own problem type, for a request refused before our validation ran. */
@@ -95,6 +97,16 @@ public final class ProblemResponses implements OpenApiCustomizer {
                                 new Header().description("Seconds to wait").schema(new StringSchema())));
         components.addResponses(
                 "InternalError", response("The request failed; it has been logged", ProblemType.INTERNAL));
+        components.addResponses(
+                "StoreUnavailable",
+                response(
+                                "The token store failed or did not answer within `scopegate.admin.store-timeout`"
+                                        + " (default 5 s); a change asked for was rolled back. Retry after"
+                                        + " `Retry-After` seconds",
+                                ProblemType.STORE_UNAVAILABLE)
+                        .addHeaderObject(
+                                "Retry-After",
+                                new Header().description("Seconds to wait").schema(new StringSchema())));
         openApi.getPaths().values().stream()
                 .flatMap(path -> path.readOperationsMap().entrySet().stream())
                 .forEach(ProblemResponses::addCommonResponses);
@@ -109,6 +121,7 @@ public final class ProblemResponses implements OpenApiCustomizer {
         responses.putIfAbsent("401", new ApiResponse().$ref(UNAUTHORIZED));
         responses.putIfAbsent("429", new ApiResponse().$ref(BUSY));
         responses.putIfAbsent("500", new ApiResponse().$ref(INTERNAL));
+        responses.putIfAbsent("503", new ApiResponse().$ref(STORE_UNAVAILABLE));
         if (method.getKey() != PathItem.HttpMethod.GET && method.getKey() != PathItem.HttpMethod.HEAD) {
             responses.putIfAbsent("403", new ApiResponse().$ref(FORBIDDEN));
             responses.putIfAbsent("415", new ApiResponse().$ref(UNSUPPORTED_MEDIA_TYPE));

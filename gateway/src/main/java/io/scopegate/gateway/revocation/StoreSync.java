@@ -138,7 +138,28 @@ public class StoreSync extends RepeatingWork {
                         row.get("subject", String.class)))
                 .all()
                 .collectList()
-                .flatMap(this::apply);
+                .flatMap(events -> events.isEmpty() || events.get(0).id() == from + 1
+                        ? apply(events)
+                        : purgedPast(from).flatMap(purged -> purged ? startAfresh(from) : apply(events)));
+    }
+
+    /**
+     * Whether events after the cursor may have been purged: the admin API deletes the oldest token
+     * events once every replica heard from lately has applied them (and always keeps the newest), so
+     * a replica away for longer than their retention finds none at or below its cursor. Asked only
+     * when the next event's id is not the cursor's successor (a purge, or a rolled-back id).
+     */
+    private Mono<Boolean> purgedPast(long from) {
+        return db.sql("select not exists (select 1 from token_events where id <= :from)")
+                .bind("from", from)
+                .map(row -> row.get(0, Boolean.class))
+                .one();
+    }
+
+    /** Fail closed: what changed meanwhile is unknown, so nothing cached is kept. */
+    private Mono<Void> startAfresh(long from) {
+        log.warn("token events after {} were purged while this replica was away; dropping its cache", from);
+        return initialise();
     }
 
     private Mono<Void> apply(List<EventRow> events) {

@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +22,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Counts requests per (token, UTC day, API, method, outcome) in memory and writes the sums to the
- * store in one batch every {@code flush-interval}, off the request path. A failed write is kept and
- * retried; what exceeds {@code max-pending-entries} is dropped and counted in
+ * store in one batch every {@code flush-interval}, off the request path. Each batch has an id the store
+ * remembers, so a write that failed or was cut off after it committed (a timeout, a shutdown) is sent
+ * again unchanged and counted once: nothing lost, nothing doubled. What exceeds
+ * {@code max-pending-entries} while the store is away is dropped and counted in
  * {@code scopegate_usage_dropped_total}, never lost silently. Stopping the gateway flushes what is left.
  */
 @Component
@@ -40,9 +43,19 @@ public class UsageRecorder extends RepeatingWork {
         }
     }
 
+    /** Drained rows under the id that makes writing them twice count them once. */
+    record Batch(UUID id, Map<Key, Totals> rows) {
+        long requests() {
+            return rows.values().stream().mapToLong(Totals::requests).sum();
+        }
+    }
+
     private final ConcurrentHashMap<Key, Totals> counting = new ConcurrentHashMap<>();
-    /** Drained but not yet written; only the flush loop touches it. */
-    private final Map<Key, Totals> unsent = new HashMap<>();
+    /**
+     * A batch whose write failed or was cut off: it may have committed, so it is sent again as it was,
+     * same id, before anything newer; the store adds it at most once. Only the flush loop touches it.
+     */
+    private Batch unconfirmed;
 
     private final UsageStore store;
     private final RecentDenials denials;
@@ -67,7 +80,10 @@ public class UsageRecorder extends RepeatingWork {
         this.failures = Counter.builder("scopegate.usage.flush.failures")
                 .description("Usage writes that failed and will be retried")
                 .register(registry);
-        Gauge.builder("scopegate.usage.pending", this, recorder -> recorder.counting.size() + recorder.unsentSize())
+        Gauge.builder(
+                        "scopegate.usage.pending",
+                        this,
+                        recorder -> recorder.counting.size() + recorder.unconfirmedSize())
                 .description("Usage rows waiting to be written")
                 .register(registry);
     }
@@ -100,47 +116,53 @@ public class UsageRecorder extends RepeatingWork {
         });
     }
 
-    /** Drains what was counted and writes it with whatever an earlier failed flush left. */
-    synchronized Mono<Void> flush() {
+    /** Writes a batch left unconfirmed by an earlier flush, then what was counted since. */
+    Mono<Void> flush() {
+        return Mono.defer(() -> write(unconfirmedBatch())).then(Mono.defer(() -> write(drain())));
+    }
+
+    private synchronized Batch unconfirmedBatch() {
+        return unconfirmed;
+    }
+
+    private synchronized Batch drain() {
+        Map<Key, Totals> rows = new HashMap<>();
         for (Key key : counting.keySet()) {
             counting.computeIfPresent(key, (k, totals) -> {
-                unsent.merge(k, totals, Totals::plus);
+                rows.put(k, totals);
                 return null;
             });
         }
-        trimUnsent();
-        if (unsent.isEmpty()) {
+        if (rows.isEmpty()) {
+            return null;
+        }
+        unconfirmed = new Batch(UUID.randomUUID(), Map.copyOf(rows));
+        return unconfirmed;
+    }
+
+    private Mono<Void> write(Batch batch) {
+        if (batch == null) {
             return Mono.empty();
         }
-        Map<Key, Totals> batch = Map.copyOf(unsent);
         return store.write(batch)
                 .timeout(settings.flushTimeout())
-                .doOnSuccess(done -> {
+                .doOnSuccess(applied -> {
                     synchronized (this) {
-                        batch.forEach((key, totals) -> unsent.computeIfPresent(
-                                key,
-                                (k, now) -> now.requests() == totals.requests()
-                                        ? null
-                                        : new Totals(now.requests() - totals.requests(), now.lastAt())));
+                        if (unconfirmed == batch) {
+                            unconfirmed = null;
+                        }
                     }
-                    written.increment(
-                            batch.values().stream().mapToLong(Totals::requests).sum());
+                    if (Boolean.TRUE.equals(applied)) {
+                        written.increment(batch.requests());
+                    }
                 })
-                // Logged by the loop; the rows stay in unsent for the next flush.
-                .doOnError(error -> failures.increment());
+                // Logged by the loop; the batch stays unconfirmed for the next flush.
+                .doOnError(error -> failures.increment())
+                .then();
     }
 
-    private void trimUnsent() {
-        var keys = unsent.keySet().iterator();
-        while (unsent.size() > settings.maxPendingEntries() && keys.hasNext()) {
-            Key key = keys.next();
-            dropped.increment(unsent.get(key).requests());
-            keys.remove();
-        }
-    }
-
-    private synchronized int unsentSize() {
-        return unsent.size();
+    private synchronized int unconfirmedSize() {
+        return unconfirmed == null ? 0 : unconfirmed.rows().size();
     }
 
     @Override
@@ -162,7 +184,7 @@ public class UsageRecorder extends RepeatingWork {
                 .onErrorResume(error -> {
                     log.warn(
                             "last usage flush before shutdown failed; {} rows not written: {}",
-                            unsentSize(),
+                            unconfirmedSize() + counting.size(),
                             error.toString());
                     return Mono.empty();
                 })

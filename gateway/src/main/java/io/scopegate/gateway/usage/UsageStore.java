@@ -6,23 +6,39 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
- * Writes a batch of usage in three statements: the daily rows (added to what other replicas wrote)
- * and the {@code last_used_at} of scoped and of legacy tokens from their allowed requests. Arrays
- * travel as text and bigint and are cast in SQL, which every driver version binds the same way.
+ * Writes a batch of usage in one transaction: its id into {@code usage_batches} (a batch already
+ * there is left alone: it was written before, by a try whose answer was lost), the daily rows (added
+ * to what other replicas wrote) and the {@code last_used_at} of scoped and of legacy tokens from their
+ * allowed requests. Arrays travel as text and bigint and are cast in SQL, which every driver version
+ * binds the same way.
  */
 @Component
 class UsageStore {
 
     private final DatabaseClient db;
+    private final TransactionalOperator tx;
 
-    UsageStore(DatabaseClient db) {
+    UsageStore(DatabaseClient db, TransactionalOperator tx) {
         this.db = db;
+        this.tx = tx;
     }
 
-    Mono<Void> write(Map<UsageRecorder.Key, UsageRecorder.Totals> batch) {
+    /** True when the batch was added now, false when it had been already. */
+    Mono<Boolean> write(UsageRecorder.Batch batch) {
+        Mono<Boolean> once = db.sql("insert into usage_batches (batch_id) values (:id) on conflict do nothing")
+                .bind("id", batch.id())
+                .fetch()
+                .rowsUpdated()
+                .flatMap(inserted ->
+                        inserted == 0 ? Mono.just(false) : rows(batch.rows()).thenReturn(true));
+        return tx.transactional(once);
+    }
+
+    private Mono<Void> rows(Map<UsageRecorder.Key, UsageRecorder.Totals> batch) {
         List<String> tokens = new ArrayList<>();
         List<String> accounts = new ArrayList<>();
         List<String> days = new ArrayList<>();

@@ -10,30 +10,41 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
 /** The flush accounting: every counted request is written once, through failures and concurrent counting. */
 class UsageRecorderTest {
 
-    /** A store that records batches, or fails while told to. */
+    /**
+     * A store that records batches as the real one does (a batch id it has seen is not added again),
+     * or fails while told to: before its transaction commits, or after (the answer lost on the way).
+     */
     static class RecordingStore extends UsageStore {
         final List<Map<UsageRecorder.Key, UsageRecorder.Totals>> batches = new ArrayList<>();
+        final Set<UUID> seen = new HashSet<>();
         boolean failing;
+        boolean answerLost;
 
         RecordingStore() {
-            super(null);
+            super(null, null);
         }
 
         @Override
-        Mono<Void> write(Map<UsageRecorder.Key, UsageRecorder.Totals> batch) {
+        Mono<Boolean> write(UsageRecorder.Batch batch) {
             if (failing) {
                 return Mono.error(new java.io.IOException("connection reset"));
             }
-            batches.add(batch);
-            return Mono.empty();
+            boolean added = seen.add(batch.id());
+            if (added) {
+                batches.add(batch.rows());
+            }
+            return answerLost ? Mono.error(new java.util.concurrent.TimeoutException()) : Mono.just(added);
         }
 
         long written(String token) {
@@ -122,6 +133,44 @@ class UsageRecorderTest {
 
         assertThat(store.written("ST1")).isEqualTo(2);
         assertThat(registry.get("scopegate.usage.written").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void aWriteThatCommittedButWhoseAnswerWasLostIsCountedOnce() {
+        recorder.record(request("ST1", Outcome.ALLOWED));
+        store.answerLost = true;
+        flush();
+        store.answerLost = false;
+        recorder.record(request("ST1", Outcome.ALLOWED));
+        flush();
+        flush();
+
+        assertThat(store.written("ST1")).isEqualTo(2);
+        assertThat(store.batches).hasSize(2);
+    }
+
+    @Test
+    void aFlushCutOffByShutdownIsSentAgainByTheLastFlushAndCountedOnce() {
+        recorder.record(request("ST1", Outcome.ALLOWED));
+        store.answerLost = true; // the periodic flush committed, then was cancelled
+        flush();
+        store.answerLost = false;
+        recorder.record(request("ST2", Outcome.ALLOWED));
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        recorder.stop(stopped::countDown);
+        assertThat(awaitQuietly(stopped)).isTrue();
+
+        assertThat(store.written("ST1")).isEqualTo(1);
+        assertThat(store.written("ST2")).as("what came after is written too").isEqualTo(1);
+    }
+
+    private static boolean awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            return latch.await(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
  * Whether an error means "the store did not answer" (down, unreachable, too slow, connection lost),
@@ -28,8 +29,10 @@ public final class StoreFailures {
 
     public static boolean isStoreFailure(Throwable error) {
         Throwable current = error;
-        // Async caches wrap the loader's error; look through the wrapper, not further.
-        if (current instanceof CompletionException && current.getCause() != null) {
+        // Async caches wrap the loader's error, Spring a transaction that could not begin; look through
+        // the wrapper, not further.
+        if ((current instanceof CompletionException || current instanceof CannotCreateTransactionException)
+                && current.getCause() != null) {
             current = current.getCause();
         }
         return current instanceof TimeoutException

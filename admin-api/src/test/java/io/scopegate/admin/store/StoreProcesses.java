@@ -1,0 +1,68 @@
+package io.scopegate.admin.store;
+
+import io.scopegate.store.embedded.EmbeddedStore;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The embedded PostgreSQL's processes, for tests that make it fail as production stores do: frozen
+ * (SIGSTOP, as a hung disk or a partitioned network looks) and every client connection cut (as a
+ * failover or a restart does).
+ */
+final class StoreProcesses {
+
+    private final EmbeddedStore store = EmbeddedStore.obtain(null, 0);
+
+    /** Stops the server and every backend until {@link #thaw}; returns what to thaw. */
+    List<Long> freeze() throws Exception {
+        ProcessHandle postmaster;
+        // The backend's parent, asked while the backend lives (it ends with its connection).
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("select pg_backend_pid()")) {
+            result.next();
+            postmaster = ProcessHandle.of(result.getLong(1))
+                    .flatMap(ProcessHandle::parent)
+                    .orElseThrow(() -> new IllegalStateException("no postmaster found"));
+        }
+        List<Long> pids = new ArrayList<>();
+        pids.add(postmaster.pid());
+        postmaster.descendants().forEach(process -> pids.add(process.pid()));
+        signal("STOP", pids);
+        return pids;
+    }
+
+    void thaw(List<Long> pids) throws Exception {
+        signal("CONT", pids);
+    }
+
+    /** Terminates every client connection but the one asking, as a failover does; returns how many. */
+    int cutEveryConnection() throws SQLException {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("""
+                        select count(pg_terminate_backend(pid)) from pg_stat_activity
+                        where pid <> pg_backend_pid() and backend_type = 'client backend'
+                        """)) {
+            result.next();
+            return result.getInt(1);
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(store.jdbcUrl(), "postgres", "postgres");
+    }
+
+    private static void signal(String signal, List<Long> pids) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+        pids.forEach(pid -> command.add(Long.toString(pid)));
+        // Some backends may have ended in between: kill's exit code is not the test's concern.
+        new ProcessBuilder(command).redirectErrorStream(true).start().waitFor();
+    }
+}
