@@ -75,13 +75,31 @@ final class Scopegate {
                 // Console logging in tests takes the appender's lock.
                 .allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes")
                 .blockingMethodCallback(method -> {
-                    blockingCalls.add(method + " on " + Thread.currentThread().getName());
-                    throw new BlockingOperationError(method);
+                    BlockingOperationError error = new BlockingOperationError(method);
+                    blockingCalls.add(method + " on " + Thread.currentThread().getName() + where(error));
+                    throw error;
                 }));
         blockHoundInstalled = true;
     }
 
-    /** Every blocking call BlockHound caught in this JVM so far. */
+    /** The frames of the project's code and of the libraries it calls, without Reactor's own plumbing. */
+    private static String where(Throwable error) {
+        StringBuilder frames = new StringBuilder();
+        int shown = 0;
+        for (StackTraceElement frame : error.getStackTrace()) {
+            String name = frame.getClassName();
+            if (name.startsWith("reactor.blockhound") || name.startsWith("reactor.core.publisher")) {
+                continue;
+            }
+            frames.append(System.lineSeparator()).append("    at ").append(frame);
+            if (++shown == 40) {
+                break;
+            }
+        }
+        return frames.toString();
+    }
+
+    /** Every blocking call BlockHound caught in this JVM so far, each with where it was made. */
     static List<String> blockingCalls() {
         return List.copyOf(blockingCalls);
     }
