@@ -74,6 +74,10 @@ final class Scopegate {
                 .allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "ensureBufferValid")
                 // Console logging in tests takes the appender's lock.
                 .allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes")
+                // Netty 4.2's default allocator takes a StampedLock for the moment it swaps its array of
+                // magazines when threads contend (a busy machine); Netty's own BlockHound rules miss it.
+                .allowBlockingCallsInside(
+                        "io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
                 .blockingMethodCallback(method -> {
                     BlockingOperationError error = new BlockingOperationError(method);
                     blockingCalls.add(method + " on " + Thread.currentThread().getName() + where(error));
