@@ -1,9 +1,11 @@
 package io.scopegate.store.lifecycle;
 
+import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.R2dbcTransientException;
 import java.io.IOException;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -25,7 +27,27 @@ import org.springframework.transaction.CannotCreateTransactionException;
  */
 public final class StoreFailures {
 
+    /**
+     * SQLSTATE classes that mean the store cannot serve now: connection exception (08), insufficient
+     * resources (53, e.g. too many connections), operator intervention (57: shutdown, cannot connect now,
+     * statement timeout) and transaction rollback (40: serialization failure, deadlock). Everything else
+     * the server reports (a raised exception, bad SQL, a constraint) is not an outage, whichever R2DBC
+     * exception type the driver chose for it.
+     */
+    private static final Set<String> OUTAGE_CLASSES = Set.of("08", "53", "57", "40");
+
     private StoreFailures() {}
+
+    /** The SQLSTATE of the R2DBC error in this chain, or null when the failure is the client's own. */
+    private static String sqlState(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof R2dbcException r2dbc) {
+                String state = r2dbc.getSqlState();
+                return state == null || state.length() < 2 ? null : state;
+            }
+        }
+        return null;
+    }
 
     public static boolean isStoreFailure(Throwable error) {
         Throwable current = error;
@@ -34,6 +56,11 @@ public final class StoreFailures {
         if ((current instanceof CompletionException || current instanceof CannotCreateTransactionException)
                 && current.getCause() != null) {
             current = current.getCause();
+        }
+        String sqlState = sqlState(current);
+        if (sqlState != null) {
+            // The server answered with an error: an outage only if it says so.
+            return OUTAGE_CLASSES.contains(sqlState.substring(0, 2));
         }
         return current instanceof TimeoutException
                 || current instanceof IOException
