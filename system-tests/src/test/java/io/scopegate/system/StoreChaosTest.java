@@ -275,6 +275,7 @@ class StoreChaosTest {
             fault.revocationAfterRecovery(victim);
             fault.nothingHalfWritten(target);
             fault.steadyAfter();
+            fault.noCachedTokenRefused(fault.window);
         });
     }
 
@@ -322,6 +323,7 @@ class StoreChaosTest {
             fault.revocationAfterRecovery(victim);
             fault.nothingHalfWritten(target);
             fault.steadyAfter();
+            fault.noCachedTokenRefused(fault.window);
         });
     }
 
@@ -411,6 +413,8 @@ class StoreChaosTest {
         final List<Runnable> judgements = new ArrayList<>();
         int adminCalls;
         int adminAsExpected;
+        int disablesTried;
+        int disablesRefused;
         Duration slowestAdmin = Duration.ZERO;
         Duration slowestHealth = Duration.ZERO;
         Duration slowestUnknown = Duration.ZERO;
@@ -521,8 +525,13 @@ class StoreChaosTest {
         private List<CompletableFuture<Runnable>> startOutageChecks(LoadToken target) {
             List<CompletableFuture<Runnable>> checks = new ArrayList<>();
             checks.add(admin("GET", "/v1/apis", null).thenApply(answer -> () -> storeUnavailable(answer)));
-            checks.add(admin("POST", tokenPath(target) + "/disable", null)
-                    .thenApply(answer -> () -> storeUnavailable(answer)));
+            checks.add(admin("POST", tokenPath(target) + "/disable", null).thenApply(answer -> () -> {
+                disablesTried++;
+                if (answer.status() == 503) {
+                    disablesRefused++;
+                }
+                storeUnavailable(answer);
+            }));
             checks.add(get(adminManagement() + "/actuator/health").thenApply(answer -> () -> health("admin", answer)));
             for (RunningGateway gateway : gateways) {
                 checks.add(get("http://localhost:" + gateway.managementPort() + "/actuator/health")
@@ -684,13 +693,20 @@ class StoreChaosTest {
 
         /**
          * A disable attempted during the fault: whatever its answer, the token's row, its audit record
-         * and what both gateways do with it agree once the store is back.
+         * and what both gateways do with it agree once the store is back; and when every answer was
+         * 503, nothing changed. (In these faults a 503 is never ambiguous: a frozen server holds the
+         * transaction's first statement, a stopped one refuses the connection.)
          */
         void nothingHalfWritten(LoadToken target) throws Exception {
             String state = (String) store.value("select state from tokens where sid = ?", target.sid);
             long audited = store.count(
                     "select count(*) from audit_events where token_sid = ? and action = 'TOKEN_DISABLED'", target.sid);
             halfWritten = "target=" + state;
+            if (disablesTried > 0 && disablesRefused == disablesTried) {
+                softly.assertThat(state)
+                        .as("a token whose every disable during the fault was answered 503")
+                        .isEqualTo("ENABLED");
+            }
             softly.assertThat(audited)
                     .as("audit record of the disable tried during the fault, token %s", state)
                     .isEqualTo("DISABLED".equals(state) ? 1 : 0);
