@@ -207,7 +207,7 @@ final class ChaosLoad implements AutoCloseable {
         ticker.scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    static java.util.concurrent.ThreadFactory daemon(String name) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.r2dbc.pool.ConnectionPool;
 import io.scopegate.admin.AdminApiApplication;
 import io.scopegate.system.ChaosLoad.Counts;
 import io.scopegate.system.ChaosLoad.LoadToken;
@@ -25,6 +26,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -313,9 +317,12 @@ class StoreChaosTest {
             fault.steady();
             store.stop();
             long stoppedAt = fault.faultStarts("down");
+            Window down = fault.window;
             fault.duringOutage(target, Duration.ZERO);
             sleepUntil(stoppedAt + RESTART_DOWN.toNanos());
+            fault.open("starting");
             store.startAgain();
+            fault.noCachedTokenRefused(down);
             fault.noCachedTokenRefused(fault.window);
             fault.faultEnds();
             fault.recovery(RECOVERY_BOUND);
@@ -371,6 +378,7 @@ class StoreChaosTest {
             store.stop();
             long stoppedAt = fault.faultStarts("within-grace");
             Window withinGrace = fault.window;
+            AutoCloseable retrying = fault.adminClientRetrying(Duration.ofMillis(500));
             fault.duringOutage(target, Duration.ofMillis(500));
             fault.duringOutage(target, Duration.ofSeconds(6));
             // The grace runs from the last successful sync, just before the stop: a second either side
@@ -381,6 +389,9 @@ class StoreChaosTest {
             Window pastGrace = fault.open("past-grace");
             fault.duringOutage(target, Duration.ZERO);
             sleepUntil(stoppedAt + AWAY.toNanos());
+            retrying.close();
+            // Not judged: the gateways may sync (and serve again) before the start returns.
+            fault.open("starting");
             store.startAgain();
             fault.faultEnds();
             fault.noCachedTokenRefused(withinGrace);
@@ -562,6 +573,27 @@ class StoreChaosTest {
         }
 
         /**
+         * An admin client that keeps calling through the outage, as real ones retry: each answer must
+         * be the 503 within the bound, and none may keep the API from answering once the store is back.
+         * Stop it (close) before the store returns.
+         */
+        AutoCloseable adminClientRetrying(Duration every) {
+            ScheduledExecutorService client =
+                    Executors.newSingleThreadScheduledExecutor(ChaosLoad.daemon("chaos-admin"));
+            List<CompletableFuture<Runnable>> calls = new CopyOnWriteArrayList<>();
+            client.scheduleAtFixedRate(
+                    () -> calls.add(admin("GET", "/v1/apis", null).thenApply(answer -> () -> storeUnavailable(answer))),
+                    0,
+                    every.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            return () -> {
+                client.shutdownNow();
+                client.awaitTermination(5, TimeUnit.SECONDS);
+                pending.addAll(calls);
+            };
+        }
+
+        /**
          * Waits (bounded) for the answers to the checks made during the outage, and judges them on
          * this thread. Called once the store is back, so that a check that hangs cannot make the
          * outage longer than planned; it is then judged by the time it took.
@@ -653,7 +685,9 @@ class StoreChaosTest {
                         .isEqualTo(503);
                 Thread.sleep(50);
             }
-            softly.fail("admin API did not answer 2xx within 15 s after the fault; last: " + answer);
+            softly.fail(
+                    "admin API did not answer 2xx within 15 s after the fault; last: %s; its pool: %s",
+                    answer, poolState(admin));
         }
 
         void recoveredAt(long since) {
@@ -914,6 +948,19 @@ class StoreChaosTest {
                         .build())
                 .join()
                 .status();
+    }
+
+    /** The R2DBC pool's figures, to tell a wedged pool from a store that does not answer. */
+    private static String poolState(ConfigurableApplicationContext context) {
+        try {
+            return context.getBean(ConnectionPool.class)
+                    .getMetrics()
+                    .map(m -> "acquired=" + m.acquiredSize() + " allocated=" + m.allocatedSize() + " idle="
+                            + m.idleSize() + " pending=" + m.pendingAcquireSize() + " max=" + m.getMaxAllocatedSize())
+                    .orElse("no metrics");
+        } catch (RuntimeException e) {
+            return "unknown (" + e + ")";
+        }
     }
 
     private String adminManagement() {
