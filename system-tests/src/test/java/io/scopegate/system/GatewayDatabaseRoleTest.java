@@ -19,7 +19,9 @@ class GatewayDatabaseRoleTest extends SystemTest {
                     + "create role scopegate_gateway login password 'gateway-role-password'; end if; end $$",
             "grant select on apis, tokens, token_scopes, legacy_tokens, token_events to scopegate_gateway",
             "grant select, insert, update on token_usage_daily, token_denials_recent to scopegate_gateway",
-            "grant update (last_used_at) on tokens, legacy_tokens to scopegate_gateway"
+            "grant update (last_used_at) on tokens, legacy_tokens to scopegate_gateway",
+            "grant select, insert on usage_batches to scopegate_gateway",
+            "grant select, insert, update on gateway_instances to scopegate_gateway"
         }) {
             db.sql(statement).then().block(Duration.ofSeconds(5));
         }

@@ -7,11 +7,13 @@ import io.scopegate.gateway.GatewayApplication;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.client.ReactorResourceFactory;
 import reactor.blockhound.BlockHound;
+import reactor.blockhound.BlockingOperationError;
 
 /**
  * The whole system in this JVM, started once: the admin API (which starts the embedded PostgreSQL
@@ -26,6 +28,8 @@ final class Scopegate {
     static final String ENCRYPTION_KEY = "c3lzdGVtLXRlc3QtYWVzLWtleS0zMi1ieXRlcyEhISE=";
 
     private static Scopegate instance;
+    private static boolean blockHoundInstalled;
+    private static final List<String> blockingCalls = new CopyOnWriteArrayList<>();
 
     final ConfigurableApplicationContext admin;
     final WireMockServer upstream;
@@ -33,12 +37,7 @@ final class Scopegate {
     private final String r2dbcUrl;
 
     private Scopegate() {
-        BlockHound.install(builder -> builder
-                // SecureRandom reads /dev/urandom, which never blocks; BlockHound sees a file read.
-                .allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes")
-                .allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "ensureBufferValid")
-                // Console logging in tests takes the appender's lock.
-                .allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes"));
+        installBlockHound();
         upstream =
                 new WireMockServer(WireMockConfiguration.options().dynamicPort().containerThreads(20));
         upstream.start();
@@ -59,6 +58,56 @@ final class Scopegate {
         gateways = List.of(startGateway(Map.of()), startGateway(Map.of()));
     }
 
+    /**
+     * Installs BlockHound in this JVM, once; every system test calls it before it starts an
+     * application. A blocking call on a non-blocking thread still fails where it happens (the
+     * default), and is also remembered, so a test can tell that none happened even where the
+     * failure was swallowed or turned into a status.
+     */
+    static synchronized void installBlockHound() {
+        if (blockHoundInstalled) {
+            return;
+        }
+        BlockHound.install(builder -> builder
+                // SecureRandom reads /dev/urandom, which never blocks; BlockHound sees a file read.
+                .allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes")
+                .allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "ensureBufferValid")
+                // Console logging in tests takes the appender's lock.
+                .allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes")
+                // Netty 4.2's default allocator takes a StampedLock for the moment it swaps its array of
+                // magazines when threads contend (a busy machine); Netty's own BlockHound rules miss it.
+                .allowBlockingCallsInside(
+                        "io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
+                .blockingMethodCallback(method -> {
+                    BlockingOperationError error = new BlockingOperationError(method);
+                    blockingCalls.add(method + " on " + Thread.currentThread().getName() + where(error));
+                    throw error;
+                }));
+        blockHoundInstalled = true;
+    }
+
+    /** The frames of the project's code and of the libraries it calls, without Reactor's own plumbing. */
+    private static String where(Throwable error) {
+        StringBuilder frames = new StringBuilder();
+        int shown = 0;
+        for (StackTraceElement frame : error.getStackTrace()) {
+            String name = frame.getClassName();
+            if (name.startsWith("reactor.blockhound") || name.startsWith("reactor.core.publisher")) {
+                continue;
+            }
+            frames.append(System.lineSeparator()).append("    at ").append(frame);
+            if (++shown == 40) {
+                break;
+            }
+        }
+        return frames.toString();
+    }
+
+    /** Every blocking call BlockHound caught in this JVM so far, each with where it was made. */
+    static List<String> blockingCalls() {
+        return List.copyOf(blockingCalls);
+    }
+
     static synchronized Scopegate get() {
         if (instance == null) {
             instance = new Scopegate();
@@ -76,6 +125,11 @@ final class Scopegate {
 
     /** A gateway replica on the shared store; {@code overrides} win over the test defaults. */
     RunningGateway startGateway(Map<String, String> overrides) {
+        return startGateway(r2dbcUrl, overrides);
+    }
+
+    /** A gateway replica on the store at {@code r2dbcUrl}, with the same test defaults. */
+    static RunningGateway startGateway(String r2dbcUrl, Map<String, String> overrides) {
         Map<String, Object> properties = new HashMap<>(Map.of(
                 "server.port", "0",
                 "management.server.port", "0",
