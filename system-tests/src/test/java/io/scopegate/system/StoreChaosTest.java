@@ -273,13 +273,7 @@ class StoreChaosTest {
             sleepUntil(frozenAt + FREEZE.toNanos());
             fault.noCachedTokenRefused(fault.window);
             store.thaw();
-            fault.faultEnds();
-            fault.recovery(RECOVERY_BOUND);
-            fault.judgeOutageChecks();
-            fault.revocationAfterRecovery(victim);
-            fault.nothingHalfWritten(target);
-            fault.steadyAfter();
-            fault.noCachedTokenRefused(fault.window);
+            fault.endsAndIsOvercome(victim, target);
         });
     }
 
@@ -324,13 +318,7 @@ class StoreChaosTest {
             store.startAgain();
             fault.noCachedTokenRefused(down);
             fault.noCachedTokenRefused(fault.window);
-            fault.faultEnds();
-            fault.recovery(RECOVERY_BOUND);
-            fault.judgeOutageChecks();
-            fault.revocationAfterRecovery(victim);
-            fault.nothingHalfWritten(target);
-            fault.steadyAfter();
-            fault.noCachedTokenRefused(fault.window);
+            fault.endsAndIsOvercome(victim, target);
         });
     }
 
@@ -487,6 +475,20 @@ class StoreChaosTest {
         void faultEnds() {
             faultEnd = System.nanoTime();
             open("after");
+        }
+
+        /**
+         * The fault is over: the admin API recovers within the bound, what was answered during the fault
+         * is judged, a revocation holds, a change answered 503 was not made, and cached tokens are served.
+         */
+        void endsAndIsOvercome(LoadToken victim, LoadToken target) throws Exception {
+            faultEnds();
+            recovery(RECOVERY_BOUND);
+            judgeOutageChecks();
+            revocationAfterRecovery(victim);
+            nothingHalfWritten(target);
+            steadyAfter();
+            noCachedTokenRefused(window);
         }
 
         /**
