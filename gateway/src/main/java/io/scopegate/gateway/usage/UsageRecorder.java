@@ -152,8 +152,11 @@ public class UsageRecorder extends RepeatingWork {
                             unconfirmed = null;
                         }
                     }
-                    if (Boolean.TRUE.equals(applied)) {
-                        written.increment(batch.requests());
+                    // Counted here whether added now or by a try whose answer was lost (that one's
+                    // success was never seen): once either way.
+                    written.increment(batch.requests());
+                    if (Boolean.FALSE.equals(applied)) {
+                        log.info("usage batch {} had been written by an earlier try", batch.id());
                     }
                 })
                 // Logged by the loop; the batch stays unconfirmed for the next flush.

@@ -147,6 +147,7 @@ class UsageRecorderTest {
 
         assertThat(store.written("ST1")).isEqualTo(2);
         assertThat(store.batches).hasSize(2);
+        assertThat(registry.get("scopegate.usage.written").counter().count()).isEqualTo(2);
     }
 
     @Test
