@@ -28,7 +28,7 @@ import reactor.core.scheduler.Schedulers;
  * {@code Retry-After} on the API), and the moment a lock starts is audited ({@code LOGIN_THROTTLED}).
  * An unknown user costs the same password check as a known one, so timing does not tell which names
  * exist. Passwords over 72 bytes (bcrypt's limit) are simply wrong, never an error. The check runs
- * off the event loop.
+ * off the event loop, and a password verified lately is recognised without it ({@link VerifiedCredentials}).
  */
 @Component
 class AdminAuthentication implements ReactiveAuthenticationManager {
@@ -57,6 +57,7 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
     private final LoginThrottle throttle;
     private final ChangeLog changes;
     private final ClientAddresses addresses;
+    private final VerifiedCredentials verified;
     /** The hash an unknown user's password is checked against: as costly as a real one. */
     private final String decoyHash;
 
@@ -65,8 +66,10 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
             PasswordEncoder passwords,
             LoginThrottle throttle,
             ChangeLog changes,
-            ClientAddresses addresses) {
+            ClientAddresses addresses,
+            VerifiedCredentials verified) {
         this.addresses = addresses;
+        this.verified = verified;
         this.users = users;
         this.passwords = passwords;
         this.throttle = throttle;
@@ -88,9 +91,14 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
                             possibleUsername(username) ? users.findByUsername(username) : Mono.empty();
                     return lookup.map(Optional::of)
                             .defaultIfEmpty(Optional.empty())
-                            .flatMap(user -> Mono.fromCallable(() -> matches(password, user))
-                                    .subscribeOn(Schedulers.boundedElastic())
-                                    .flatMap(matched -> matched ? succeeded(counted, user.get()) : failed(counted)))
+                            .flatMap(user -> user.isPresent() && verified.recognises(username, password, user.get())
+                                    ? succeeded(counted, user.get())
+                                    : Mono.fromCallable(() -> matches(password, user))
+                                            .subscribeOn(Schedulers.boundedElastic())
+                                            .flatMap(matched -> matched
+                                                    ? remembered(username, password, user.get())
+                                                            .then(succeeded(counted, user.get()))
+                                                    : failed(counted)))
                             // A client gone mid-check, or a check that could not be made (the store
                             // failed the lookup): no longer under way, and no failure of the user's.
                             // Left counted, such checks would lock the user out for good after ten.
@@ -142,6 +150,10 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
         } catch (IllegalArgumentException unusable) {
             return false;
         }
+    }
+
+    private Mono<Void> remembered(String username, String password, UserDetails user) {
+        return Mono.fromRunnable(() -> verified.remember(username, password, user));
     }
 
     private Mono<Authentication> succeeded(LoginThrottle.Attempt attempt, UserDetails user) {
