@@ -2,6 +2,7 @@ package io.scopegate.admin.console;
 
 import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.security.Actor;
+import io.scopegate.store.lifecycle.StoreFailures;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,17 +64,21 @@ class ConsoleAdvice {
     }
 
     @ExceptionHandler(Exception.class)
-    Rendering unexpected(Exception error, ServerWebExchange exchange) {
+    Mono<Rendering> unexpected(Exception error, ServerWebExchange exchange) {
+        if (StoreFailures.isStoreFailure(error)) {
+            // StoreDeadline answers these with the console's 503 page and Retry-After.
+            return Mono.error(error);
+        }
         log.error(
                 "unhandled error on console {} {}",
                 exchange.getRequest().getMethod(),
                 exchange.getRequest().getPath(),
                 error);
         exchange.getResponse().setStatusCode(HttpStatusCode.valueOf(500));
-        return Rendering.view("error")
+        return Mono.just(Rendering.view("error")
                 .modelAttribute("status", 500)
                 .modelAttribute("title", "Something went wrong")
                 .modelAttribute("detail", "The request failed; it has been logged.")
-                .build();
+                .build());
     }
 }

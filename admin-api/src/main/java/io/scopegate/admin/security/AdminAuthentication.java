@@ -3,6 +3,7 @@ package io.scopegate.admin.security;
 import io.scopegate.admin.audit.AuditAction;
 import io.scopegate.admin.audit.ChangeLog;
 import io.scopegate.admin.input.ControlCharacters;
+import io.scopegate.admin.store.StoreTimeout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -35,8 +36,12 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
 
     private static final Logger log = LoggerFactory.getLogger(AdminAuthentication.class);
     private static final int MAX_PASSWORD_BYTES = 72;
-    /** How long an attempt waits for room among checks under way before it is told to retry. */
-    private static final Duration ADMISSION_WAIT = Duration.ofSeconds(5);
+    /**
+     * How long an attempt waits for room among checks under way before it is told to retry (429):
+     * well within the store deadline (scopegate.admin.store-timeout, 5 s), which would otherwise
+     * answer a busy sign-in as if the store were away.
+     */
+    private static final Duration ADMISSION_WAIT = Duration.ofSeconds(2);
 
     /** Refused because of too many failures: the API answers 429, the console says to wait. */
     static final class LoginThrottled extends AuthenticationException {
@@ -58,6 +63,7 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
     private final ChangeLog changes;
     private final ClientAddresses addresses;
     private final VerifiedCredentials verified;
+    private final StoreTimeout storeTimeout;
     /** The hash an unknown user's password is checked against: as costly as a real one. */
     private final String decoyHash;
 
@@ -67,9 +73,11 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
             LoginThrottle throttle,
             ChangeLog changes,
             ClientAddresses addresses,
-            VerifiedCredentials verified) {
+            VerifiedCredentials verified,
+            StoreTimeout storeTimeout) {
         this.addresses = addresses;
         this.verified = verified;
+        this.storeTimeout = storeTimeout;
         this.users = users;
         this.passwords = passwords;
         this.throttle = throttle;
@@ -87,8 +95,10 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
                         admitted(username, address.orElse(null), System.nanoTime() + ADMISSION_WAIT.toNanos()))
                 .flatMap(counted -> {
                     // A name no user can have is never looked up (a NUL would reach PostgreSQL), but costs the same.
-                    Mono<UserDetails> lookup =
-                            possibleUsername(username) ? users.findByUsername(username) : Mono.empty();
+                    // Bounded: the management port's sign-in (health details) has no other deadline.
+                    Mono<UserDetails> lookup = possibleUsername(username)
+                            ? users.findByUsername(username).timeout(storeTimeout.storeTimeout())
+                            : Mono.empty();
                     return lookup.map(Optional::of)
                             .defaultIfEmpty(Optional.empty())
                             .flatMap(user -> user.isPresent() && verified.recognises(username, password, user.get())

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ResponseStatusException;
@@ -45,18 +46,18 @@ class StoreDeadline implements WebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (exchange.getRequest().getPath().value().startsWith("/actuator/")) {
-            // Health checks have bounds of their own (scopegate.health.timeout) and answer with a status.
-            return chain.filter(exchange);
+        Mono<Void> call = chain.filter(exchange);
+        // Health checks have bounds of their own (scopegate.health.timeout) and answer with a status;
+        // only a sign-in for their details can fail on the store.
+        if (!exchange.getRequest().getPath().value().startsWith("/actuator/")) {
+            Mono<Long> deadline = Mono.delay(settings.storeTimeout())
+                    .flatMap(tick -> exchange.getResponse().isCommitted() ? Mono.never() : Mono.just(tick));
+            call = call.timeout(deadline);
         }
-        Mono<Long> deadline = Mono.delay(settings.storeTimeout())
-                .flatMap(tick -> exchange.getResponse().isCommitted() ? Mono.never() : Mono.just(tick));
-        return chain.filter(exchange)
-                .timeout(deadline)
-                .onErrorResume(
-                        error -> StoreFailures.isStoreFailure(error)
-                                && !exchange.getResponse().isCommitted(),
-                        error -> unavailable(exchange, error));
+        return call.onErrorResume(
+                error -> StoreFailures.isStoreFailure(error)
+                        && !exchange.getResponse().isCommitted(),
+                error -> unavailable(exchange, error));
     }
 
     private Mono<Void> unavailable(ServerWebExchange exchange, Throwable error) {
@@ -66,7 +67,9 @@ class StoreDeadline implements WebFilter {
                 exchange.getRequest().getPath(),
                 error.toString());
         String retryAfter = Long.toString(settings.retryAfterSeconds());
-        exchange.getResponse().getHeaders().set("Retry-After", retryAfter);
+        // Not the file name an export had set before it was cut off.
+        exchange.getResponse().getHeaders().remove(HttpHeaders.CONTENT_DISPOSITION);
+        exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, retryAfter);
         if (RequestPaths.isConsole(exchange.getRequest())) {
             // Rendered by the console's error page for 503.
             return Mono.error(new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "store unavailable"));

@@ -80,8 +80,8 @@ class StoreRetention extends RepeatingWork {
     }
 
     /**
-     * Events up to the horizon: the newest event older than the retention, but none a replica seen
-     * within the retention has not applied yet, and never the newest event of all.
+     * Events up to the horizon: the newest event older than the retention, but below the cursor of
+     * every replica seen within the retention, and never the newest event of all.
      */
     private Mono<Long> tokenEvents(Instant before) {
         return db.sql("""
@@ -110,7 +110,9 @@ class StoreRetention extends RepeatingWork {
         }
         long horizon = Math.min(oldEnough.get(), newest.get() - 1);
         if (applied.isPresent()) {
-            horizon = Math.min(horizon, applied.get());
+            // Below every live replica's cursor: the event at a cursor stays, so a replica that has
+            // not applied the next one yet still finds its own and never mistakes a gap for a purge.
+            horizon = Math.min(horizon, applied.get() - 1);
         }
         return Optional.of(horizon);
     }

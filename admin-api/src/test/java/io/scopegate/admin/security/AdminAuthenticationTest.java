@@ -7,6 +7,7 @@ import static org.mockito.Mockito.when;
 
 import io.scopegate.admin.MutableClock;
 import io.scopegate.admin.audit.ChangeLog;
+import io.scopegate.admin.store.StoreTimeout;
 import io.scopegate.store.credential.KeyedHasher;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +56,8 @@ class AdminAuthenticationTest {
             throttle,
             mock(ChangeLog.class),
             new ClientAddresses(new ClientAddresses.Settings(List.of())),
-            new VerifiedCredentials(new KeyedHasher(new byte[32]), settings, clock));
+            new VerifiedCredentials(new KeyedHasher(new byte[32]), settings, clock),
+            new StoreTimeout(Duration.ofSeconds(5)));
 
     @Test
     void lookupsTheStoreFailedDoNotCountAgainstTheUser() {

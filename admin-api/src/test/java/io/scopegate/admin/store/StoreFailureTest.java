@@ -153,6 +153,48 @@ class StoreFailureTest extends AdminApiTest {
         }
     }
 
+    @Test
+    void aStoreFailureThatArrivesAtOnceIs503ForTheApiAndTheConsole() throws Exception {
+        String account = newAccount();
+        int api = store.failFastDuring(
+                "tokens",
+                () -> operator()
+                        .get()
+                        .uri("/v1/accounts/{a}/tokens", account)
+                        .exchange()
+                        .returnResult(String.class)
+                        .getStatus()
+                        .value());
+        assertThat(api).isEqualTo(503);
+
+        ConsoleSession console = ConsoleSession.signIn(web, "admin", OPERATOR_PASSWORD);
+        EntityExchangeResult<String> page =
+                store.failFastDuring("tokens", () -> console.get("/console/accounts/" + account + "/tokens"));
+        assertThat(page.getStatus().value()).isEqualTo(503);
+        assertThat(page.getResponseHeaders().getFirst("Retry-After")).isEqualTo("3");
+        assertThat(page.getResponseBody()).contains("Try again in a moment");
+    }
+
+    @Test
+    void healthWithAnOperatorsCredentialsIsAnsweredTooWhileTheStoreIsFrozen() throws Exception {
+        List<Long> frozen = store.freeze();
+        try {
+            long start = System.nanoTime();
+            int status = management()
+                    .get()
+                    .uri("/actuator/health")
+                    .headers(headers -> headers.setBasicAuth("admin", OPERATOR_PASSWORD))
+                    .exchange()
+                    .returnResult(String.class)
+                    .getStatus()
+                    .value();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(ANSWERED_WITHIN);
+            assertThat(status).isEqualTo(503);
+        } finally {
+            store.thaw(frozen);
+        }
+    }
+
     private long auditRecords(String account) {
         return db.sql("select count(*) from audit_events where account_sid = $1")
                 .bind(0, account)

@@ -9,11 +9,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The embedded PostgreSQL's processes, for tests that make it fail as production stores do: frozen
- * (SIGSTOP, as a hung disk or a partitioned network looks) and every client connection cut (as a
- * failover or a restart does).
+ * (SIGSTOP, as a hung disk or a partitioned network looks), every client connection cut (as a
+ * failover or a restart does), or one query's connection ended under it.
  */
 final class StoreProcesses {
 
@@ -52,6 +55,35 @@ final class StoreProcesses {
                         """)) {
             result.next();
             return result.getInt(1);
+        }
+    }
+
+    /**
+     * Runs {@code call} while {@code table} is locked, and terminates the backend that waits for the
+     * lock: the call's query fails at once (57P01), as it does when a failover or a restart ends it.
+     */
+    <T> T failFastDuring(String table, Supplier<T> call) throws Exception {
+        try (Connection locker = connect();
+                Connection killer = connect()) {
+            locker.setAutoCommit(false);
+            try (Statement lock = locker.createStatement()) {
+                lock.execute("lock table " + table + " in access exclusive mode");
+            }
+            CompletableFuture<T> result = CompletableFuture.supplyAsync(call);
+            // The call cannot end while the lock is held unless its query was ended: end every query
+            // waiting for the lock (background jobs' too) until it has.
+            long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!result.isDone() && System.nanoTime() < giveUpAt) {
+                Thread.sleep(25);
+                try (Statement statement = killer.createStatement()) {
+                    statement.execute("""
+                            select pg_terminate_backend(pid) from pg_stat_activity
+                            where wait_event_type = 'Lock' and pid <> pg_backend_pid()
+                            """);
+                }
+            }
+            locker.rollback();
+            return result.get(30, TimeUnit.SECONDS);
         }
     }
 

@@ -42,10 +42,12 @@ class ChangeNotifications {
         this.listenerConnections = ConnectionFactories.get(options.build());
     }
 
-    /** The element each (re)connect emits before the notifications: no event, a reason to poll now. */
+    /** The element a connection emits once it has stayed up {@link #STAYED_UP}: no event, a reason to poll. */
     static final String CONNECTED = "";
 
-    /** One element per notification, and {@link #CONNECTED} on each connect, forever; reconnects by itself. */
+    static final Duration STAYED_UP = Duration.ofMillis(500);
+
+    /** One element per notification, and {@link #CONNECTED} per lasting connection, forever; reconnects by itself. */
     Flux<String> notifications() {
         return Flux.usingWhen(
                         Mono.from(listenerConnections.create()).cast(PostgresqlConnection.class),
@@ -57,10 +59,11 @@ class ChangeNotifications {
                                     listening = true;
                                     log.info("listening for store changes on {}", StoreEvent.CHANNEL);
                                 })
-                                // A first element on each (re)connect: what was missed meanwhile is polled at
-                                // once, and the backoff below starts over (transient errors).
-                                .thenMany(Flux.concat(
-                                        Mono.just(CONNECTED),
+                                // An element once the connection has stayed up a while: the backoff below
+                                // starts over (transient errors), but a connection dropped at once each time
+                                // keeps backing off instead of reconnecting ten times a second.
+                                .thenMany(Flux.merge(
+                                        Mono.just(CONNECTED).delayElement(STAYED_UP),
                                         connection
                                                 .getNotifications()
                                                 .map(notification -> notification.getParameter() == null

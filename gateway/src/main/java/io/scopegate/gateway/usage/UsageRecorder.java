@@ -125,7 +125,11 @@ public class UsageRecorder extends RepeatingWork {
         return unconfirmed;
     }
 
+    /** A new batch of what was counted; or the unconfirmed one, which is never replaced before it is written. */
     private synchronized Batch drain() {
+        if (unconfirmed != null) {
+            return unconfirmed;
+        }
         Map<Key, Totals> rows = new HashMap<>();
         for (Key key : counting.keySet()) {
             counting.computeIfPresent(key, (k, totals) -> {

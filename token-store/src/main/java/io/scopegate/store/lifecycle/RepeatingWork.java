@@ -23,7 +23,12 @@ public abstract class RepeatingWork implements SmartLifecycle {
     /** How long stopping waits for a run under way before cancelling it. */
     static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
+    /** How often an error repeated run after run is logged with its stack again. */
+    static final Duration STACK_EVERY = Duration.ofMinutes(10);
+
     private volatile Disposable loop;
+    private volatile String lastStackLogged;
+    private volatile long lastStackLoggedAt;
     private volatile Sinks.Empty<Void> stopSignal = Sinks.empty();
     private volatile Sinks.Empty<Void> finished = Sinks.empty();
 
@@ -68,10 +73,28 @@ public abstract class RepeatingWork implements SmartLifecycle {
     private Mono<Void> logged(Throwable error) {
         if (StoreFailures.isStoreFailure(error)) {
             log.warn("{} failed, will retry: {}", getClass().getName(), error.toString());
+        } else if (repeats(error)) {
+            // The same bug every run (e.g. a grant missing on the store): its stack was logged already.
+            log.warn("{} failed again, will retry: {}", getClass().getName(), error.toString());
         } else {
             log.error("{} failed, will retry", getClass().getName(), error);
         }
         return Mono.empty();
+    }
+
+    /**
+     * Whether the same error (type and message) was logged with its stack within the last
+     * {@link #STACK_EVERY}; if not, it is now taken as logged.
+     */
+    private boolean repeats(Throwable error) {
+        String what = error.toString();
+        long now = System.nanoTime();
+        if (what.equals(lastStackLogged) && now - lastStackLoggedAt < STACK_EVERY.toNanos()) {
+            return true;
+        }
+        lastStackLogged = what;
+        lastStackLoggedAt = now;
+        return false;
     }
 
     @Override

@@ -30,11 +30,15 @@ public final class StoreFailures {
     /**
      * SQLSTATE classes that mean the store cannot serve now: connection exception (08), insufficient
      * resources (53, e.g. too many connections), operator intervention (57: shutdown, cannot connect now,
-     * statement timeout) and transaction rollback (40: serialization failure, deadlock). Everything else
+     * statement timeout), system error (58, e.g. an I/O error) and transaction rollback (40:
+     * serialization failure, deadlock). Everything else
      * the server reports (a raised exception, bad SQL, a constraint) is not an outage, whichever R2DBC
      * exception type the driver chose for it.
      */
-    private static final Set<String> OUTAGE_CLASSES = Set.of("08", "53", "57", "40");
+    private static final Set<String> OUTAGE_CLASSES = Set.of("08", "53", "57", "58", "40");
+
+    /** A write sent to a primary that a failover has just demoted: the new one takes it on a retry. */
+    private static final String READ_ONLY_TRANSACTION = "25006";
 
     private StoreFailures() {}
 
@@ -60,7 +64,7 @@ public final class StoreFailures {
         String sqlState = sqlState(current);
         if (sqlState != null) {
             // The server answered with an error: an outage only if it says so.
-            return OUTAGE_CLASSES.contains(sqlState.substring(0, 2));
+            return OUTAGE_CLASSES.contains(sqlState.substring(0, 2)) || sqlState.equals(READ_ONLY_TRANSACTION);
         }
         return current instanceof TimeoutException
                 || current instanceof IOException

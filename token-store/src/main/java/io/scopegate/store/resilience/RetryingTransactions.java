@@ -1,6 +1,8 @@
 package io.scopegate.store.resilience;
 
+import io.r2dbc.spi.R2dbcTimeoutException;
 import io.scopegate.store.lifecycle.StoreFailures;
+import java.util.concurrent.TimeoutException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionCallback;
@@ -27,8 +29,12 @@ final class RetryingTransactions implements TransactionalOperator {
         this.transactions = TransactionalOperator.create(manager);
     }
 
+    /** Not a timeout: waiting as long again for a pool or a server that did not answer helps no one. */
     static boolean neverBegan(Throwable error) {
-        return error instanceof CannotCreateTransactionException && StoreFailures.isStoreFailure(error.getCause());
+        return error instanceof CannotCreateTransactionException
+                && StoreFailures.isStoreFailure(error.getCause())
+                && !(error.getCause() instanceof TimeoutException)
+                && !(error.getCause() instanceof R2dbcTimeoutException);
     }
 
     @Override

@@ -35,6 +35,12 @@ class StoreFailuresTest {
         assertThat(StoreFailures.isStoreFailure(serverSaid("08006")))
                 .as("connection failure")
                 .isTrue();
+        assertThat(StoreFailures.isStoreFailure(serverSaid("25006")))
+                .as("a write to a primary a failover demoted")
+                .isTrue();
+        assertThat(StoreFailures.isStoreFailure(serverSaid("58030")))
+                .as("I/O error")
+                .isTrue();
         assertThat(StoreFailures.isStoreFailure(new CannotCreateTransactionException(
                         "Could not open R2DBC Connection", new R2dbcNonTransientResourceException("closed"))))
                 .as("a transaction that could not begin")
