@@ -10,7 +10,6 @@ import static org.awaitility.Awaitility.await;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.scopegate.admin.AdminApiApplication;
 import io.scopegate.store.lifecycle.StoreLeader;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.Duration;
@@ -48,25 +47,13 @@ class AdminReplicasTest {
         receiver.start();
         receiver.stubFor(post(urlPathEqualTo("/hooks")).willReturn(aResponse().withStatus(204)));
         for (int i = 0; i < 2; i++) {
-            replicas.add(Scopegate.run(
-                    AdminApiApplication.application().sources(CheapPasswordHashing.class),
-                    Map.ofEntries(
-                            Map.entry("server.port", "0"),
-                            Map.entry("management.server.port", "0"),
-                            Map.entry("spring.main.banner-mode", "off"),
-                            Map.entry("spring.cloud.gateway.server.webflux.enabled", "false"),
-                            Map.entry(
-                                    "spring.r2dbc.url",
-                                    "r2dbc:postgresql://localhost:" + store.getPort() + "/postgres"),
-                            Map.entry("spring.r2dbc.username", "postgres"),
-                            Map.entry("spring.r2dbc.password", "postgres"),
-                            Map.entry("scopegate.credentials.hmac-key", Scopegate.HMAC_KEY),
-                            Map.entry("scopegate.credentials.encryption-key", Scopegate.ENCRYPTION_KEY),
-                            Map.entry("scopegate.bootstrap.admin.password", PASSWORD),
-                            Map.entry("scopegate.webhooks.allow-private-addresses", "true"),
-                            Map.entry("scopegate.catalog.allow-private-upstreams", "true"),
-                            Map.entry("scopegate.webhooks.poll-interval", "50ms"),
-                            Map.entry("scopegate.notifications.reminder-interval", "200ms"))));
+            replicas.add(Scopegate.startAdmin(
+                    "r2dbc:postgresql://localhost:" + store.getPort() + "/postgres",
+                    PASSWORD,
+                    Map.of(
+                            "scopegate.webhooks.allow-private-addresses", "true",
+                            "scopegate.webhooks.poll-interval", "50ms",
+                            "scopegate.notifications.reminder-interval", "200ms")));
         }
     }
 

@@ -162,6 +162,28 @@ final class Scopegate {
      * Each application gets Reactor Netty resources of its own: with the default global ones, closing
      * one gateway would shut down the event loops of every server in this JVM.
      */
+    /**
+     * An admin API of a test's own on the store at {@code r2dbcUrl} (a PostgreSQL of that test's own),
+     * with the operator {@code admin} and {@code password}; {@code overrides} win.
+     */
+    static ConfigurableApplicationContext startAdmin(String r2dbcUrl, String password, Map<String, String> overrides) {
+        Map<String, Object> properties = new HashMap<>(Map.ofEntries(
+                Map.entry("server.port", "0"),
+                Map.entry("management.server.port", "0"),
+                Map.entry("spring.main.banner-mode", "off"),
+                Map.entry("spring.cloud.gateway.server.webflux.enabled", "false"),
+                Map.entry("spring.r2dbc.url", r2dbcUrl),
+                Map.entry("spring.r2dbc.username", "postgres"),
+                Map.entry("spring.r2dbc.password", "postgres"),
+                Map.entry("scopegate.credentials.hmac-key", HMAC_KEY),
+                Map.entry("scopegate.credentials.encryption-key", ENCRYPTION_KEY),
+                Map.entry("scopegate.bootstrap.admin.password", password),
+                // Upstreams and webhook receivers are WireMock on localhost.
+                Map.entry("scopegate.catalog.allow-private-upstreams", "true")));
+        properties.putAll(overrides);
+        return run(AdminApiApplication.application().sources(CheapPasswordHashing.class), properties);
+    }
+
     static ConfigurableApplicationContext run(SpringApplicationBuilder application, Map<String, ?> properties) {
         String[] args = properties.entrySet().stream()
                 .map(e -> "--" + e.getKey() + "=" + e.getValue())

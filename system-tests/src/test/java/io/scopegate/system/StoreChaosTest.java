@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.r2dbc.pool.ConnectionPool;
-import io.scopegate.admin.AdminApiApplication;
 import io.scopegate.system.ChaosLoad.Counts;
 import io.scopegate.system.ChaosLoad.LoadToken;
 import io.scopegate.system.ChaosLoad.Window;
@@ -144,22 +143,12 @@ class StoreChaosTest {
                         .withStatus(200)
                         .withHeader("Content-Type", "application/json")
                         .withBody("{\"from\":\"upstream\"}")));
-        admin = Scopegate.run(
-                AdminApiApplication.application().sources(CheapPasswordHashing.class),
-                Map.ofEntries(
-                        Map.entry("server.port", "0"),
-                        Map.entry("management.server.port", "0"),
-                        Map.entry("spring.main.banner-mode", "off"),
-                        Map.entry("spring.cloud.gateway.server.webflux.enabled", "false"),
-                        Map.entry("spring.r2dbc.url", store.r2dbcUrl()),
-                        Map.entry("spring.r2dbc.username", "postgres"),
-                        Map.entry("spring.r2dbc.password", "postgres"),
-                        Map.entry("scopegate.credentials.hmac-key", Scopegate.HMAC_KEY),
-                        Map.entry("scopegate.credentials.encryption-key", Scopegate.ENCRYPTION_KEY),
-                        Map.entry("scopegate.bootstrap.admin.password", PASSWORD),
-                        Map.entry("scopegate.catalog.allow-private-upstreams", "true"),
-                        Map.entry("scopegate.admin.store-timeout", seconds(ADMIN_STORE_TIMEOUT)),
-                        Map.entry("scopegate.health.timeout", seconds(HEALTH_TIMEOUT))));
+        admin = Scopegate.startAdmin(
+                store.r2dbcUrl(),
+                PASSWORD,
+                Map.of(
+                        "scopegate.admin.store-timeout", seconds(ADMIN_STORE_TIMEOUT),
+                        "scopegate.health.timeout", seconds(HEALTH_TIMEOUT)));
         for (int i = 0; i < 2; i++) {
             gateways.add(Scopegate.startGateway(
                     store.r2dbcUrl(),
