@@ -31,17 +31,10 @@ warmup="${4:-90}"
 work="$(mktemp -d)"
 out="$root/bench/results/gateway-options-$(date -u +%Y%m%dT%H%M%SZ).txt"
 mkdir -p "$root/bench/results"
-command -v wrk >/dev/null || { echo "gateway-options.sh: needs wrk (apt-get install wrk)"; exit 1; }
-command -v nginx >/dev/null || { echo "gateway-options.sh: needs nginx (apt-get install nginx-light)"; exit 1; }
-
-pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-if [ -z "${SKIP_BUILD:-}" ]; then
-  echo "gateway-options.sh: building..."
-  (cd "$root" && mvn -B -q -Pbench,local -DskipTests package -pl admin-api,gateway -am)
-fi
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+bench_needs wrk nginx
+bench_build admin-api gateway
 # Private copies: a rebuild in the repository during the run must not change the jars under test.
 cp "$root/admin-api/target/admin-api-0.1.0-SNAPSHOT-local.jar" "$work/admin.jar"
 cp "$root/gateway/target/gateway-0.1.0-SNAPSHOT-exec.jar" "$work/gateway.jar"
@@ -50,34 +43,10 @@ cp "$root/gateway/target/gateway-0.1.0-SNAPSHOT-exec.jar" "$work/gateway.jar"
 upstream_port=18500 admin_port=18590 store_port=15435
 
 # --- nginx: the upstream (a small JSON body) and the OTLP sink, one worker
-mkdir -p "$work/nginx"
-cat > "$work/nginx/nginx.conf" <<NGINX
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_max_body_size 64m;
-  server {
-    listen 127.0.0.1:$upstream_port;
-    location / { default_type application/json; return 200 '{"ok":true,"items":[1,2,3]}'; }
-    location /v1/traces { access_log $work/nginx/otlp.log; return 200; }
-  }
-}
-NGINX
-nginx -c "$work/nginx/nginx.conf" -g 'daemon off;' &
-pids+=($!)
+bench_nginx $upstream_port "client_max_body_size 64m; location /v1/traces { access_log $work/nginx/otlp.log; return 200; }"
 
 # --- the admin API with its embedded store
-export SCOPEGATE_CREDENTIALS_HMAC_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
-export SCOPEGATE_CREDENTIALS_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
-export SCOPEGATE_BOOTSTRAP_ADMIN_PASSWORD=bench-operator-password
-java -jar "$work/admin.jar" --server.port=$admin_port --management.server.port=$((admin_port + 1)) \
-  --scopegate.store.embedded.port=$store_port --scopegate.store.embedded.data-dir="$work/pg" >"$work/admin.log" 2>&1 &
-pids+=($!)
-until curl -fs "http://127.0.0.1:$((admin_port + 1))/actuator/health/readiness" >/dev/null 2>&1; do sleep 1; done
+bench_admin "$work/admin.jar" $admin_port $store_port
 
 # --- the gateways: name, options
 otlp="--management.opentelemetry.tracing.export.otlp.endpoint=http://127.0.0.1:$upstream_port/v1/traces"
@@ -95,50 +64,14 @@ for i in "${!names[@]}"; do
   gw_port[$name]=$((18510 + i))
   gw_log[$name]="$work/gateway-$name.log"
   # shellcheck disable=SC2086 # options are words
-  java -jar "$work/gateway.jar" --server.port=${gw_port[$name]} --management.server.port=$((18520 + i)) \
-    --spring.r2dbc.url=r2dbc:postgresql://127.0.0.1:$store_port/postgres --spring.r2dbc.username=postgres \
-    --spring.r2dbc.password=postgres --scopegate.gateway.auth-failures-per-minute=0 ${options[$i]} \
-    >"${gw_log[$name]}" 2>&1 &
-  gw_pid[$name]=$!; pids+=($!)
+  bench_gateway "$work/gateway.jar" ${gw_port[$name]} $((18520 + i)) $store_port "${gw_log[$name]}" ${options[$i]}
+  gw_pid[$name]=$gateway_pid
 done
-for i in "${!names[@]}"; do
-  until curl -fs "http://127.0.0.1:$((18520 + i))/actuator/health/readiness" >/dev/null 2>&1; do
-    kill -0 "${gw_pid[${names[$i]}]}" 2>/dev/null || { echo "gateway ${names[$i]} died:"; tail -n 30 "${gw_log[${names[$i]}]}"; exit 1; }
-    sleep 1
-  done
-done
+for i in "${!names[@]}"; do bench_ready "http://127.0.0.1:$((18520 + i))" "${gw_pid[${names[$i]}]}" "${gw_log[${names[$i]}]}"; done
 
-admin="admin:$SCOPEGATE_BOOTSTRAP_ADMIN_PASSWORD"
-json='Content-Type: application/json'
-admin_url="http://127.0.0.1:$admin_port"
-curl -fs -u "$admin" -X PUT "$admin_url/v1/apis/bench" -H "$json" \
-  -d "{\"name\":\"bench\",\"paths\":[\"/bench/**\"],\"methods\":[\"GET\"],\"upstreamUrl\":\"http://127.0.0.1:$upstream_port\",\"latestVersion\":1}" >/dev/null
-echo "gateway-options.sh: creating 1,000 tokens (50 accounts x 20)..."
-create_account_tokens() {
-  local account="BENCH$1"
-  curl -fs -u "$admin" -X POST "$admin_url/v1/accounts" -H "$json" -d "{\"sid\":\"$account\",\"name\":\"$account\"}" >/dev/null
-  for _ in $(seq 1 20); do
-    curl -fs -w '\n' -u "$admin" -X POST "$admin_url/v1/accounts/$account/tokens" -H "$json" \
-      -d '{"name":"bench","scopes":[{"api":"bench","methods":["GET"]}]}' \
-      | sed -n 's/.*"sid":"\([^"]*\)".*"authToken":"\([^"]*\)".*/\1:\2/p'
-  done
-}
-export -f create_account_tokens; export admin json admin_url
-seq 1 50 | xargs -P 4 -I{} bash -c 'create_account_tokens {}' > "$work/credentials.txt"
-[ "$(wc -l < "$work/credentials.txt")" -eq 1000 ] || { echo "gateway-options.sh: expected 1000 tokens"; exit 1; }
+bench_api_and_tokens $upstream_port
+bench_lua "$work/valid.lua" < "$work/credentials.txt"
 
-{ echo "local headers = {}"
-  while IFS= read -r pair; do echo "headers[#headers + 1] = \"Basic $(printf '%s' "$pair" | base64 -w0)\""; done < "$work/credentials.txt"
-  cat <<'LUA'
-local i = 0
-request = function()
-  i = i % #headers + 1
-  return wrk.format("GET", "/bench/item", { ["Authorization"] = headers[i] })
-end
-LUA
-} > "$work/valid.lua"
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ticks_per_second=$(getconf CLK_TCK)
 
 # Pinning as in load.sh (PIN=0 turns it off): every gateway's threads on CPU 1, wrk and nginx on CPU 0.
@@ -170,7 +103,7 @@ run() { # name
   p50=$(to_ms "$(echo "$result" | awk '$1 == "50%" {print $2}')")
   p99=$(to_ms "$(echo "$result" | awk '$1 == "99%" {print $2}')")
   requests=$(echo "$result" | awk '/requests in/ {print $1}')
-  non2xx=$(echo "$result" | awk '/Non-2xx/ {print $4}')
+  non2xx=$(echo "$result" | awk '/Non-2xx/ {print $NF}')
   cpu_us=$(awk -v t=$((after - before)) -v hz="$ticks_per_second" -v n="$requests" 'BEGIN {printf "%.1f", t / hz / n * 1e6}')
   lines=$(tail -c +$((log_before + 1)) "$log" | grep -c 'scopegate.access' || true)
   exports=$(( $(wc -l < "$work/nginx/otlp.log" 2>/dev/null || echo 0) - exports_before ))

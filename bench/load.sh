@@ -19,89 +19,29 @@ connections="${3:-32}"
 work="$(mktemp -d)"
 out="$root/bench/results/load-gateway-vs-bare${PROFILE:+-jfr-profile}-$(date -u +%Y%m%dT%H%M%SZ).txt"
 mkdir -p "$root/bench/results"
-command -v wrk >/dev/null || { echo "load.sh: needs wrk (apt-get install wrk)"; exit 1; }
-command -v nginx >/dev/null || { echo "load.sh: needs nginx (apt-get install nginx-light)"; exit 1; }
-
-pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-echo "load.sh: building..."
-(cd "$root" && mvn -B -q -Pbench,local -DskipTests package -pl admin-api,gateway,bench/bare-gateway -am)
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+bench_needs wrk nginx
+bench_build admin-api gateway bench/bare-gateway
 
 # --- D: nginx upstream on 18000
-mkdir -p "$work/nginx"
-cat > "$work/nginx/nginx.conf" <<NGINX
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:18000;
-    location / { default_type application/json; return 200 '{"ok":true,"items":[1,2,3]}'; }
-  }
-}
-NGINX
-nginx -c "$work/nginx/nginx.conf" -g 'daemon off;' &
-pids+=($!)
+bench_nginx 18000
 
 # --- S: bare Spring Cloud Gateway on 18100
 java -jar "$root/bench/bare-gateway/target/bench-bare-gateway-0.1.0-SNAPSHOT.jar" >"$work/bare.log" 2>&1 &
 bare_pid=$!; pids+=($bare_pid)
 
 # --- G: Scopegate (admin API with its embedded store: its -local jar, and one gateway) on 18090 / 18080
-export SCOPEGATE_CREDENTIALS_HMAC_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
-export SCOPEGATE_CREDENTIALS_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
-export SCOPEGATE_BOOTSTRAP_ADMIN_PASSWORD=bench-operator-password
-java -jar "$root/admin-api/target/admin-api-0.1.0-SNAPSHOT-local.jar" --server.port=18090 --management.server.port=18091 \
-  --scopegate.store.embedded.port=15433 --scopegate.store.embedded.data-dir="$work/pg" >"$work/admin.log" 2>&1 &
-pids+=($!)
-until curl -fs http://127.0.0.1:18091/actuator/health/readiness >/dev/null 2>&1; do sleep 1; done
-java -jar "$root/gateway/target/gateway-0.1.0-SNAPSHOT-exec.jar" --server.port=18080 --management.server.port=18081 \
-  --spring.r2dbc.url=r2dbc:postgresql://127.0.0.1:15433/postgres --spring.r2dbc.username=postgres --spring.r2dbc.password=postgres \
-  --scopegate.gateway.auth-failures-per-minute=0 >"$work/gateway.log" 2>&1 &
-gateway_pid=$!; pids+=($gateway_pid)
-until curl -fs http://127.0.0.1:18081/actuator/health/readiness >/dev/null 2>&1; do sleep 1; done
+bench_admin "$root/admin-api/target/admin-api-0.1.0-SNAPSHOT-local.jar" 18090 15433
+bench_gateway "$root/gateway/target/gateway-0.1.0-SNAPSHOT-exec.jar" 18080 18081 15433 "$work/gateway.log"
+bench_ready http://127.0.0.1:18081 "$gateway_pid" "$work/gateway.log"
 until curl -fs -o /dev/null http://127.0.0.1:18100/bench/ping 2>/dev/null; do sleep 1; done
 
-admin="admin:$SCOPEGATE_BOOTSTRAP_ADMIN_PASSWORD"
-json='Content-Type: application/json'
-curl -fs -u "$admin" -X PUT http://127.0.0.1:18090/v1/apis/bench -H "$json" \
-  -d '{"name":"bench","paths":["/bench/**"],"methods":["GET"],"upstreamUrl":"http://127.0.0.1:18000","latestVersion":1}' >/dev/null
-echo "load.sh: creating 1,000 tokens (50 accounts x 20)..."
-create_account_tokens() {
-  local account="BENCH$1"
-  curl -fs -u "$admin" -X POST http://127.0.0.1:18090/v1/accounts -H "$json" -d "{\"sid\":\"$account\",\"name\":\"$account\"}" >/dev/null
-  for _ in $(seq 1 20); do
-    curl -fs -w '\n' -u "$admin" -X POST "http://127.0.0.1:18090/v1/accounts/$account/tokens" -H "$json" \
-      -d '{"name":"bench","scopes":[{"api":"bench","methods":["GET"]}]}' \
-      | sed -n 's/.*"sid":"\([^"]*\)".*"authToken":"\([^"]*\)".*/\1:\2/p'
-  done
-}
-export -f create_account_tokens; export admin json
-seq 1 50 | xargs -P 4 -I{} bash -c 'create_account_tokens {}' > "$work/credentials.txt"
-[ "$(wc -l < "$work/credentials.txt")" -eq 1000 ] || { echo "load.sh: expected 1000 tokens"; exit 1; }
-
-lua() { # file, credentials-transform
-  { echo "local headers = {}"
-    while IFS= read -r pair; do echo "headers[#headers + 1] = \"Basic $(printf '%s' "$pair" | base64 -w0)\""; done
-    cat <<'LUA'
-local i = 0
-request = function()
-  i = i % #headers + 1
-  return wrk.format("GET", "/bench/item", { ["Authorization"] = headers[i] })
-end
-LUA
-  } > "$1"
-}
-lua "$work/valid.lua" < "$work/credentials.txt"
+bench_api_and_tokens 18000
+bench_lua "$work/valid.lua" < "$work/credentials.txt"
 # Same SIDs, a well-formed secret of the wrong value: checksum passes, the keyed hash does not.
-sed 's/:.*/:sgt_00000000000000000000000000000007zifQ/' "$work/credentials.txt" | lua "$work/deny.lua"
+sed 's/:.*/:sgt_00000000000000000000000000000007zifQ/' "$work/credentials.txt" | bench_lua "$work/deny.lua"
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 nginx_worker() { pgrep -P "$(cat "$work/nginx/nginx.pid")" | head -n 1; }
 ticks_per_second=$(getconf CLK_TCK)
 
@@ -134,7 +74,7 @@ run() { # name, pid, url, lua script, [rate: fixed requests/s instead of as fast
   p50=$(echo "$result" | awk '$1 == "50%" {print $2}')
   p99=$(echo "$result" | awk '$1 == "99%" {print $2}')
   requests=$(echo "$result" | awk '/requests in/ {print $1}')
-  non2xx=$(echo "$result" | awk '/Non-2xx/ {print $4}')
+  non2xx=$(echo "$result" | awk '/Non-2xx/ {print $NF}')
   local cpu_us
   cpu_us=$(awk -v t=$((after - before)) -v hz="$ticks_per_second" -v n="$requests" 'BEGIN {printf "%.1f", t / hz / n * 1e6}')
   printf '%-7s round %s  rps %10s  p50 %8s  p99 %8s  cpu/req %7s us  non-2xx %s\n' "$name" "$round" "$rps" "$p50" "$p99" "$cpu_us" "${non2xx:-0}" | tee -a "$out"

@@ -6,18 +6,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Revocation propagation, end to end: create a token, see it pass on every replica, disable it through
@@ -36,9 +32,7 @@ public final class RevocationProbe {
     private static final AtomicLong REFUSED_FROM_MEMORY_NANOS = new AtomicLong();
 
     public static void main(String[] args) throws Exception {
-        String admin = args[0];
-        String operator =
-                "Basic " + Base64.getEncoder().encodeToString(("admin:" + args[1]).getBytes(StandardCharsets.UTF_8));
+        AdminClient admin = new AdminClient(HTTP, args[0], args[1]);
         int trials = Integer.parseInt(args[2]);
         List<String> gateways = List.of(args).subList(3, args.length);
         HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -49,31 +43,26 @@ public final class RevocationProbe {
         ExecutorService upstreamThreads = Executors.newFixedThreadPool(2);
         upstream.setExecutor(upstreamThreads);
         upstream.start();
-        send(
-                admin + "/v1/apis/probe",
-                "PUT",
-                operator,
-                "{\"name\":\"probe\",\"paths\":[\"/probe/**\"],\"methods\":[\"GET\"],"
-                        + "\"upstreamUrl\":\"http://127.0.0.1:"
-                        + upstream.getAddress().getPort() + "\",\"latestVersion\":1}");
+        admin.putApi(
+                "probe",
+                "[\"/probe/**\"]",
+                "[\"GET\"]",
+                "http://127.0.0.1:" + upstream.getAddress().getPort());
         List<Double> millis = new ArrayList<>();
         // One polling thread per replica: the common pool has a single thread on a 2-core machine and
         // would poll the replicas one after the other, adding the first one's time to the second's.
         ExecutorService pollers = Executors.newFixedThreadPool(gateways.size());
         for (int trial = 0; trial < trials; trial++) {
             if (trial % 20 == 0) {
-                send(admin + "/v1/accounts", "POST", operator, "{\"sid\":\"PROBE" + trial + "\",\"name\":\"probe\"}");
+                admin.send("POST", "/v1/accounts", "{\"sid\":\"PROBE" + trial + "\",\"name\":\"probe\"}");
             }
             String account = "PROBE" + (trial - trial % 20);
-            String body = send(
-                    admin + "/v1/accounts/" + account + "/tokens",
+            String body = admin.send(
                     "POST",
-                    operator,
+                    "/v1/accounts/" + account + "/tokens",
                     "{\"name\":\"probe\",\"scopes\":[{\"api\":\"probe\",\"methods\":[\"GET\"]}]}");
-            String sid = field(body, "sid");
-            String auth = "Basic "
-                    + Base64.getEncoder()
-                            .encodeToString((sid + ":" + field(body, "authToken")).getBytes(StandardCharsets.UTF_8));
+            String sid = AdminClient.field(body, "sid");
+            String auth = AdminClient.basic(sid, AdminClient.field(body, "authToken"));
             for (String gateway : gateways) {
                 // Passing authentication is enough (no upstream needs to run): anything but 403/503.
                 int status;
@@ -81,7 +70,7 @@ public final class RevocationProbe {
                     Thread.sleep(5);
                 }
             }
-            send(admin + "/v1/accounts/" + account + "/tokens/" + sid + "/disable", "POST", operator, "");
+            admin.send("POST", "/v1/accounts/" + account + "/tokens/" + sid + "/disable", "");
             long committed = System.nanoTime();
             List<CompletableFuture<Long>> refused = gateways.stream()
                     .map(gateway ->
@@ -137,27 +126,5 @@ public final class RevocationProbe {
                 .timeout(Duration.ofSeconds(5))
                 .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static String send(String url, String method, String auth, String json) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", auth)
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30))
-                .method(
-                        method,
-                        json.isEmpty()
-                                ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofString(json))
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static String field(String json, String name) {
-        Matcher matcher = Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);
-        if (!matcher.find()) {
-            throw new IllegalStateException("no " + name + " in " + json);
-        }
-        return matcher.group(1);
     }
 }
