@@ -40,10 +40,6 @@ class GatewayHeartbeat extends RepeatingWork {
         this.startedAt = clock.instant();
     }
 
-    String instanceId() {
-        return instanceId;
-    }
-
     @Override
     protected Flux<?> triggers() {
         return Flux.interval(INTERVAL, INTERVAL);
