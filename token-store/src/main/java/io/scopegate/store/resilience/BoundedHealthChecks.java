@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -17,17 +19,21 @@ import reactor.core.publisher.Mono;
  * Every health indicator answers within {@code scopegate.health.timeout}, DOWN with the reason when
  * it did not: Spring Boot's own checks have no bound (the store's waits for a frozen PostgreSQL as
  * long as the TCP connection lives, the mail check for the SMTP timeouts), so {@code /actuator/health}
- * hung with the store. Blocking indicators (disk space, mail) run on threads of their own, so one that
- * hangs holds its thread, never the endpoint.
+ * hung with the store. Blocking indicators (disk space, mail) run on a few threads of their own, so one
+ * that hangs holds its thread, never the endpoint, and repeated calls cannot pile threads up.
  */
 final class BoundedHealthChecks implements BeanPostProcessor {
 
+    /** Blocking checks under way at most; beyond, a check is DOWN at once (a hung relay holds a thread each). */
+    static final int MAX_BLOCKING_CHECKS = 8;
+
     private final Duration timeout;
-    private final ExecutorService blockingChecks = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "health-check");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService blockingChecks =
+            new ThreadPoolExecutor(0, MAX_BLOCKING_CHECKS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
+                Thread thread = new Thread(runnable, "health-check");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     BoundedHealthChecks(Duration timeout) {
         this.timeout = timeout;
@@ -77,8 +83,14 @@ final class BoundedHealthChecks implements BeanPostProcessor {
 
         @Override
         public Health health(boolean includeDetails) {
-            CompletableFuture<Health> check =
-                    CompletableFuture.supplyAsync(() -> indicator.health(includeDetails), threads);
+            CompletableFuture<Health> check;
+            try {
+                check = CompletableFuture.supplyAsync(() -> indicator.health(includeDetails), threads);
+            } catch (RejectedExecutionException busy) {
+                return Health.down()
+                        .withDetail("error", "earlier checks have not answered yet")
+                        .build();
+            }
             try {
                 return check.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException slow) {
