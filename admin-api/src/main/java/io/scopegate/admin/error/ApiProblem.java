@@ -1,5 +1,6 @@
 package io.scopegate.admin.error;
 
+import java.time.Duration;
 import java.util.List;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
@@ -47,6 +48,11 @@ public final class ApiProblem extends ErrorResponseException {
 
     public static ApiProblem gone(String detail) {
         return new ApiProblem(ProblemType.GONE, ProblemType.GONE.title(), detail);
+    }
+
+    /** A {@code Retry-After} value: whole seconds, rounded up, at least 1. */
+    public static long retryAfterSeconds(Duration wait) {
+        return Math.max(1, (wait.toMillis() + 999) / 1000);
     }
 
     /** 429 with {@code Retry-After}: a bounded resource is taken; nothing was done. */

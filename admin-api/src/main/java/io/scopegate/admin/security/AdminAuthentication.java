@@ -2,6 +2,7 @@ package io.scopegate.admin.security;
 
 import io.scopegate.admin.audit.AuditAction;
 import io.scopegate.admin.audit.ChangeLog;
+import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.input.ControlCharacters;
 import io.scopegate.admin.store.StoreTimeout;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +54,7 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
         }
 
         long retryAfterSeconds() {
-            return Math.max(1, (wait.toMillis() + 999) / 1000);
+            return ApiProblem.retryAfterSeconds(wait);
         }
     }
 
@@ -106,8 +107,7 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
                                     : Mono.fromCallable(() -> matches(password, user))
                                             .subscribeOn(Schedulers.boundedElastic())
                                             .flatMap(matched -> matched
-                                                    ? remembered(username, password, user.get())
-                                                            .then(succeeded(counted, user.get()))
+                                                    ? verifiedNow(counted, username, password, user.get())
                                                     : failed(counted)))
                             // A client gone mid-check, or a check that could not be made (the store
                             // failed the lookup): no longer under way, and no failure of the user's.
@@ -162,8 +162,11 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
         }
     }
 
-    private Mono<Void> remembered(String username, String password, UserDetails user) {
-        return Mono.fromRunnable(() -> verified.remember(username, password, user));
+    /** The password passed its bcrypt check: remembered, so the next calls need none for a while. */
+    private Mono<Authentication> verifiedNow(
+            LoginThrottle.Attempt attempt, String username, String password, UserDetails user) {
+        verified.remember(username, password, user);
+        return succeeded(attempt, user);
     }
 
     private Mono<Authentication> succeeded(LoginThrottle.Attempt attempt, UserDetails user) {

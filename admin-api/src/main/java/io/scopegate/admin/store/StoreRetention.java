@@ -96,11 +96,10 @@ class StoreRetention extends RepeatingWork {
                         Optional.ofNullable(row.get("newest", Long.class))))
                 .one()
                 .flatMap(horizon -> horizon.map(id -> inBatches(
-                                        "token_events",
-                                        "delete from token_events where id in (select id from token_events"
-                                                + " where id <= :before order by id limit :batch)",
-                                        id)
-                                .next())
+                                "token_events",
+                                "delete from token_events where id in (select id from token_events"
+                                        + " where id <= :before order by id limit :batch)",
+                                id))
                         .orElse(Mono.just(0L)));
     }
 
@@ -117,8 +116,8 @@ class StoreRetention extends RepeatingWork {
         return Optional.of(horizon);
     }
 
-    /** Deletes {@code batch-size} rows at a time until none is left; emits how many, once. */
-    private Flux<Long> inBatches(String table, String delete, Object before) {
+    /** Deletes {@code batch-size} rows at a time until none is left; emits how many. */
+    private Mono<Long> inBatches(String table, String delete, Object before) {
         Mono<Long> batch = db.sql(delete)
                 .bind("before", before)
                 .bind("batch", settings.batchSize())
@@ -130,7 +129,6 @@ class StoreRetention extends RepeatingWork {
                     if (deleted > 0) {
                         log.info("retention: deleted {} rows of {}", deleted, table);
                     }
-                })
-                .flux();
+                });
     }
 }

@@ -1,5 +1,6 @@
 package io.scopegate.admin.store;
 
+import io.scopegate.admin.error.ApiProblem;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -18,6 +19,6 @@ public record StoreTimeout(@DefaultValue("5s") Duration storeTimeout) {
     }
 
     long retryAfterSeconds() {
-        return Math.max(1, (storeTimeout.toMillis() + 999) / 1000);
+        return ApiProblem.retryAfterSeconds(storeTimeout);
     }
 }
