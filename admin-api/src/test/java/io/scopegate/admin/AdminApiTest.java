@@ -220,6 +220,19 @@ public abstract class AdminApiTest {
                 .block(Duration.ofSeconds(10));
     }
 
+    /** The token's state as the API shows it to an operator. */
+    protected void assertTokenState(String account, Object sid, String state) {
+        operator()
+                .get()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, sid)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.state")
+                .isEqualTo(state);
+    }
+
     protected long count(String sql, Object key) {
         return db.sql(sql)
                 .bind(0, key)

@@ -75,15 +75,7 @@ class ChangeAtomicityTest extends AdminApiTest {
         }
 
         assertThat(storeAccepts(sid, (String) token.get("authToken"))).isTrue();
-        operator()
-                .get()
-                .uri("/v1/accounts/{a}/tokens/{s}", account, sid)
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
-                .jsonPath("$.state")
-                .isEqualTo("ENABLED");
+        assertTokenState(account, sid, "ENABLED");
         assertThat(listSids(account, "")).containsExactly(sid);
         assertThat(count("select count(*) from token_events where account_sid = $1", account))
                 .isEqualTo(events);

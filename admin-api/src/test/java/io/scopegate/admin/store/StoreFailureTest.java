@@ -90,15 +90,7 @@ class StoreFailureTest extends AdminApiTest {
                         .exchange()
                         .expectStatus()
                         .isOk());
-        operator()
-                .get()
-                .uri("/v1/accounts/{a}/tokens/{s}", account, sid)
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
-                .jsonPath("$.state")
-                .isEqualTo("ENABLED");
+        assertTokenState(account, sid, "ENABLED");
         assertThat(auditRecords(account)).isEqualTo(audited);
         management().get().uri("/actuator/health").exchange().expectStatus().isOk();
     }
