@@ -4,7 +4,6 @@ import io.scopegate.admin.audit.AuditAction;
 import io.scopegate.admin.audit.ChangeLog;
 import io.scopegate.admin.error.ApiProblem;
 import io.scopegate.admin.input.ControlCharacters;
-import io.scopegate.admin.store.StoreTimeout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -64,7 +63,6 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
     private final ChangeLog changes;
     private final ClientAddresses addresses;
     private final VerifiedCredentials verified;
-    private final StoreTimeout storeTimeout;
     /** The hash an unknown user's password is checked against: as costly as a real one. */
     private final String decoyHash;
 
@@ -74,11 +72,9 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
             LoginThrottle throttle,
             ChangeLog changes,
             ClientAddresses addresses,
-            VerifiedCredentials verified,
-            StoreTimeout storeTimeout) {
+            VerifiedCredentials verified) {
         this.addresses = addresses;
         this.verified = verified;
-        this.storeTimeout = storeTimeout;
         this.users = users;
         this.passwords = passwords;
         this.throttle = throttle;
@@ -96,10 +92,8 @@ class AdminAuthentication implements ReactiveAuthenticationManager {
                         admitted(username, address.orElse(null), System.nanoTime() + ADMISSION_WAIT.toNanos()))
                 .flatMap(counted -> {
                     // A name no user can have is never looked up (a NUL would reach PostgreSQL), but costs the same.
-                    // Bounded: the management port's sign-in (health details) has no other deadline.
-                    Mono<UserDetails> lookup = possibleUsername(username)
-                            ? users.findByUsername(username).timeout(storeTimeout.storeTimeout())
-                            : Mono.empty();
+                    Mono<UserDetails> lookup =
+                            possibleUsername(username) ? users.findByUsername(username) : Mono.empty();
                     return lookup.map(Optional::of)
                             .defaultIfEmpty(Optional.empty())
                             .flatMap(user -> user.isPresent() && verified.recognises(username, password, user.get())

@@ -4,8 +4,10 @@ import io.scopegate.admin.error.ProblemType;
 import io.scopegate.admin.error.ProblemWriter;
 import io.scopegate.admin.input.RequestPaths;
 import io.scopegate.store.lifecycle.StoreFailures;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -28,7 +30,8 @@ import reactor.core.publisher.Mono;
  * written together or not at all. (Should the commit itself have reached the store just as the
  * deadline passed, the change is made although the caller saw 503: the audit log shows it, and every
  * change but a creation can simply be repeated.) Outside Spring Security's filters, whose sign-in reads
- * the store too.
+ * the store too; on the management port as well, where health checks answer within their own, shorter
+ * bound ({@code scopegate.health.timeout}) and an operator's sign-in for their details is held to this one.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -39,25 +42,29 @@ class StoreDeadline implements WebFilter {
     private final StoreTimeout settings;
     private final ProblemWriter problems;
 
-    StoreDeadline(StoreTimeout settings, ProblemWriter problems) {
+    StoreDeadline(
+            StoreTimeout settings,
+            ProblemWriter problems,
+            @Value("${scopegate.health.timeout:3s}") Duration healthTimeout) {
+        if (healthTimeout.compareTo(settings.storeTimeout()) >= 0) {
+            // Health would be cut off by this deadline and answered as if the store were away.
+            throw new IllegalStateException("scopegate.health.timeout (" + healthTimeout
+                    + ") must be shorter than scopegate.admin.store-timeout (" + settings.storeTimeout() + ")");
+        }
         this.settings = settings;
         this.problems = problems;
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        Mono<Void> call = chain.filter(exchange);
-        // Health checks have bounds of their own (scopegate.health.timeout) and answer with a status;
-        // only a sign-in for their details can fail on the store.
-        if (!exchange.getRequest().getPath().value().startsWith("/actuator/")) {
-            Mono<Long> deadline = Mono.delay(settings.storeTimeout())
-                    .flatMap(tick -> exchange.getResponse().isCommitted() ? Mono.never() : Mono.just(tick));
-            call = call.timeout(deadline);
-        }
-        return call.onErrorResume(
-                error -> StoreFailures.isStoreFailure(error)
-                        && !exchange.getResponse().isCommitted(),
-                error -> unavailable(exchange, error));
+        Mono<Long> deadline = Mono.delay(settings.storeTimeout())
+                .flatMap(tick -> exchange.getResponse().isCommitted() ? Mono.never() : Mono.just(tick));
+        return chain.filter(exchange)
+                .timeout(deadline)
+                .onErrorResume(
+                        error -> StoreFailures.isStoreFailure(error)
+                                && !exchange.getResponse().isCommitted(),
+                        error -> unavailable(exchange, error));
     }
 
     private Mono<Void> unavailable(ServerWebExchange exchange, Throwable error) {

@@ -7,7 +7,6 @@ import static org.mockito.Mockito.when;
 
 import io.scopegate.admin.MutableClock;
 import io.scopegate.admin.audit.ChangeLog;
-import io.scopegate.admin.store.StoreTimeout;
 import io.scopegate.store.credential.KeyedHasher;
 import java.time.Duration;
 import java.util.List;
@@ -56,8 +55,7 @@ class AdminAuthenticationTest {
             throttle,
             mock(ChangeLog.class),
             new ClientAddresses(new ClientAddresses.Settings(List.of())),
-            new VerifiedCredentials(new KeyedHasher(new byte[32]), settings, clock),
-            new StoreTimeout(Duration.ofSeconds(5)));
+            new VerifiedCredentials(new KeyedHasher(new byte[32]), settings, clock));
 
     @Test
     void lookupsTheStoreFailedDoNotCountAgainstTheUser() {
