@@ -31,6 +31,8 @@ public class CatalogRoutes implements RouteLocator {
 
     private static final String API_WEBSOCKET = "scopegate.websocket";
 
+    private static final String API_MUTUAL_TLS = "scopegate.mutual-tls";
+
     private final DatabaseClient db;
     private final ApplicationEventPublisher events;
     private volatile Map<String, ApiRoute> apis = Map.of();
@@ -42,13 +44,14 @@ public class CatalogRoutes implements RouteLocator {
     }
 
     public Mono<Void> reload(Duration timeout) {
-        return db.sql("select id, paths, methods, upstream_url, websocket from apis order by id")
+        return db.sql("select id, paths, methods, upstream_url, websocket, mutual_tls from apis order by id")
                 .map(row -> ApiRoute.of(
                         row.get("id", String.class),
                         Arrays.asList(row.get("paths", String[].class)),
                         Arrays.asList(row.get("methods", String[].class)),
                         row.get("upstream_url", String.class),
-                        Boolean.TRUE.equals(row.get("websocket", Boolean.class))))
+                        Boolean.TRUE.equals(row.get("websocket", Boolean.class)),
+                        Boolean.TRUE.equals(row.get("mutual_tls", Boolean.class))))
                 .all()
                 .collectList()
                 .timeout(timeout)
@@ -79,6 +82,11 @@ public class CatalogRoutes implements RouteLocator {
         return Boolean.TRUE.equals(route.getMetadata().get(API_WEBSOCKET));
     }
 
+    /** Whether the API of a route of this catalog requires a client certificate bound to the token. */
+    public static boolean mutualTls(Route route) {
+        return Boolean.TRUE.equals(route.getMetadata().get(API_MUTUAL_TLS));
+    }
+
     /** The API as the catalog has it now, or null when it is gone. */
     public ApiRoute api(String id) {
         return apis.get(id);
@@ -107,6 +115,7 @@ public class CatalogRoutes implements RouteLocator {
                 .metadata(API_ID, api.id())
                 .metadata(API_METHODS, api.methods())
                 .metadata(API_WEBSOCKET, api.websocket())
+                .metadata(API_MUTUAL_TLS, api.mutualTls())
                 .build();
     }
 }

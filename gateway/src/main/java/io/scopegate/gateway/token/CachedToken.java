@@ -6,6 +6,7 @@ import io.scopegate.store.scope.Scope;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import javax.security.auth.x500.X500Principal;
 import org.springframework.security.web.util.matcher.IpAddressMatcher;
 
 /**
@@ -18,6 +19,14 @@ public sealed interface CachedToken {
     /** Per-token request rate: sustained requests per second and the burst above it. */
     record RateLimit(int requestsPerSecond, int burst) {}
 
+    /** Per-token quota: requests per UTC day and per UTC calendar month, cluster-wide; either may be null. */
+    record Quota(Integer perDay, Integer perMonth) {
+
+        static Quota of(Integer perDay, Integer perMonth) {
+            return perDay == null && perMonth == null ? null : new Quota(perDay, perMonth);
+        }
+    }
+
     record Scoped(
             String sid,
             String accountSid,
@@ -27,7 +36,9 @@ public sealed interface CachedToken {
             StoredCredential credential,
             Instant expiresAt,
             List<IpAddressMatcher> allowedIps,
-            RateLimit rateLimit)
+            RateLimit rateLimit,
+            Quota quota,
+            X500Principal clientCertificateSubject)
             implements CachedToken {}
 
     /** A disabled one is kept, not dropped: its holder gets 403 "disabled", not 401, as for scoped tokens. */

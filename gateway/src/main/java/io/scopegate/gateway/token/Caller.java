@@ -3,6 +3,7 @@ package io.scopegate.gateway.token;
 import io.scopegate.store.scope.LegacyKind;
 import io.scopegate.store.scope.Scope;
 import java.util.List;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * A caller whose secret was verified: whose token it is, which API version it speaks and what it may
@@ -15,13 +16,23 @@ public record Caller(
         int apiVersion,
         List<Scope> scopes,
         LegacyKind legacyKind,
-        CachedToken.RateLimit rateLimit) {
+        CachedToken.RateLimit rateLimit,
+        CachedToken.Quota quota,
+        X500Principal clientCertificateSubject) {
 
     /** The exchange attribute under which the identified caller travels to later filters and metrics. */
     public static final String ATTRIBUTE = Caller.class.getName();
 
     public static Caller scoped(CachedToken.Scoped token) {
-        return new Caller(token.accountSid(), token.sid(), token.apiVersion(), token.scopes(), null, token.rateLimit());
+        return new Caller(
+                token.accountSid(),
+                token.sid(),
+                token.apiVersion(),
+                token.scopes(),
+                null,
+                token.rateLimit(),
+                token.quota(),
+                token.clientCertificateSubject());
     }
 
     public static Caller legacy(String accountSid, CachedToken.LegacyCredential credential) {
@@ -31,6 +42,8 @@ public record Caller(
                 credential.apiVersion(),
                 List.of(),
                 credential.kind(),
+                null,
+                null,
                 null);
     }
 

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
+import javax.security.auth.x500.X500Principal;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.web.util.matcher.IpAddressMatcher;
 import org.springframework.stereotype.Component;
@@ -22,6 +23,7 @@ class TokenStoreReader implements TokenLoader {
     private static final String SCOPED = """
             select t.sid, t.account_sid, t.api_version, t.state, t.secret_hash, t.previous_secret_hash,
                    t.previous_secret_valid_until, t.expires_at, t.allowed_ips, t.rate_limit_rps, t.rate_limit_burst,
+                   t.quota_per_day, t.quota_per_month, t.client_certificate_subject,
                    (select %s from token_scopes where token_sid = t.sid) as scopes
             from tokens t where t.sid = :sid
             """.formatted(ScopeRows.AGGREGATE);
@@ -69,6 +71,7 @@ class TokenStoreReader implements TokenLoader {
     private static CachedToken scopedToken(Readable row) {
         String[] ips = row.get("allowed_ips", String[].class);
         Integer rps = row.get("rate_limit_rps", Integer.class);
+        String subject = row.get("client_certificate_subject", String.class);
         return new CachedToken.Scoped(
                 row.get("sid", String.class),
                 row.get("account_sid", String.class),
@@ -80,7 +83,10 @@ class TokenStoreReader implements TokenLoader {
                 ips == null
                         ? null
                         : Arrays.stream(ips).map(IpAddressMatcher::new).toList(),
-                rps == null ? null : new CachedToken.RateLimit(rps, row.get("rate_limit_burst", Integer.class)));
+                rps == null ? null : new CachedToken.RateLimit(rps, row.get("rate_limit_burst", Integer.class)),
+                CachedToken.Quota.of(
+                        row.get("quota_per_day", Integer.class), row.get("quota_per_month", Integer.class)),
+                subject == null ? null : new X500Principal(subject));
     }
 
     private static StoredCredential credential(Readable row) {

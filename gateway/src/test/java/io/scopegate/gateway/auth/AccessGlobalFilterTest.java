@@ -62,6 +62,8 @@ class AccessGlobalFilterTest {
             StoredCredential.of(hasher.hash(secret)),
             null,
             null,
+            null,
+            null,
             null));
     /** Tokens whose secret is right but which may not be used here. */
     private final Map<String, CachedToken> refusedTokens = Map.of(
@@ -105,6 +107,8 @@ class AccessGlobalFilterTest {
                 allowedIps == null
                         ? null
                         : allowedIps.stream().map(IpAddressMatcher::new).toList(),
+                null,
+                null,
                 null);
     }
 

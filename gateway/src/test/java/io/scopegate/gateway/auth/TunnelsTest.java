@@ -110,6 +110,8 @@ class TunnelsTest {
                 StoredCredential.of(hasher.hash(secret)),
                 expiresAt,
                 null,
+                null,
+                null,
                 null);
     }
 
@@ -235,6 +237,8 @@ class TunnelsTest {
                         true,
                         reset.scopes(),
                         new StoredCredential(reset.credential().hash(), hasher.hash(secret), graceEnds),
+                        null,
+                        null,
                         null,
                         null,
                         null));

@@ -29,7 +29,7 @@ class IdentityHeadersFilterTest {
                 .header("x-api-version", "99")
                 .header("Accept", "application/json")
                 .build());
-        exchange.getAttributes().put(Caller.ATTRIBUTE, new Caller("AC1", "ST1", 3, List.of(), null, null));
+        exchange.getAttributes().put(Caller.ATTRIBUTE, new Caller("AC1", "ST1", 3, List.of(), null, null, null, null));
 
         HttpHeaders sent = filter.filter(exchange.getRequest().getHeaders(), exchange);
 
@@ -59,7 +59,7 @@ class IdentityHeadersFilterTest {
                 .header("X_Api_Version_Extra", "kept")
                 .header("X_Custom", "kept")
                 .build());
-        exchange.getAttributes().put(Caller.ATTRIBUTE, new Caller("AC1", "ST1", 3, List.of(), null, null));
+        exchange.getAttributes().put(Caller.ATTRIBUTE, new Caller("AC1", "ST1", 3, List.of(), null, null, null, null));
 
         HttpHeaders sent = filter.filter(exchange.getRequest().getHeaders(), exchange);
 

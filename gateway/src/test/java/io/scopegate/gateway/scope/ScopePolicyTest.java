@@ -21,7 +21,7 @@ class ScopePolicyTest {
 
     private final ScopePolicy policy = new ScopePolicy(new TokenRateLimiter());
     private final Caller getOnly =
-            new Caller("AC1", "ST1", 1, List.of(new Scope("campaigns", Set.of("GET"))), null, null);
+            new Caller("AC1", "ST1", 1, List.of(new Scope("campaigns", Set.of("GET"))), null, null, null, null);
 
     private static MockServerWebExchange routed(HttpMethod method, String... headers) {
         MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.method(method, "/campaigns/1");
@@ -54,7 +54,7 @@ class ScopePolicyTest {
 
     @Test
     void methodTheApiDoesNotServeIsRefusedEvenForReadWriteLegacy() {
-        Caller legacy = new Caller("AC1", "AC1:READ_WRITE", 1, List.of(), LegacyKind.READ_WRITE, null);
+        Caller legacy = new Caller("AC1", "AC1:READ_WRITE", 1, List.of(), LegacyKind.READ_WRITE, null, null, null);
         assertThat(policy.decide(routed(HttpMethod.DELETE), legacy))
                 .isEqualTo(new ScopeDecision.OutOfScope("campaigns:DELETE"));
         assertThat(policy.decide(routed(HttpMethod.POST), legacy)).isEqualTo(ScopeDecision.PERMITTED);
@@ -96,7 +96,8 @@ class ScopePolicyTest {
     void onAnApiThatOptedInAWebSocketHandshakeIsAGetThatNeedsTheGetScope() {
         assertThat(policy.decide(upgrade(HttpMethod.GET, true, "websocket"), getOnly))
                 .isEqualTo(ScopeDecision.PERMITTED);
-        Caller postOnly = new Caller("AC1", "ST4", 1, List.of(new Scope("campaigns", Set.of("POST"))), null, null);
+        Caller postOnly =
+                new Caller("AC1", "ST4", 1, List.of(new Scope("campaigns", Set.of("POST"))), null, null, null, null);
         assertThat(policy.decide(upgrade(HttpMethod.GET, true, "websocket"), postOnly))
                 .isEqualTo(new ScopeDecision.OutOfScope("campaigns:GET"));
         assertThat(policy.decide(upgrade(HttpMethod.POST, true, "websocket"), postOnly))
@@ -114,7 +115,7 @@ class ScopePolicyTest {
         assertThat(policy.permitsTunnel(getOnly, TestCatalog.api("reports", true, "GET")))
                 .isFalse();
         assertThat(policy.permitsTunnel(getOnly, null)).isFalse();
-        Caller readOnly = new Caller("AC1", "AC1:READ_ONLY", 1, List.of(), LegacyKind.READ_ONLY, null);
+        Caller readOnly = new Caller("AC1", "AC1:READ_ONLY", 1, List.of(), LegacyKind.READ_ONLY, null, null, null);
         assertThat(policy.permitsTunnel(readOnly, TestCatalog.api("campaigns", true, "GET")))
                 .isTrue();
     }
@@ -128,7 +129,8 @@ class ScopePolicyTest {
 
     @Test
     void beyondItsBurstATokenIsRateLimitedWithAWait() {
-        Caller limited = new Caller("AC1", "ST2", 1, getOnly.scopes(), null, new CachedToken.RateLimit(1, 2));
+        Caller limited =
+                new Caller("AC1", "ST2", 1, getOnly.scopes(), null, new CachedToken.RateLimit(1, 2), null, null);
         assertThat(policy.decide(routed(HttpMethod.GET), limited)).isEqualTo(ScopeDecision.PERMITTED);
         assertThat(policy.decide(routed(HttpMethod.GET), limited)).isEqualTo(ScopeDecision.PERMITTED);
         ScopeDecision third = policy.decide(routed(HttpMethod.GET), limited);
@@ -138,7 +140,8 @@ class ScopePolicyTest {
 
     @Test
     void aRefusedRequestDoesNotSpendTheRateLimit() {
-        Caller limited = new Caller("AC1", "ST3", 1, getOnly.scopes(), null, new CachedToken.RateLimit(1, 1));
+        Caller limited =
+                new Caller("AC1", "ST3", 1, getOnly.scopes(), null, new CachedToken.RateLimit(1, 1), null, null);
         policy.decide(routed(HttpMethod.POST), limited);
         assertThat(policy.decide(routed(HttpMethod.GET), limited)).isEqualTo(ScopeDecision.PERMITTED);
     }

@@ -12,7 +12,8 @@ class CallerTest {
 
     @Test
     void scopedCallerMayDoOnlyWhatItsScopesGrant() {
-        Caller caller = new Caller("AC1", "ST1", 1, List.of(new Scope("campaigns", Set.of("GET"))), null, null);
+        Caller caller =
+                new Caller("AC1", "ST1", 1, List.of(new Scope("campaigns", Set.of("GET"))), null, null, null, null);
         assertThat(caller.permits("campaigns", "GET")).isTrue();
         assertThat(caller.permits("campaigns", "HEAD")).isTrue();
         assertThat(caller.permits("campaigns", "POST")).isFalse();
@@ -21,8 +22,8 @@ class CallerTest {
 
     @Test
     void legacyCallersFollowTheirKind() {
-        Caller readOnly = new Caller("AC1", "AC1:READ_ONLY", 1, List.of(), LegacyKind.READ_ONLY, null);
-        Caller readWrite = new Caller("AC1", "AC1:READ_WRITE", 1, List.of(), LegacyKind.READ_WRITE, null);
+        Caller readOnly = new Caller("AC1", "AC1:READ_ONLY", 1, List.of(), LegacyKind.READ_ONLY, null, null, null);
+        Caller readWrite = new Caller("AC1", "AC1:READ_WRITE", 1, List.of(), LegacyKind.READ_WRITE, null, null, null);
         assertThat(readOnly.permits("any", "GET")).isTrue();
         assertThat(readOnly.permits("any", "DELETE")).isFalse();
         assertThat(readWrite.permits("any", "DELETE")).isTrue();

@@ -34,6 +34,8 @@ public final class TestTokens {
                 allowedIps == null
                         ? null
                         : allowedIps.stream().map(IpAddressMatcher::new).toList(),
+                null,
+                null,
                 null);
     }
 }

@@ -33,7 +33,7 @@ class TokenCacheTest {
 
     private static CachedToken.Scoped token(boolean enabled) {
         return new CachedToken.Scoped(
-                "ST1", "AC1", 1, enabled, List.of(), StoredCredential.of(new byte[32]), null, null, null);
+                "ST1", "AC1", 1, enabled, List.of(), StoredCredential.of(new byte[32]), null, null, null, null, null);
     }
 
     private final ControlledReader reader = new ControlledReader();

@@ -52,6 +52,8 @@ public class CacheBenchmark {
                         StoredCredential.of(new byte[32]),
                         null,
                         null,
+                        null,
+                        null,
                         null)),
                 new GatewaySettings(
                         0, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(2), Duration.ofMillis(250), 100_000),

@@ -55,6 +55,8 @@ public final class CacheFootprint {
                 StoredCredential.of(hash),
                 null,
                 null,
+                null,
+                null,
                 null);
     }
 
