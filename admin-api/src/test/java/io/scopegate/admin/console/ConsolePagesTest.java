@@ -330,6 +330,41 @@ class ConsolePagesTest extends AdminApiTest {
         assertThat(session.get("/console/platform/apis/" + newApi).getResponseBody())
                 .containsPattern("<input type=\"checkbox\" id=\"api-websocket\" name=\"websocket\" value=\"true\""
                         + "\\s+checked");
+
+        // So is "requires mutual TLS" (issue 16); the catalog table says which APIs require it.
+        EntityExchangeResult<String> mutual = session.post(
+                "/console/platform/apis",
+                form(
+                        "editing",
+                        "true",
+                        "id",
+                        newApi,
+                        "name",
+                        "From the console",
+                        "paths",
+                        "/" + newApi + "/**",
+                        "methods",
+                        "GET",
+                        "upstreamUrl",
+                        "http://localhost:9/" + newApi,
+                        "latestVersion",
+                        "1",
+                        "mutualTls",
+                        "true"));
+        assertThat(mutual.getResponseBody()).contains("Updated " + newApi);
+        operator()
+                .get()
+                .uri("/v1/apis/{id}", newApi)
+                .exchange()
+                .expectBody()
+                .jsonPath("$.mutualTls")
+                .isEqualTo(true)
+                .jsonPath("$.websocket")
+                .isEqualTo(false);
+        assertThat(session.get("/console/platform/apis/" + newApi).getResponseBody())
+                .containsPattern("<input type=\"checkbox\" id=\"api-mutual-tls\" name=\"mutualTls\" value=\"true\""
+                        + "\\s+checked")
+                .contains("required");
     }
 
     @Test
