@@ -20,9 +20,6 @@ record QuotaUse(
         long usedToday,
         long usedThisMonth) {
 
-    /** From this share of a quota on, the token report has a {@code QUOTA_NEAR_LIMIT} finding. */
-    static final int WARNING_PERCENT = 80;
-
     /** Null when the token has no quota. */
     static QuotaUse of(Quota quota, UsageRepository.QuotaCount used) {
         if (quota == null) {
@@ -32,7 +29,7 @@ record QuotaUse(
                 quota.perDay(), quota.perMonth(), used == null ? 0 : used.today(), used == null ? 0 : used.thisMonth());
     }
 
-    /** What of the quota is at or above {@link #WARNING_PERCENT}, in words; empty when nothing is. */
+    /** What of the quota is at or above {@link ReportSettings#QUOTA_WARNING_PERCENT}, in words; empty when nothing is. */
     List<String> nearLimit() {
         List<String> near = new ArrayList<>();
         if (perDay != null && atWarning(usedToday, perDay)) {
@@ -45,7 +42,7 @@ record QuotaUse(
     }
 
     private static boolean atWarning(long used, int quota) {
-        return used * 100 >= (long) quota * WARNING_PERCENT;
+        return used * 100 >= (long) quota * ReportSettings.QUOTA_WARNING_PERCENT;
     }
 
     private static String describe(long used, int quota, String which, String reset) {
