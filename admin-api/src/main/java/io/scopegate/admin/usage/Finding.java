@@ -55,10 +55,10 @@ record Finding(
             findings.add(of("EXPIRING_SOON", "expires on " + token.expiresAt()));
         }
         addVersionFinding(findings, token.apiVersion(), latestVersion);
-        addQuotaFinding(findings, token, usage.quota());
         if (token.primaryContact() == null && token.developerEmails().isEmpty()) {
             findings.add(of("NO_CONTACT", "no primary contact or developer emails to tell about changes"));
         }
+        addQuotaFinding(findings, token, usage.quota());
         return findings;
     }
 
