@@ -267,11 +267,7 @@ class TokenConsoleController {
                                 ApiProblem.class,
                                 problem -> tokens.get(account, sid)
                                         .map(view -> confirmPage(
-                                                view,
-                                                chosen,
-                                                form.getFirst("name"),
-                                                FormErrors.of(TokenForm.onFormInputs(problem)),
-                                                model))));
+                                                view, chosen, form.getFirst("name"), FormErrors.of(problem), model))));
     }
 
     private Mono<String> perform(

@@ -18,7 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
  * A token form as typed in the console, kept as text so a refused form comes back exactly as it was
  * sent, and turned into the same JSON body the REST API takes, so both follow one set of rules.
  *
- * @param quotaPerDay   the quota's two parts as typed, empty for none
+ * @param quotaPerDay   requests per day as typed, empty for no daily quota
+ * @param quotaPerMonth requests per month as typed, empty for no monthly quota
  * @param scopes        ticked {@code api:METHOD} boxes
  */
 record TokenForm(

@@ -28,8 +28,7 @@ public record TokenRecord(
 
         @Schema(
                 nullable = true,
-                description =
-                        "subject (RFC 2253) of the client certificate the token works only with;" + " null: not bound")
+                description = "subject (RFC 2253) of the client certificate the token works only with; null: not bound")
         String clientCertificateSubject) {
 
     TokenRecord withScopes(List<Scope> newScopes) {
