@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * TLS with real handshakes: clients to the gateway and the admin API over HTTPS (HTTP/2), the gateway
@@ -67,11 +69,10 @@ class TlsTest extends SystemTest {
     }
 
     @BeforeAll
-    void start() {
+    void start() throws IOException {
+        serverCertificate = dir.resolve("server.pem");
         serverKey = dir.resolve("server-key.pem");
-        TestCertificates.Issued server = TestCertificates.server(ca, "localhost");
-        serverCertificate = server.writeChain(dir.resolve("server.pem"));
-        server.writeKey(serverKey);
+        mountSecret(TestCertificates.server(ca, "localhost"), 1);
         Path caFile = ca.writeCertificate(dir.resolve("ca.pem"));
 
         // A partner upstream that requires the gateway's own client certificate, and one whose
@@ -233,18 +234,21 @@ class TlsTest extends SystemTest {
     }
 
     @Test
-    void aRenewedCertificateIsServedWithoutARestart() throws Exception {
-        BigInteger before = servedCertificate(gateway.port()).getSerialNumber();
-        TestCertificates.Issued renewed = TestCertificates.server(ca, "localhost");
+    void aRenewedCertificateIsServedWithoutARestartRenewalAfterRenewal() throws Exception {
+        // As a Kubernetes Secret volume renews: a new directory, then the ..data link swapped to it.
+        // Twice, since a watcher that follows only the first swap would pass a single renewal.
+        for (int version = 2; version <= 3; version++) {
+            BigInteger before = servedCertificate(gateway.port()).getSerialNumber();
+            TestCertificates.Issued renewed = TestCertificates.server(ca, "localhost");
 
-        renewed.writeKey(serverKey);
-        renewed.writeChain(serverCertificate);
+            mountSecret(renewed, version);
 
-        await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> servedCertificate(gateway.port()).getSerialNumber(), serial -> !serial.equals(before));
-        assertThat(servedCertificate(gateway.port()).getSerialNumber())
-                .isEqualTo(renewed.certificate().getSerialNumber());
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> servedCertificate(gateway.port()).getSerialNumber(), serial -> !serial.equals(before));
+            assertThat(servedCertificate(gateway.port()).getSerialNumber())
+                    .isEqualTo(renewed.certificate().getSerialNumber());
+        }
         Map<String, Object> token = createToken(account, trustedApi, "GET");
         assertThat(call(null, "/" + trustedApi + "/after-renewal", credentials(token))
                         .statusCode())
@@ -318,6 +322,25 @@ class TlsTest extends SystemTest {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * The server certificate as a Kubernetes Secret volume holds it: {@code server.pem -> ..data/server.pem},
+     * {@code ..data -> ..v<version>}; a new version is written beside the old, the link swapped atomically,
+     * the old directory removed.
+     */
+    private void mountSecret(TestCertificates.Issued server, int version) throws IOException {
+        Path current = Files.createDirectory(dir.resolve("..v" + version));
+        server.writeChain(current.resolve("server.pem"));
+        server.writeKey(current.resolve("server-key.pem"));
+        Path swap = Files.createSymbolicLink(dir.resolve("..data_tmp"), current.getFileName());
+        Files.move(swap, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        if (version == 1) {
+            Files.createSymbolicLink(serverCertificate, Path.of("..data", "server.pem"));
+            Files.createSymbolicLink(serverKey, Path.of("..data", "server-key.pem"));
+        } else {
+            FileSystemUtils.deleteRecursively(dir.resolve("..v" + (version - 1)));
+        }
     }
 
     private void putApi(String id, String upstreamUrl, boolean mutualTls) {
