@@ -88,11 +88,11 @@ class DeploymentConfigTest {
         Map<String, Object> compose = new Yaml().load(Files.readString(DEPLOY.resolve("compose/compose.yaml")));
         Map<String, Object> services = cast(compose.get("services"));
         assertThat(services)
-                .containsKeys("postgres", "admin-api", "gateway-1", "gateway-2", "entry", "prometheus", "grafana");
-        assertThat(cast(services.get("admin-api")).get("ports"))
-                .isEqualTo(List.of(admin.get("server.port") + ":" + admin.get("server.port")));
-        assertThat(cast(services.get("entry")).get("ports"))
-                .isEqualTo(List.of(gateway.get("server.port") + ":" + gateway.get("server.port")));
+                .containsKeys(
+                        "postgres", "admin-api", "gateway-1", "gateway-2", "redis", "entry", "prometheus", "grafana");
+        // Both services are reached through nginx, over TLS only (issue 16).
+        assertThat(cast(services.get("admin-api")).get("ports")).isNull();
+        assertThat(cast(services.get("entry")).get("ports")).isEqualTo(List.of("443:443", "80:80"));
         for (String service : List.of("admin-api", "gateway-1", "gateway-2")) {
             Map<String, String> app = service.startsWith("gateway") ? gateway : admin;
             cast(cast(services.get(service)).get("environment"))
@@ -105,7 +105,10 @@ class DeploymentConfigTest {
         }
         String nginx = Files.readString(DEPLOY.resolve("compose/nginx.conf"));
         assertThat(nginx)
-                .contains("gateway-1:" + gateway.get("server.port"), "gateway-2:" + gateway.get("server.port"));
+                .contains(
+                        "gateway-1:" + gateway.get("server.port"),
+                        "gateway-2:" + gateway.get("server.port"),
+                        "admin-api:" + admin.get("server.port"));
         String prometheus = Files.readString(DEPLOY.resolve("prometheus/prometheus.yml"));
         assertThat(prometheus)
                 .contains(
@@ -124,6 +127,68 @@ class DeploymentConfigTest {
                     .as(name + " image")
                     .contains("COPY " + name + "/target/" + name + "-*-exec.jar app.jar")
                     .contains("EXPOSE " + app.get("server.port") + " " + app.get("management.server.port"));
+        }
+    }
+
+    /**
+     * Issue 16: nginx terminates TLS 1.2+ with HTTP/2 on 443 with the certificate mounted from
+     * {@code deploy/compose/tls}, sends HSTS for the admin API's host, and its port 80 never passes a
+     * request on: with credentials a 403 problem, without a redirect to HTTPS.
+     */
+    @Test
+    @Tag("security")
+    void composeEntryTerminatesTlsAndNeverProxiesPlainHttp() throws IOException {
+        Map<String, Object> entry = cast(cast(compose().get("services")).get("entry"));
+        assertThat(strings(entry.get("volumes"))).contains("./tls:/etc/nginx/tls:ro");
+        String nginx = Files.readString(DEPLOY.resolve("compose/nginx.conf"));
+        assertThat(nginx)
+                .contains("ssl_protocols TLSv1.2 TLSv1.3;")
+                .contains("ssl_certificate /etc/nginx/tls/server.pem;")
+                .contains("ssl_certificate_key /etc/nginx/tls/server-key.pem;")
+                .doesNotContain("TLSv1.1", "TLSv1;", "SSLv3");
+
+        List<String> servers = nginxServers(nginx);
+        List<String> plain =
+                servers.stream().filter(server -> server.contains("listen 80 ")).toList();
+        assertThat(plain).as("one server on port 80").hasSize(1);
+        assertThat(plain.get(0))
+                .doesNotContain("proxy_pass", "fastcgi_pass", "grpc_pass", "uwsgi_pass")
+                .contains("if ($http_authorization)", "return 403", "urn:scopegate:problem:tls-required")
+                .contains("default_type application/problem+json;")
+                .contains("return 301 https://$host$request_uri;");
+
+        List<String> tls = servers.stream()
+                .filter(server -> server.contains("listen 443 ssl"))
+                .toList();
+        assertThat(tls).as("the gateways' and the admin API's TLS servers").hasSize(2);
+        for (String server : tls) {
+            assertThat(server)
+                    .contains("http2 on;")
+                    .contains("proxy_set_header X-Forwarded-Proto https;")
+                    .contains("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;");
+        }
+        String adminServer = tls.stream()
+                .filter(server -> server.contains("proxy_pass http://scopegate_admin;"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(adminServer).contains("add_header Strict-Transport-Security \"max-age=31536000\" always;");
+    }
+
+    /** Issue 16: both gateway replicas share their limits through the Compose file's Redis, behind TLS. */
+    @Test
+    void composeGatewaysShareRateLimitsThroughRedisAndRequireTls() throws IOException {
+        Map<String, Object> services = cast(compose().get("services"));
+        Map<String, Object> redis = cast(services.get("redis"));
+        assertThat((String) redis.get("image")).startsWith("redis:");
+        assertThat(redis.get("ports")).as("Redis is not published").isNull();
+        assertThat(cast(redis.get("healthcheck")).get("test").toString()).contains("redis-cli", "ping");
+        for (String service : List.of("gateway-1", "gateway-2")) {
+            Map<String, Object> environment = cast(cast(services.get(service)).get("environment"));
+            assertThat(environment)
+                    .containsEntry("SCOPEGATE_RATE_LIMIT_BACKEND", "redis")
+                    .containsEntry("SPRING_DATA_REDIS_URL", "redis://redis:6379")
+                    .containsEntry("SCOPEGATE_GATEWAY_REQUIRE_TLS", "true");
+            assertThat(cast(cast(services.get(service)).get("depends_on"))).containsKey("redis");
         }
     }
 
@@ -292,6 +357,23 @@ class DeploymentConfigTest {
         }
     }
 
+    /** The text of each {@code server { … }} block of an nginx configuration, braces matched. */
+    private static List<String> nginxServers(String nginx) {
+        List<String> servers = new ArrayList<>();
+        java.util.regex.Matcher start =
+                java.util.regex.Pattern.compile("(?m)^\\s*server\\s*\\{").matcher(nginx);
+        while (start.find()) {
+            int depth = 0;
+            int at = start.end() - 1;
+            do {
+                char c = nginx.charAt(at++);
+                depth += c == '{' ? 1 : c == '}' ? -1 : 0;
+            } while (depth > 0);
+            servers.add(nginx.substring(start.start(), at));
+        }
+        return servers;
+    }
+
     private static List<String> strings(Object list) {
         return ((List<?>) list).stream().map(String::valueOf).toList();
     }
@@ -368,7 +450,17 @@ class DeploymentConfigTest {
                                 "springmailhost",
                                 "springmailport",
                                 "scopegatenotificationsemailfrom",
-                                "scopegatenotificationsconsoleurl")
+                                "scopegatenotificationsconsoleurl",
+                                // Issue 16, the names agreed for TLS and the shared rate limits (some
+                                // bound by @ConfigurationProperties only), and Spring Boot's Redis ones.
+                                "scopegatetlscertificate",
+                                "scopegatetlsprivatekey",
+                                "scopegatetlsclientca",
+                                "scopegategatewayrequiretls",
+                                "scopegateratelimitbackend",
+                                "springdataredisurl",
+                                "springdataredispassword",
+                                "scopegateadmintrustedproxies")
                         .contains(wanted);
         assertThat(known)
                 .as(where + ": " + variable + " names no property of the application")
