@@ -26,6 +26,9 @@ class DeploymentConfigTest {
     /** Variables that are not Spring properties of ours but are meant for the JVM or the image. */
     private static final Set<String> NOT_PROPERTIES = Set.of("JAVA_TOOL_OPTIONS");
 
+    /** Scopegate's own Deployments; the others (Redis) are checked on their own. */
+    private static final Set<String> SERVICES = Set.of("gateway", "admin-api");
+
     private final Map<String, String> gateway = flatten(load("/gateway.yaml"));
     private final Map<String, String> admin = flatten(load("/admin-api.yaml"));
 
@@ -48,10 +51,10 @@ class DeploymentConfigTest {
                         "HorizontalPodAutoscaler",
                         "PodDisruptionBudget",
                         "Secret",
-                        "Namespace");
-        for (Map<String, Object> deployment : documents.stream()
-                .filter(d -> "Deployment".equals(d.get("kind")))
-                .toList()) {
+                        "Namespace",
+                        "Ingress",
+                        "NetworkPolicy");
+        for (Map<String, Object> deployment : scopegateDeployments(documents)) {
             String name = (String) cast(deployment.get("metadata")).get("name");
             Map<String, String> app = "gateway".equals(name) ? gateway : admin;
             Map<String, Object> pod = cast(cast(deployment.get("spec")).get("template"));
@@ -193,6 +196,181 @@ class DeploymentConfigTest {
     }
 
     /**
+     * Issue 16: ingress-nginx terminates TLS for both services with cert-manager's certificates and
+     * redirects plain HTTP; each Ingress names a Service and port that exist.
+     */
+    @Test
+    @Tag("security")
+    void kubernetesIngressesTerminateTlsWithCertManager() throws IOException {
+        List<Map<String, Object>> documents = kubernetesDocuments();
+        List<Map<String, Object>> ingresses = ofKind(documents, "Ingress");
+        assertThat(ingresses).extracting(DeploymentConfigTest::name).containsExactlyInAnyOrder("gateway", "admin-api");
+        for (Map<String, Object> ingress : ingresses) {
+            String name = name(ingress);
+            Map<String, Object> annotations = cast(cast(ingress.get("metadata")).get("annotations"));
+            assertThat(annotations)
+                    .as(name)
+                    .containsEntry("nginx.ingress.kubernetes.io/force-ssl-redirect", "true")
+                    .containsKey("cert-manager.io/cluster-issuer");
+            Map<String, Object> spec = cast(ingress.get("spec"));
+            assertThat(spec).containsEntry("ingressClassName", "nginx");
+            Map<String, Object> tls = cast(((List<?>) spec.get("tls")).get(0));
+            Map<String, Object> rule = cast(((List<?>) spec.get("rules")).get(0));
+            assertThat(strings(tls.get("hosts")))
+                    .as(name + ": the certificate covers the host")
+                    .containsExactly((String) rule.get("host"));
+            assertThat((String) tls.get("secretName")).isNotBlank();
+            Map<String, Object> backend =
+                    cast(cast(cast(((List<?>) cast(rule.get("http")).get("paths")).get(0))
+                                    .get("backend"))
+                            .get("service"));
+            assertThat(backend.get("name")).isEqualTo(name);
+            Map<String, Object> service = ofKind(documents, "Service").stream()
+                    .filter(d -> name.equals(name(d)))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(((List<?>) cast(service.get("spec")).get("ports"))
+                            .stream().map(port -> cast(port).get("port")))
+                    .as(name + ": the Ingress's backend port is the Service's")
+                    .contains(cast(backend.get("port")).get("number"));
+        }
+    }
+
+    /**
+     * Issue 16: every gateway replica counts against one Redis (a single replica with bounded memory),
+     * which only gateway pods may reach.
+     */
+    @Test
+    @Tag("security")
+    void kubernetesGatewaysShareRateLimitsThroughRedisOnlyTheyReach() throws IOException {
+        List<Map<String, Object>> documents = kubernetesDocuments();
+        Map<String, Object> redis = ofKind(documents, "Deployment").stream()
+                .filter(d -> "redis".equals(name(d)))
+                .findFirst()
+                .orElseThrow();
+        assertThat(cast(redis.get("spec"))).containsEntry("replicas", 1);
+        Map<String, Object> redisContainer = firstContainer(redis);
+        assertThat((String) redisContainer.get("image")).startsWith("redis:");
+        assertThat(strings(redisContainer.get("args")))
+                .containsSequence("--save", "")
+                .contains("--maxmemory");
+        assertThat(cast(cast(redisContainer.get("resources")).get("limits"))).containsKeys("cpu", "memory");
+        Map<String, Object> redisService = ofKind(documents, "Service").stream()
+                .filter(d -> "redis".equals(name(d)))
+                .findFirst()
+                .orElseThrow();
+        assertThat(cast(((List<?>) cast(redisService.get("spec")).get("ports")).get(0)))
+                .containsEntry("port", 6379);
+
+        Map<String, Object> gatewayDeployment = ofKind(documents, "Deployment").stream()
+                .filter(d -> "gateway".equals(name(d)))
+                .findFirst()
+                .orElseThrow();
+        Map<String, Object> environment = new java.util.HashMap<>();
+        for (Object variable : (List<?>) firstContainer(gatewayDeployment).get("env")) {
+            environment.put((String) cast(variable).get("name"), cast(variable).get("value"));
+        }
+        assertThat(environment)
+                .containsEntry("SCOPEGATE_RATE_LIMIT_BACKEND", "redis")
+                .containsEntry("SPRING_DATA_REDIS_URL", "redis://redis.scopegate.svc:6379");
+
+        Map<String, Object> redisLabels =
+                cast(cast(cast(cast(redis.get("spec")).get("template")).get("metadata"))
+                        .get("labels"));
+        List<Map<String, Object>> policies = ofKind(documents, "NetworkPolicy").stream()
+                .map(d -> cast(d.get("spec")))
+                .filter(spec -> redisLabels
+                        .entrySet()
+                        .containsAll(cast(cast(spec.get("podSelector")).get("matchLabels"))
+                                .entrySet()))
+                .toList();
+        assertThat(policies).as("Redis is selected by one NetworkPolicy").hasSize(1);
+        assertThat(strings(policies.get(0).get("policyTypes"))).contains("Ingress");
+        for (Object item : (List<?>) policies.get(0).get("ingress")) {
+            Map<String, Object> rule = cast(item);
+            assertThat(((List<?>) rule.get("ports"))
+                            .stream().map(port -> cast(port).get("port")))
+                    .containsExactly(6379);
+            for (Object peer : (List<?>) rule.get("from")) {
+                assertThat(cast(peer)).as("only pods of this namespace").containsOnlyKeys("podSelector");
+                assertThat(cast(cast(cast(peer).get("podSelector")).get("matchLabels")))
+                        .as("only the gateway's pods")
+                        .isEqualTo(Map.of("app.kubernetes.io/name", "gateway"));
+            }
+        }
+    }
+
+    /**
+     * Issue 16: the tls-end-to-end component mounts cert-manager's Secret into both services, names its
+     * files with SCOPEGATE_TLS_*, keeps the probes on the plain management port and makes the Ingresses
+     * speak (and verify) HTTPS to the pods.
+     */
+    @Test
+    @Tag("security")
+    void tlsEndToEndComponentGivesBothServicesTheCertificate() throws IOException {
+        Path component = DEPLOY.resolve("k8s/tls-end-to-end");
+        Map<String, Object> kustomization = new Yaml().load(Files.readString(component.resolve("kustomization.yaml")));
+        assertThat(kustomization).containsEntry("kind", "Component");
+        assertThat(Files.readString(DEPLOY.resolve("k8s/kustomization.yaml")))
+                .as("the base says how to turn it on")
+                .contains("#   - tls-end-to-end");
+
+        Map<String, Object> certificate = new Yaml().load(Files.readString(component.resolve("certificate.yaml")));
+        assertThat(certificate).containsEntry("kind", "Certificate");
+        Map<String, Object> certificateSpec = cast(certificate.get("spec"));
+        String secret = (String) certificateSpec.get("secretName");
+        assertThat(strings(kustomization.get("resources"))).contains("certificate.yaml");
+        assertThat(cast(certificateSpec.get("privateKey"))).containsEntry("encoding", "PKCS8");
+        List<String> dnsNames = strings(certificateSpec.get("dnsNames"));
+
+        List<Map<String, Object>> patches = new ArrayList<>();
+        for (Object patch : (List<?>) kustomization.get("patches")) {
+            Object path = cast(patch).get("path");
+            if (path != null) {
+                for (Object document : new Yaml().loadAll(Files.readString(component.resolve((String) path)))) {
+                    patches.add(cast(document));
+                }
+            }
+        }
+        for (String service : SERVICES) {
+            Map<String, String> app = "gateway".equals(service) ? gateway : admin;
+            Map<String, Object> deployment = ofKind(patches, "Deployment").stream()
+                    .filter(d -> service.equals(name(d)))
+                    .findFirst()
+                    .orElseThrow();
+            Map<String, Object> podSpec =
+                    cast(cast(cast(deployment.get("spec")).get("template")).get("spec"));
+            Map<String, Object> volume = cast(((List<?>) podSpec.get("volumes")).get(0));
+            assertThat(cast(volume.get("secret"))).containsEntry("secretName", secret);
+            Map<String, Object> container = cast(((List<?>) podSpec.get("containers")).get(0));
+            Map<String, Object> mount = cast(((List<?>) container.get("volumeMounts")).get(0));
+            assertThat(mount).containsEntry("name", volume.get("name")).containsEntry("readOnly", true);
+            Map<String, Object> environment = new java.util.HashMap<>();
+            for (Object variable : (List<?>) container.get("env")) {
+                assertKnownVariable(service, (String) cast(variable).get("name"), app);
+                environment.put(
+                        (String) cast(variable).get("name"), cast(variable).get("value"));
+            }
+            assertThat(environment)
+                    .containsEntry("SCOPEGATE_TLS_CERTIFICATE", mount.get("mountPath") + "/tls.crt")
+                    .containsEntry("SCOPEGATE_TLS_PRIVATE_KEY", mount.get("mountPath") + "/tls.key");
+            assertThat(container)
+                    .as(service + ": the probes stay on the plain management port")
+                    .doesNotContainKeys("readinessProbe", "livenessProbe");
+            assertThat(dnsNames).contains(service + ".scopegate.svc");
+        }
+        String text = Files.readString(component.resolve("kustomization.yaml"));
+        for (String ingress : List.of("gateway", "admin-api")) {
+            String patch = text.substring(text.indexOf("name: " + ingress + "}"));
+            assertThat(patch)
+                    .contains("backend-protocol\n        value: HTTPS")
+                    .contains("proxy-ssl-verify\n        value: \"on\"")
+                    .contains("proxy-ssl-secret\n        value: scopegate/" + secret)
+                    .contains("proxy-ssl-name\n        value: " + ingress + ".scopegate.svc");
+        }
+    }
+
+    /**
      * Security review, issue 14, finding 8: {@code 10.0.0.0/8} (Kubernetes) and {@code 172.16.0.0/12}
      * (Compose) were trusted as proxies, so any client inside them chose its own apparent address.
      */
@@ -309,9 +487,7 @@ class DeploymentConfigTest {
             assertThat(strings(kustomization.get("resources"))).containsAll(manifests);
         }
         List<Map<String, Object>> documents = kubernetesDocuments();
-        for (Map<String, Object> deployment : documents.stream()
-                .filter(d -> "Deployment".equals(d.get("kind")))
-                .toList()) {
+        for (Map<String, Object> deployment : scopegateDeployments(documents)) {
             String name = (String) cast(deployment.get("metadata")).get("name");
             Map<String, String> app = "gateway".equals(name) ? gateway : admin;
             int managementPort = Integer.parseInt(app.get("management.server.port"));
@@ -372,6 +548,27 @@ class DeploymentConfigTest {
             servers.add(nginx.substring(start.start(), at));
         }
         return servers;
+    }
+
+    private static List<Map<String, Object>> scopegateDeployments(List<Map<String, Object>> documents) {
+        return ofKind(documents, "Deployment").stream()
+                .filter(d -> SERVICES.contains(name(d)))
+                .toList();
+    }
+
+    private static List<Map<String, Object>> ofKind(List<Map<String, Object>> documents, String kind) {
+        return documents.stream().filter(d -> kind.equals(d.get("kind"))).toList();
+    }
+
+    private static String name(Map<String, Object> document) {
+        return (String) cast(document.get("metadata")).get("name");
+    }
+
+    private static Map<String, Object> firstContainer(Map<String, Object> deployment) {
+        return cast(((List<?>)
+                        cast(cast(cast(deployment.get("spec")).get("template")).get("spec"))
+                                .get("containers"))
+                .get(0));
     }
 
     private static List<String> strings(Object list) {
