@@ -106,6 +106,9 @@ class AccessGlobalFilter implements GlobalFilter, Ordered {
         if (decision instanceof ScopeDecision.OutOfScope refused) {
             return answer(exchange, Outcome.OUT_OF_SCOPE, Rejections.outOfScope(exchange, refused.missingScope()));
         }
+        if (decision instanceof ScopeDecision.CertificateRefused) {
+            return answer(exchange, Outcome.CERTIFICATE_REFUSED, Rejections.certificateRefused(exchange));
+        }
         if (decision instanceof ScopeDecision.Unrouted) {
             // Fail closed with the common 403: a request without an API has nothing it may do.
             return answer(exchange, Outcome.UNAUTHENTICATED, Rejections.accessDenied(exchange));

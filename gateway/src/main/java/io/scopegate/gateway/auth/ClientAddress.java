@@ -1,11 +1,9 @@
 package io.scopegate.gateway.auth;
 
 import io.scopegate.gateway.GatewaySettings;
+import io.scopegate.gateway.TrustedProxies;
 import io.scopegate.store.net.ForwardedFor;
-import java.net.InetSocketAddress;
-import java.util.List;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.security.web.util.matcher.IpAddressMatcher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,27 +14,16 @@ import org.springframework.stereotype.Component;
 @Component
 class ClientAddress {
 
-    private final List<IpAddressMatcher> trustedProxies;
+    private final TrustedProxies trustedProxies;
 
     ClientAddress(GatewaySettings settings) {
-        this.trustedProxies =
-                settings.trustedProxies().stream().map(IpAddressMatcher::new).toList();
+        this.trustedProxies = new TrustedProxies(settings.trustedProxies());
     }
 
     String resolve(ServerHttpRequest request) {
-        InetSocketAddress remote = request.getRemoteAddress();
-        String peer = remote == null || remote.getAddress() == null
-                ? "0.0.0.0"
-                : remote.getAddress().getHostAddress();
-        return ForwardedFor.client(peer, request.getHeaders().getValuesAsList("X-Forwarded-For"), this::trusted);
-    }
-
-    private boolean trusted(String address) {
-        for (IpAddressMatcher proxy : trustedProxies) {
-            if (proxy.matches(address)) {
-                return true;
-            }
-        }
-        return false;
+        return ForwardedFor.client(
+                TrustedProxies.peerOf(request),
+                request.getHeaders().getValuesAsList("X-Forwarded-For"),
+                trustedProxies::contains);
     }
 }

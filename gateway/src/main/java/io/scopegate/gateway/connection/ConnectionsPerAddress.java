@@ -4,12 +4,12 @@ import io.micrometer.core.instrument.Counter;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ipfilter.AbstractRemoteAddressFilter;
+import io.scopegate.gateway.TrustedProxies;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import org.springframework.security.web.util.matcher.IpAddressMatcher;
 
 /**
  * At most {@code max} open connections per client address on the proxy port; a connection beyond
@@ -26,13 +26,13 @@ import org.springframework.security.web.util.matcher.IpAddressMatcher;
 final class ConnectionsPerAddress extends AbstractRemoteAddressFilter<InetSocketAddress> {
 
     private final int max;
-    private final List<IpAddressMatcher> exempt;
+    private final TrustedProxies exempt;
     private final Counter refused;
     private final ConcurrentMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
 
     ConnectionsPerAddress(int max, List<String> trustedProxies, Counter refused) {
         this.max = max;
-        this.exempt = trustedProxies.stream().map(IpAddressMatcher::new).toList();
+        this.exempt = new TrustedProxies(trustedProxies);
         this.refused = refused;
     }
 
@@ -67,15 +67,7 @@ final class ConnectionsPerAddress extends AbstractRemoteAddressFilter<InetSocket
     }
 
     private boolean isExempt(InetAddress address) {
-        if (exempt.isEmpty()) {
-            return false;
-        }
-        String literal = address.getHostAddress();
-        for (IpAddressMatcher proxy : exempt) {
-            if (proxy.matches(literal)) {
-                return true;
-            }
-        }
-        return false;
+        // Without trusted proxies, no address literal is formatted per connection.
+        return !exempt.isEmpty() && exempt.contains(address.getHostAddress());
     }
 }

@@ -6,6 +6,7 @@ import io.scopegate.gateway.observability.Outcome;
 import io.scopegate.gateway.observability.RequestId;
 import io.scopegate.gateway.observability.RequestMetrics;
 import io.scopegate.gateway.revocation.StoreSync;
+import io.scopegate.gateway.tls.TransportSecurity;
 import io.scopegate.gateway.usage.UsageRecorder;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -13,7 +14,8 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * The gateway's one web filter, in front of routing: a path not in normal form gets 400, and until
+ * The gateway's one web filter, in front of routing: a request that must come over TLS and did not
+ * gets 403 before anything of it is read, a path not in normal form gets 400, and until
  * the first sync with the store (catalog loaded, event cursor set) everything gets 503 — a gateway
  * without its catalog would otherwise answer 404 for paths that exist; readiness is DOWN meanwhile.
  * Every request gets its {@code X-Request-Id}; when the response is done, every request (refusals
@@ -32,12 +34,19 @@ class EntryWebFilter implements WebFilter {
     private final UsageRecorder usage;
     private final AccessLog accessLog;
     private final StoreSync sync;
+    private final TransportSecurity transport;
 
-    EntryWebFilter(RequestMetrics metrics, UsageRecorder usage, AccessLog accessLog, StoreSync sync) {
+    EntryWebFilter(
+            RequestMetrics metrics,
+            UsageRecorder usage,
+            AccessLog accessLog,
+            StoreSync sync,
+            TransportSecurity transport) {
         this.metrics = metrics;
         this.usage = usage;
         this.accessLog = accessLog;
         this.sync = sync;
+        this.transport = transport;
     }
 
     @Override
@@ -50,6 +59,10 @@ class EntryWebFilter implements WebFilter {
     }
 
     private Mono<Void> enter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (transport.refuses(exchange.getRequest())) {
+            Outcome.set(exchange, Outcome.TLS_REQUIRED);
+            return Rejections.tlsRequired(exchange);
+        }
         if (!firewall.isNormal(exchange)) {
             Outcome.set(exchange, Outcome.BAD_PATH);
             return Rejections.badRequest(exchange, "The request path is not in normal form");

@@ -3,6 +3,7 @@ package io.scopegate.gateway.http;
 import io.scopegate.gateway.observability.AccessLog;
 import io.scopegate.gateway.observability.RequestMetrics;
 import io.scopegate.gateway.revocation.StoreSync;
+import io.scopegate.gateway.tls.TransportSecurity;
 import io.scopegate.gateway.usage.UsageRecorder;
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -20,8 +21,12 @@ class ProxyPortFilters {
 
     @Bean
     WebHttpHandlerBuilderCustomizer entryFilterOnProxyPort(
-            RequestMetrics metrics, UsageRecorder usage, AccessLog accessLog, StoreSync sync) {
-        EntryWebFilter entry = new EntryWebFilter(metrics, usage, accessLog, sync);
+            RequestMetrics metrics,
+            UsageRecorder usage,
+            AccessLog accessLog,
+            StoreSync sync,
+            TransportSecurity transport) {
+        EntryWebFilter entry = new EntryWebFilter(metrics, usage, accessLog, sync, transport);
         return builder -> builder.filters(filters -> filters.add(0, entry));
     }
 }

@@ -24,6 +24,17 @@ public final class Rejections {
             "The request's credentials are missing, invalid or not allowed here");
     private static final byte[] WEBSOCKET_REFUSED =
             problem(403, "access-denied", "Access Denied", "This API does not accept WebSocket connections");
+    private static final byte[] CERTIFICATE_REFUSED = problem(
+            403,
+            "access-denied",
+            "Access Denied",
+            "This call needs the client certificate bound to the token, presented over the gateway's own TLS");
+    private static final byte[] TLS_REQUIRED = problem(
+            403,
+            "tls-required",
+            "HTTPS Required",
+            "This gateway accepts requests over HTTPS only. Credentials sent over plain HTTP may have been"
+                    + " seen by others: reset the token's secret");
     private static final byte[] UNAVAILABLE = problem(
             503, "unavailable", "Service Unavailable", "Credentials cannot be checked right now; retry shortly");
 
@@ -39,6 +50,16 @@ public final class Rejections {
                 exchange,
                 HttpStatus.FORBIDDEN,
                 problem(403, "access-denied", "Access Denied", "The token lacks the scope " + missingScope));
+    }
+
+    /** The caller is known (its secret was right), so it may learn that the certificate is what is missing. */
+    public static Mono<Void> certificateRefused(ServerWebExchange exchange) {
+        return write(exchange, HttpStatus.FORBIDDEN, CERTIFICATE_REFUSED);
+    }
+
+    /** A request that did not come over TLS, refused before its credentials are read. */
+    public static Mono<Void> tlsRequired(ServerWebExchange exchange) {
+        return write(exchange, HttpStatus.FORBIDDEN, TLS_REQUIRED);
     }
 
     /** A WebSocket upgrade to an API that has not opted in: the caller is known, so it may learn why. */

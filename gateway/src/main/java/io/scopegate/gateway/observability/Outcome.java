@@ -19,6 +19,8 @@ public final class Outcome {
     public static final String STORE_UNAVAILABLE = "store_unavailable";
     public static final String METHOD_OVERRIDE = "method_override";
     public static final String WEBSOCKET_REFUSED = "websocket_refused";
+    public static final String CERTIFICATE_REFUSED = "certificate_refused";
+    public static final String TLS_REQUIRED = "tls_required";
     public static final String BAD_PATH = "bad_path";
     public static final String NO_ROUTE = "no_route";
     public static final String UPSTREAM_ERROR = "upstream_error";

@@ -24,6 +24,12 @@ public sealed interface ScopeDecision {
     /** No catalog route on the exchange: nothing can be granted; refused like an unknown credential. */
     record Unrouted() implements ScopeDecision {}
 
+    /**
+     * The token is bound to a client certificate this connection did not present, or the API requires
+     * mutual TLS and the token is bound to none: 403.
+     */
+    record CertificateRefused() implements ScopeDecision {}
+
     /** The caller's scopes (or the API) do not grant this method; {@code missingScope} like {@code campaigns:POST}. */
     record OutOfScope(String missingScope) implements ScopeDecision {}
 

@@ -2,6 +2,7 @@ package io.scopegate.gateway.scope;
 
 import io.scopegate.gateway.catalog.ApiRoute;
 import io.scopegate.gateway.catalog.CatalogRoutes;
+import io.scopegate.gateway.tls.ClientCertificates;
 import io.scopegate.gateway.token.Caller;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +17,8 @@ import org.springframework.web.server.ServerWebExchange;
  * What a verified caller may do with this request. Deny by default: the request's API (from its
  * route) and method must be granted by the caller's scopes and served by the API, and the token's
  * rate limit must allow it. Method-override headers are refused outright, so a GET-only token
- * cannot smuggle a POST past this check to an upstream that honours them. A WebSocket upgrade is
+ * cannot smuggle a POST past this check to an upstream that honours them. A token bound to a client
+ * certificate, or any token on an API that requires mutual TLS, needs that certificate on the connection. A WebSocket upgrade is
  * refused unless the API opted in; there it is a GET like any other, and the open tunnel is held to
  * {@link #permitsTunnel} for as long as it lasts. Decides only: the access filter acts on the decision.
  */
@@ -50,6 +52,9 @@ public class ScopePolicy {
         if (route == null) {
             // Route filters only run for a matched route; if that ever changes, refuse.
             return new ScopeDecision.Unrouted();
+        }
+        if (!ClientCertificates.permit(exchange.getRequest(), caller, CatalogRoutes.mutualTls(route))) {
+            return new ScopeDecision.CertificateRefused();
         }
         String api = CatalogRoutes.apiId(route);
         if (isWebSocketUpgrade(headers)) {

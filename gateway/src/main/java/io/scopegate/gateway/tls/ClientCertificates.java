@@ -1,0 +1,37 @@
+package io.scopegate.gateway.tls;
+
+import io.scopegate.gateway.token.Caller;
+import java.security.cert.X509Certificate;
+import javax.security.auth.x500.X500Principal;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.SslInfo;
+
+/**
+ * Mutual TLS as a second factor: a token bound to a client certificate's subject works only over a
+ * connection that presented that certificate, and an API that requires mutual TLS serves only tokens so
+ * bound. The certificate itself was verified by the TLS handshake against {@code scopegate.tls.client-ca};
+ * here only its subject is matched, as an X.500 name (so spacing and case of attribute names do not
+ * matter). A certificate a proxy terminated is never believed: mutual TLS needs the gateway's own TLS.
+ */
+public final class ClientCertificates {
+
+    private ClientCertificates() {}
+
+    /** Whether this caller may go on over this connection to an API that does or does not require mutual TLS. */
+    public static boolean permit(ServerHttpRequest request, Caller caller, boolean apiRequiresMutualTls) {
+        X500Principal bound = caller.clientCertificateSubject();
+        if (bound == null) {
+            return !apiRequiresMutualTls;
+        }
+        X509Certificate presented = presented(request.getSslInfo());
+        return presented != null && bound.equals(presented.getSubjectX500Principal());
+    }
+
+    private static X509Certificate presented(SslInfo ssl) {
+        if (ssl == null) {
+            return null;
+        }
+        X509Certificate[] chain = ssl.getPeerCertificates();
+        return chain == null || chain.length == 0 ? null : chain[0];
+    }
+}
