@@ -113,8 +113,8 @@ if [ -n "$redis" ]; then
     || (umask 077; echo "SPRING_DATA_REDIS_PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')" >> "$secrets")
   set -a; . "$secrets"; set +a
   # A configuration file (mode 600) rather than arguments, so the password is not on a command line
-  # any local user can list. Loopback only; the default snapshots keep day and month quotas across
-  # restarts.
+  # any local user can list. Loopback only; Redis's default snapshots keep the counters across
+  # restarts of run.sh.
   (umask 077; cat > "$redis_dir/redis.conf" <<REDIS
 bind 127.0.0.1
 port $redis_port
@@ -175,8 +175,10 @@ else
 fi
 
 pids=()
+redis_pid=
 stop() {
   trap - INT TERM EXIT
+  [ -z "$redis_pid" ] || pids+=("$redis_pid")
   if [ ${#pids[@]} -gt 0 ]; then
     kill "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
@@ -213,8 +215,9 @@ if [ -n "$mail_catcher" ]; then
   inbox_pid=$!
 fi
 if [ -n "$redis" ]; then
+  # Not among the processes whose end stops everything: the gateway serves on without Redis (try it:
+  # stop Redis and the gateway falls back to its own limits), and Ctrl-C still stops it.
   redis-server "$redis_dir/redis.conf" >"$redis_dir/redis.log" 2>&1 &
-  pids+=($!)
   redis_pid=$!
 fi
 # Webhooks may go to a receiver on this machine, and the demo API is on it (production refuses
@@ -274,6 +277,18 @@ if [ -n "$tls" ]; then
                  A secret sent to a TLS port over plain http has crossed the network in clear: reset it.
                  The demo partner's client certificate (mutual TLS): partner-client.pem, partner-client-key.pem"
 fi
+try_mtls=""
+if [ -n "$tls" ]; then
+  token_url="https://localhost:$admin_port/v1/accounts/DEMO/tokens/$DEMO_SID"
+  call="-u $DEMO_SID:$DEMO_AUTH_TOKEN https://localhost:$gateway_port/campaigns/1"
+  try_mtls="  Mutual TLS (bind the demo token to the demo partner's client certificate; the gateway then
+  refuses it with 403 without that certificate, and serves it with it; the last line unbinds it):
+    curl ${curl_tls}-u $admin -X PATCH $token_url -H 'Content-Type: application/json' -d '{\"clientCertificateSubject\":\"CN=demo-partner,O=Scopegate Demo\"}'
+    curl ${curl_tls}$call
+    curl ${curl_tls}--cert $tls_dir/partner-client.pem --key $tls_dir/partner-client-key.pem $call
+    curl ${curl_tls}-u $admin -X PATCH $token_url -H 'Content-Type: application/json' -d '{\"clientCertificateSubject\":null}'
+"
+fi
 if [ -n "$redis" ]; then
   redis_info="
   rate limits    shared by every gateway through Redis on 127.0.0.1:$redis_port (data in $redis_dir;
@@ -310,7 +325,7 @@ cat <<INFO
     curl ${curl_tls}-u $DEMO_SID:$DEMO_AUTH_TOKEN -X POST $scheme://localhost:$gateway_port/campaigns
   Its usage:
     curl ${curl_tls}-u $admin $scheme://localhost:$admin_port/v1/accounts/DEMO/tokens/$DEMO_SID/usage
-$try_mail
+$try_mail$try_mtls
   Ctrl-C stops everything; the next start reuses $state.
 INFO
 wait -n "${pids[@]}"
