@@ -3,8 +3,8 @@
 # ports of its own), runs the curl commands it prints and expects the statuses it promises, checks
 # that disabling the demo token mails its contact (in the mail catcher's inbox it prints), then stops
 # it and checks that nothing is left listening.
-# Then `run.sh --tls` on the same state (a restart: no build, the store and the demo token kept, so it
-# adds well under a minute): the printed call through HTTPS with --cacert answers 200, a plain-http
+# Then `run.sh --tls` on the same state (a restart: no build, the store and the demo token kept; the
+# two services' start and one certificate reload add about a minute): the printed call through HTTPS with --cacert answers 200, a plain-http
 # call to the TLS port gets no HTTP answer, and a server certificate renewed with tls-certificates.sh
 # --renew is the one the next handshake presents, without a restart.
 set -euo pipefail
