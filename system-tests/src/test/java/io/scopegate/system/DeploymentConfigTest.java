@@ -401,11 +401,23 @@ class DeploymentConfigTest {
                 shipped.add("kubernetes: " + cast(variable).get("value"));
             }
         }
+        // The admin API is behind the same proxies since issue 16 (sign-in throttle, audit log).
+        Map<String, Object> adminDeployment = kubernetesDocuments().stream()
+                .filter(d -> "Deployment".equals(d.get("kind")) && "admin-api".equals(name(d)))
+                .findFirst()
+                .orElseThrow();
+        for (Object variable : (List<?>) firstContainer(adminDeployment).get("env")) {
+            if ("SCOPEGATE_ADMIN_TRUSTED_PROXIES".equals(cast(variable).get("name"))) {
+                shipped.add("kubernetes admin-api: " + cast(variable).get("value"));
+            }
+        }
         Map<String, Object> services = cast(compose().get("services"));
         for (String service : List.of("gateway-1", "gateway-2")) {
             shipped.add(service + ": "
                     + cast(cast(services.get(service)).get("environment")).get("SCOPEGATE_GATEWAY_TRUSTED_PROXIES"));
         }
+        shipped.add("admin-api: "
+                + cast(cast(services.get("admin-api")).get("environment")).get("SCOPEGATE_ADMIN_TRUSTED_PROXIES"));
         // The application's own default: a YAML list, flattened to its text.
         shipped.add("gateway.yaml: "
                 + gateway.get("scopegate.gateway.trusted-proxies")
@@ -413,7 +425,7 @@ class DeploymentConfigTest {
                         .replace("]", "")
                         .replace(" ", ""));
 
-        assertThat(shipped).hasSize(4);
+        assertThat(shipped).hasSize(6);
         for (String setting : shipped) {
             String value = setting.substring(setting.indexOf(": ") + 2);
             for (String range : value.split(",")) {
@@ -446,6 +458,9 @@ class DeploymentConfigTest {
             assertThat(cast(cast(services.get(service)).get("environment")).get("SCOPEGATE_GATEWAY_TRUSTED_PROXIES"))
                     .isEqualTo(entry + "/32");
         }
+        assertThat(cast(cast(services.get("admin-api")).get("environment")).get("SCOPEGATE_ADMIN_TRUSTED_PROXIES"))
+                .as("the admin API, behind the same nginx")
+                .isEqualTo(entry + "/32");
     }
 
     /**
