@@ -158,10 +158,6 @@ class TlsTest extends SystemTest {
 
         HttpResponse<String> response = call(null, "/" + trustedApi + "/campaigns", credentials(token));
 
-        System.out.println("DEBUG h2 " + response.headers().map() + " body=" + response.body());
-        HttpResponse<String> h1 = HttpClient.newBuilder().sslContext(TestCertificates.clientContext(ca, null)).version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create("https://localhost:" + gateway.port() + "/" + trustedApi + "/campaigns")).header("Authorization", credentials(token)).build(), HttpResponse.BodyHandlers.ofString());
-        System.out.println("DEBUG h1 " + h1.headers().map() + " body=" + h1.body());
-        secureUpstream.getAllServeEvents().forEach(e -> System.out.println("DEBUG serve " + e.getRequest() + " RESP " + e.getResponse().getBodyAsString() + " " + e.getResponse().getHeaders()));
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("secure upstream");
         assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
@@ -298,7 +294,6 @@ class TlsTest extends SystemTest {
                         .timeout(Duration.ofSeconds(20))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        System.out.println("DEBUG admin " + accounts.headers().map() + " body=" + accounts.body());
         assertThat(accounts.statusCode()).isEqualTo(200);
         assertThat(accounts.version()).isEqualTo(HttpClient.Version.HTTP_2);
         assertThat(accounts.headers().firstValue("Strict-Transport-Security"))

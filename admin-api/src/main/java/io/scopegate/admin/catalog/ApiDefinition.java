@@ -18,11 +18,16 @@ public record ApiDefinition(
 
         int latestVersion,
         @Schema(description = SaveApi.WEBSOCKET_DESCRIPTION) boolean websocket,
+
+        @Schema(description = SaveApi.MUTUAL_TLS_DESCRIPTION)
+        boolean mutualTls,
+
         Instant createdAt,
         Instant updatedAt) {
 
     /** As shown to account users. */
     ApiDefinition withoutUpstream() {
-        return new ApiDefinition(id, name, paths, methods, null, latestVersion, websocket, createdAt, updatedAt);
+        return new ApiDefinition(
+                id, name, paths, methods, null, latestVersion, websocket, mutualTls, createdAt, updatedAt);
     }
 }

@@ -14,7 +14,8 @@ import reactor.core.publisher.Mono;
 public class ApiRepository {
 
     private static final String SELECT =
-            "select id, name, paths, methods, upstream_url, latest_version, websocket, created_at, updated_at from apis";
+            "select id, name, paths, methods, upstream_url, latest_version, websocket, mutual_tls, created_at, updated_at"
+                    + " from apis";
 
     private final DatabaseClient db;
 
@@ -42,13 +43,14 @@ public class ApiRepository {
 
     Mono<Boolean> upsert(ApiDefinition api) {
         return db.sql("""
-                insert into apis (id, name, paths, methods, upstream_url, latest_version, websocket,
+                insert into apis (id, name, paths, methods, upstream_url, latest_version, websocket, mutual_tls,
                                   created_at, updated_at)
-                values (:id, :name, :paths, :methods, :url, :version, :websocket, :now, :now)
+                values (:id, :name, :paths, :methods, :url, :version, :websocket, :mutualTls, :now, :now)
                 on conflict (id) do update
                    set name = excluded.name, paths = excluded.paths, methods = excluded.methods,
                        upstream_url = excluded.upstream_url, latest_version = excluded.latest_version,
-                       websocket = excluded.websocket, updated_at = excluded.updated_at
+                       websocket = excluded.websocket, mutual_tls = excluded.mutual_tls,
+                       updated_at = excluded.updated_at
                 returning (xmax = 0) as created
                 """)
                 .bind("id", api.id())
@@ -58,6 +60,7 @@ public class ApiRepository {
                 .bind("url", api.upstreamUrl())
                 .bind("version", api.latestVersion())
                 .bind("websocket", api.websocket())
+                .bind("mutualTls", api.mutualTls())
                 .bind("now", api.updatedAt())
                 .map((row, meta) -> Boolean.TRUE.equals(row.get("created", Boolean.class)))
                 .one();
@@ -99,6 +102,7 @@ public class ApiRepository {
                 row.get("upstream_url", String.class),
                 row.get("latest_version", Integer.class),
                 Boolean.TRUE.equals(row.get("websocket", Boolean.class)),
+                Boolean.TRUE.equals(row.get("mutual_tls", Boolean.class)),
                 row.get("created_at", Instant.class),
                 row.get("updated_at", Instant.class));
     }

@@ -30,9 +30,10 @@ class CatalogConsoleController {
             List<String> methods,
             String upstreamUrl,
             String latestVersion,
-            boolean websocket) {
+            boolean websocket,
+            boolean mutualTls) {
 
-        static final ApiForm EMPTY = new ApiForm("", "", "", List.of("GET"), "", "1", false);
+        static final ApiForm EMPTY = new ApiForm("", "", "", List.of("GET"), "", "1", false, false);
 
         static ApiForm of(ApiDefinition api) {
             return new ApiForm(
@@ -42,7 +43,8 @@ class CatalogConsoleController {
                     api.methods(),
                     api.upstreamUrl(),
                     Integer.toString(api.latestVersion()),
-                    api.websocket());
+                    api.websocket(),
+                    api.mutualTls());
         }
 
         static ApiForm read(MultiValueMap<String, String> form) {
@@ -54,7 +56,8 @@ class CatalogConsoleController {
                     text(form, "upstreamUrl").strip(),
                     text(form, "latestVersion").strip(),
                     // A checkbox: sent only when ticked.
-                    "true".equals(form.getFirst("websocket")));
+                    "true".equals(form.getFirst("websocket")),
+                    "true".equals(form.getFirst("mutualTls")));
         }
 
         public boolean serves(String method) {
@@ -123,8 +126,8 @@ class CatalogConsoleController {
                 .map(String::strip)
                 .filter(path -> !path.isEmpty())
                 .toList();
-        SaveApi request =
-                new SaveApi(form.name(), paths, form.methods(), form.upstreamUrl(), version, form.websocket());
+        SaveApi request = new SaveApi(
+                form.name(), paths, form.methods(), form.upstreamUrl(), version, form.websocket(), form.mutualTls());
         List<FieldProblem> problems = validator.validate(request).stream()
                 .map(v -> new FieldProblem(v.getPropertyPath().toString(), v.getMessage()))
                 .toList();

@@ -103,7 +103,9 @@ class CatalogService {
                 "latestVersion",
                 api.latestVersion(),
                 "websocket",
-                api.websocket());
+                api.websocket(),
+                "mutualTls",
+                api.mutualTls());
     }
 
     private Mono<Void> ensurePathsFree(ApiDefinition api) {

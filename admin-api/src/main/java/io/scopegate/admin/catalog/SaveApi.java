@@ -29,11 +29,18 @@ record SaveApi(
         @NotNull @Positive @Max(10_000) Integer latestVersion,
 
         @Schema(description = WEBSOCKET_DESCRIPTION, defaultValue = "false")
-        Boolean websocket) {
+        Boolean websocket,
+
+        @Schema(description = MUTUAL_TLS_DESCRIPTION, defaultValue = "false")
+        Boolean mutualTls) {
 
     static final String WEBSOCKET_DESCRIPTION = "Whether the gateways let WebSocket upgrades through to this API"
             + " (false: refused with 403). A tunnel needs the token's GET scope on the API and is closed"
             + " within a second when the token is disabled, reset, deleted, expires or loses the scope";
+
+    static final String MUTUAL_TLS_DESCRIPTION = "Whether every call to this API must come over TLS with a verified"
+            + " client certificate whose subject is the calling token's clientCertificateSubject (false: tokens alone)."
+            + " A token without a bound subject is refused on such an API";
 
     static final Pattern API_ID = Pattern.compile("[a-z][a-z0-9-]{0,63}");
 
@@ -72,6 +79,7 @@ record SaveApi(
                 latestVersion,
                 // Off unless asked for: a PUT replaces the whole definition, as for every other field.
                 Boolean.TRUE.equals(websocket),
+                Boolean.TRUE.equals(mutualTls),
                 now,
                 now);
     }

@@ -32,6 +32,11 @@ public enum NotificationType {
     LEGACY_TOKEN_NEVER_USED("legacy_token.never_used"),
     LEGACY_TOKEN_GRACE_ENDING("legacy_token.grace_ending"),
     LEGACY_TOKEN_DENIAL_SPIKE("legacy_token.denial_spike"),
+    /**
+     * Scheduled: the token has used 80 % of its quota for the UTC day or month ({@code data.period});
+     * once per token and period.
+     */
+    TOKEN_QUOTA_NEAR_LIMIT("token.quota_near_limit"),
     /** The automation will disable the token on {@code data.disableAt} (see scopegate.automation). */
     TOKEN_AUTO_DISABLE("token.auto_disable"),
     /** Sent only by "send test event", to the one endpoint asked. */

@@ -7,6 +7,8 @@ import io.scopegate.store.token.TokenState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -18,8 +20,8 @@ import reactor.core.publisher.Mono;
  * secret about to stop; the same for legacy tokens (which do not expire), as {@code legacy_token.*}. Each is one {@code insert … select} into the outbox keyed by a de-duplication
  * key that names the token, the event and the moment it is about (the expiry, the last rotation, the
  * last use), so it is written once however often this runs, on however many replicas, across
- * restarts; a new expiry or a new rotation makes a new key and a new reminder. Runs on the elected
- * replica only.
+ * restarts; a new expiry or a new rotation makes a new key and a new reminder. A token at 80 % of its
+ * quota hears it once per UTC day or month. Runs on the elected replica only.
  */
 @Component
 class ReminderScheduler extends RepeatingWork {
@@ -94,7 +96,8 @@ class ReminderScheduler extends RepeatingWork {
                                 "expires_at <= :now",
                                 null,
                                 now),
-                        Flux.fromArray(Source.values()).concatMap(source -> everyToken(source, now)))
+                        Flux.fromArray(Source.values()).concatMap(source -> everyToken(source, now)),
+                        quotaNearLimit(now))
                 .then()
                 .timeout(Duration.ofSeconds(30));
     }
@@ -152,6 +155,55 @@ class ReminderScheduler extends RepeatingWork {
                 """.formatted(Source.TOKENS.data))
                 .bind("now", now)
                 .bind("enabled", TokenState.ENABLED.name())
+                .fetch()
+                .rowsUpdated();
+    }
+
+    /**
+     * A token at {@link ReportSettings#QUOTA_WARNING_PERCENT} % of its quota, once per token and UTC day (or month):
+     * the key names the period, so tomorrow's day quota can warn again. Only the tokens that have a
+     * quota are summed, each through the usage table's primary key (token, day, …), and only this
+     * month's rows; only allowed requests count, as in the usage report.
+     */
+    private Mono<Long> quotaNearLimit(Instant now) {
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        return db.sql("""
+                with limited as (
+                    select sid, account_sid, name, quota_per_day, quota_per_month
+                    from tokens
+                    where state = :enabled and (quota_per_day is not null or quota_per_month is not null)
+                ), used as (
+                    select token_sid, coalesce(sum(requests) filter (where day = :today), 0) as today,
+                           sum(requests) as month
+                    from token_usage_daily
+                    where token_sid in (select sid from limited) and day between :monthStart and :today
+                      and outcome = 'allowed'
+                    group by token_sid
+                ), periods as (
+                    select l.account_sid, l.sid, l.name, 'day' as period, cast(:today as text) as starts,
+                           l.quota_per_day as quota, u.today as used
+                    from limited l join used u on u.token_sid = l.sid
+                    where l.quota_per_day is not null
+                    union all
+                    select l.account_sid, l.sid, l.name, 'month', to_char(cast(:monthStart as date), 'YYYY-MM'),
+                           l.quota_per_month, u.month
+                    from limited l join used u on u.token_sid = l.sid
+                    where l.quota_per_month is not null
+                )
+                insert into notification_outbox (account_sid, type, dedupe_key, data, created_at)
+                select account_sid, :type, cast(:type as text) || ':' || sid || ':' || period || ':' || starts,
+                       jsonb_build_object('accountSid', account_sid, 'tokenSid', sid, 'name', name,
+                                          'period', period, 'used', used, 'quota', quota), :now
+                from periods
+                where used * 100 >= cast(quota as bigint) * :percent
+                on conflict (dedupe_key) do nothing
+                """)
+                .bind("enabled", TokenState.ENABLED.name())
+                .bind("today", today)
+                .bind("monthStart", today.withDayOfMonth(1))
+                .bind("type", NotificationType.TOKEN_QUOTA_NEAR_LIMIT.wireName())
+                .bind("percent", ReportSettings.QUOTA_WARNING_PERCENT)
+                .bind("now", now)
                 .fetch()
                 .rowsUpdated();
     }

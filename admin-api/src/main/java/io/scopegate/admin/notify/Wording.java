@@ -43,6 +43,10 @@ final class Wording {
                         + data.path("windowMinutes").asInt() + " minutes";
             case "auto_disable" ->
                 a + " will be disabled on " + data.path("disableAt").asString("");
+            case "quota_near_limit" ->
+                a + " has used " + data.path("used").asLong() + " of its "
+                        + data.path("quota").asLong() + " requests for this "
+                        + data.path("period").asString("period") + " (UTC)";
             default -> a + " changed (" + type + ")";
         };
     }
@@ -60,6 +64,9 @@ final class Wording {
                 "its integration calls what the token may not (see the refusals listed); grant the scope if"
                         + " it should, or fix the integration.";
             case "auto_disable" -> "use the token, or reset it, before then; or let it be disabled.";
+            case "quota_near_limit" ->
+                "past its quota the gateways refuse it (429) until the next UTC day or month: raise the quota"
+                        + " or slow the integration down.";
             default -> "nothing, if you expected this change.";
         };
     }

@@ -121,7 +121,9 @@ class TokenConsoleController {
             return Mono.fromCallable(() -> validCreate(form.createBody(json)))
                     .flatMap(fields -> tokens.create(actor, account, fields))
                     .flatMap(view -> issued(exchange, view, "created"))
-                    .onErrorResume(ApiProblem.class, problem -> formPage(account, form, FormErrors.of(problem), model));
+                    .onErrorResume(
+                            ApiProblem.class,
+                            problem -> formPage(account, form, FormErrors.of(TokenForm.onFormInputs(problem)), model));
         });
     }
 
@@ -208,7 +210,8 @@ class TokenConsoleController {
                     .onErrorResume(
                             ApiProblem.class,
                             problem -> tokens.get(account, sid)
-                                    .flatMap(view -> page.render(view, form, FormErrors.of(problem))));
+                                    .flatMap(view ->
+                                            page.render(view, form, FormErrors.of(TokenForm.onFormInputs(problem)))));
         });
     }
 

@@ -1,6 +1,7 @@
 package io.scopegate.admin.token;
 
 import io.scopegate.admin.account.ContactEmail;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -27,7 +28,16 @@ record TokenFields(
         @Size(max = 50) List<@NotNull @Valid ScopeRequest> scopes,
         Instant expiresAt,
         @Size(max = 100) List<@NotNull @Cidr String> allowedIps,
-        @Valid RateLimit rateLimit) {
+        @Valid RateLimit rateLimit,
+        @Valid Quota quota,
+
+        @Schema(
+                description = "X.500 distinguished name (RFC 4514, e.g. CN=partner-a,O=Acme) of the client"
+                        + " certificate the token is bound to: the gateways then take the token only with a"
+                        + " verified certificate of this subject. Stored and shown in RFC 2253 form; null unbinds."
+                        + " Not copied by duplicate")
+        @DistinguishedName
+        String clientCertificateSubject) {
 
     /** Validation group for what only creation requires. */
     interface Create {}

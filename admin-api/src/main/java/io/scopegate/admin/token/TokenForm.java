@@ -1,5 +1,7 @@
 package io.scopegate.admin.token;
 
+import io.scopegate.admin.error.ApiProblem;
+import io.scopegate.admin.error.FieldProblem;
 import io.scopegate.store.scope.Scope;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,7 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
  * A token form as typed in the console, kept as text so a refused form comes back exactly as it was
  * sent, and turned into the same JSON body the REST API takes, so both follow one set of rules.
  *
- * @param scopes ticked {@code api:METHOD} boxes
+ * @param quotaPerDay   requests per day as typed, empty for no daily quota
+ * @param quotaPerMonth requests per month as typed, empty for no monthly quota
+ * @param scopes        ticked {@code api:METHOD} boxes
  */
 record TokenForm(
         String name,
@@ -24,9 +28,16 @@ record TokenForm(
         String primaryContact,
         String developerEmails,
         String apiVersion,
+        String quotaPerDay,
+        String quotaPerMonth,
+        String clientCertificateSubject,
         Set<String> scopes) {
 
-    static final TokenForm EMPTY = new TokenForm("", "", "", "", "", Set.of());
+    static final TokenForm EMPTY = new TokenForm("", "", "", "", "", "", "", "", Set.of());
+
+    /** The REST API's names of the quota's parts, and the form inputs that show their messages. */
+    private static final Map<String, String> QUOTA_INPUTS =
+            Map.of("quota.perDay", "quotaPerDay", "quota.perMonth", "quotaPerMonth");
 
     static TokenForm of(TokenRecord token) {
         Set<String> ticked = new LinkedHashSet<>();
@@ -37,6 +48,13 @@ record TokenForm(
                 token.primaryContact() == null ? "" : token.primaryContact(),
                 String.join(", ", token.developerEmails()),
                 Integer.toString(token.apiVersion()),
+                token.quota() == null || token.quota().perDay() == null
+                        ? ""
+                        : token.quota().perDay().toString(),
+                token.quota() == null || token.quota().perMonth() == null
+                        ? ""
+                        : token.quota().perMonth().toString(),
+                token.clientCertificateSubject() == null ? "" : token.clientCertificateSubject(),
                 ticked);
     }
 
@@ -51,6 +69,9 @@ record TokenForm(
                 text(form, "primaryContact"),
                 text(form, "developerEmails"),
                 text(form, "apiVersion"),
+                text(form, "quotaPerDay"),
+                text(form, "quotaPerMonth"),
+                text(form, "clientCertificateSubject"),
                 new LinkedHashSet<>(form.getOrDefault("scope", List.of())));
     }
 
@@ -72,14 +93,60 @@ record TokenForm(
         return body;
     }
 
-    /** The PATCH body of the Overview tab: its four fields, an emptied one cleared. */
+    /** The PATCH body of the Overview tab: its fields, an emptied one cleared. */
     ObjectNode settingsBody(JsonMapper json, boolean clearEmpty) {
         ObjectNode body = json.createObjectNode();
         body.put("name", name);
         optional(body, "description", description, clearEmpty);
         optional(body, "primaryContact", primaryContact.strip(), clearEmpty);
         body.set("developerEmails", json.valueToTree(emails()));
+        quota(body, clearEmpty);
+        optional(body, "clientCertificateSubject", clientCertificateSubject.strip(), clearEmpty);
         return body;
+    }
+
+    /**
+     * The quota as the API takes it: typed text goes as it is, so "ten" or "1.5" is refused with the
+     * API's message; both boxes empty is no quota.
+     */
+    private void quota(ObjectNode body, boolean clearEmpty) {
+        if (quotaPerDay.isBlank() && quotaPerMonth.isBlank()) {
+            if (clearEmpty) {
+                body.putNull("quota");
+            }
+            return;
+        }
+        ObjectNode quota = body.putObject("quota");
+        part(quota, "perDay", quotaPerDay.strip());
+        part(quota, "perMonth", quotaPerMonth.strip());
+    }
+
+    private static void part(ObjectNode quota, String field, String typed) {
+        if (typed.isEmpty()) {
+            quota.putNull(field);
+        } else if (typed.matches("-?[0-9]{1,18}")) {
+            quota.put(field, Long.parseLong(typed));
+        } else {
+            quota.put(field, typed);
+        }
+    }
+
+    /**
+     * A refusal with the quota's messages moved onto the two inputs that show them (the REST names,
+     * {@code quota.perDay}, would fold onto one line for both boxes).
+     */
+    static ApiProblem onFormInputs(ApiProblem problem) {
+        Object errors = problem.getBody().getProperties() == null
+                ? null
+                : problem.getBody().getProperties().get("errors");
+        if (!(errors instanceof List<?> list)
+                || list.stream().noneMatch(e -> e instanceof FieldProblem f && QUOTA_INPUTS.containsKey(f.field()))) {
+            return problem;
+        }
+        return ApiProblem.invalid(list.stream()
+                .map(FieldProblem.class::cast)
+                .map(f -> new FieldProblem(QUOTA_INPUTS.getOrDefault(f.field(), f.field()), f.message()))
+                .toList());
     }
 
     /** The PATCH body of the API Scopes tab. */

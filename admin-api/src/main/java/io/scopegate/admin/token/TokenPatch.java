@@ -28,7 +28,9 @@ record TokenPatch(Set<String> present, TokenFields fields) {
             "scopes",
             "expiresAt",
             "allowedIps",
-            "rateLimit");
+            "rateLimit",
+            "quota",
+            "clientCertificateSubject");
     static final Set<String> NOT_NULLABLE = Set.of("name", "developerEmails", "scopes");
 
     static TokenPatch parse(ObjectNode body, JsonMapper json, Validator validator) {
@@ -85,7 +87,11 @@ record TokenPatch(Set<String> present, TokenFields fields) {
                 token.lastUsedAt(),
                 has("expiresAt") ? fields.expiresAt() : token.expiresAt(),
                 has("allowedIps") ? emptyToNull(fields.allowedIps()) : token.allowedIps(),
-                has("rateLimit") ? fields.rateLimit() : token.rateLimit());
+                has("rateLimit") ? fields.rateLimit() : token.rateLimit(),
+                has("quota") ? Quota.normalized(fields.quota()) : token.quota(),
+                has("clientCertificateSubject")
+                        ? DistinguishedNameValidator.canonical(fields.clientCertificateSubject())
+                        : token.clientCertificateSubject());
     }
 
     static List<String> emptyToNull(List<String> values) {

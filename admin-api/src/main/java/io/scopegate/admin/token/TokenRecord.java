@@ -23,7 +23,13 @@ public record TokenRecord(
         @Schema(nullable = true) Instant lastUsedAt,
         @Schema(nullable = true) Instant expiresAt,
         @Schema(nullable = true) List<String> allowedIps,
-        RateLimit rateLimit) {
+        RateLimit rateLimit,
+        Quota quota,
+
+        @Schema(
+                nullable = true,
+                description = "subject (RFC 2253) of the client certificate the token works only with; null: not bound")
+        String clientCertificateSubject) {
 
     TokenRecord withScopes(List<Scope> newScopes) {
         return new TokenRecord(
@@ -42,7 +48,9 @@ public record TokenRecord(
                 lastUsedAt,
                 expiresAt,
                 allowedIps,
-                rateLimit);
+                rateLimit,
+                quota,
+                clientCertificateSubject);
     }
 
     TokenRecord withState(TokenState newState, Instant now) {
@@ -62,7 +70,9 @@ public record TokenRecord(
                 lastUsedAt,
                 expiresAt,
                 allowedIps,
-                rateLimit);
+                rateLimit,
+                quota,
+                clientCertificateSubject);
     }
 
     TokenRecord withApiVersion(int version, Instant now) {
@@ -82,10 +92,15 @@ public record TokenRecord(
                 lastUsedAt,
                 expiresAt,
                 allowedIps,
-                rateLimit);
+                rateLimit,
+                quota,
+                clientCertificateSubject);
     }
 
-    /** A copy under a new SID and name, as {@code duplicate} makes it: enabled, never used, fresh timestamps. */
+    /**
+     * A copy under a new SID and name, as {@code duplicate} makes it: enabled, never used, fresh
+     * timestamps, the same settings but no bound client certificate.
+     */
     TokenRecord copyAs(String newSid, String newName, Instant now) {
         return new TokenRecord(
                 newSid,
@@ -103,7 +118,10 @@ public record TokenRecord(
                 null,
                 expiresAt,
                 allowedIps,
-                rateLimit);
+                rateLimit,
+                quota,
+                // Not copied: a new integration gets its own client certificate (docs/contract.md).
+                null);
     }
 
     /** Counts toward the account's limit: enabled and not expired. */

@@ -27,7 +27,7 @@ class TokenRepository {
     private static final String SELECT = """
             select sid, account_sid, name, description, primary_contact, developer_emails, api_version, state,
                    created_at, updated_at, credentials_rotated_at, last_used_at, expires_at, allowed_ips,
-                   rate_limit_rps, rate_limit_burst
+                   rate_limit_rps, rate_limit_burst, quota_per_day, quota_per_month, client_certificate_subject
             from tokens
             """;
 
@@ -103,9 +103,10 @@ class TokenRepository {
         return db.sql("""
                 insert into tokens (sid, account_sid, name, description, primary_contact, developer_emails, api_version,
                                     state, secret_hash, secret_ciphertext, expires_at, allowed_ips, rate_limit_rps,
-                                    rate_limit_burst, created_at, updated_at, credentials_rotated_at)
+                                    rate_limit_burst, quota_per_day, quota_per_month, client_certificate_subject,
+                                    created_at, updated_at, credentials_rotated_at)
                 values (:sid, :account, :name, :description, :contact, :emails, :version, :state, :hash, :ciphertext,
-                        :expires, :ips, :rps, :burst, :created, :updated, :rotated)
+                        :expires, :ips, :rps, :burst, :perDay, :perMonth, :subject, :created, :updated, :rotated)
                 """)
                 .bind("sid", token.sid())
                 .bind("account", token.accountSid())
@@ -126,7 +127,8 @@ class TokenRepository {
                                   disabled_at = case when :state = 'DISABLED'
                                                      then coalesce(disabled_at, :updated) end,
                                   expires_at = :expires, allowed_ips = :ips, rate_limit_rps = :rps,
-                                  rate_limit_burst = :burst, updated_at = :updated
+                                  rate_limit_burst = :burst, quota_per_day = :perDay, quota_per_month = :perMonth,
+                                  client_certificate_subject = :subject, updated_at = :updated
                 where sid = :sid
                 """).bind("sid", token.sid()).bindValues(settings(token)).then();
     }
@@ -213,6 +215,15 @@ class TokenRepository {
                 "burst",
                 Parameter.fromOrEmpty(
                         token.rateLimit() == null ? null : token.rateLimit().burst(), Integer.class));
+        values.put(
+                "perDay",
+                Parameter.fromOrEmpty(
+                        token.quota() == null ? null : token.quota().perDay(), Integer.class));
+        values.put(
+                "perMonth",
+                Parameter.fromOrEmpty(
+                        token.quota() == null ? null : token.quota().perMonth(), Integer.class));
+        values.put("subject", Parameter.fromOrEmpty(token.clientCertificateSubject(), String.class));
         values.put("updated", token.updatedAt());
         return values;
     }
@@ -252,6 +263,8 @@ class TokenRepository {
                 row.get("last_used_at", Instant.class),
                 row.get("expires_at", Instant.class),
                 ips == null ? null : Arrays.asList(ips),
-                rps == null ? null : new RateLimit(rps, row.get("rate_limit_burst", Integer.class)));
+                rps == null ? null : new RateLimit(rps, row.get("rate_limit_burst", Integer.class)),
+                Quota.of(row.get("quota_per_day", Integer.class), row.get("quota_per_month", Integer.class)),
+                row.get("client_certificate_subject", String.class));
     }
 }

@@ -11,9 +11,9 @@ import org.springframework.stereotype.Component;
 /**
  * What springdoc cannot see of the token JSON. The PATCH body, which the controller reads as a JSON
  * tree (to tell an absent field from a null one): the create body's fields that PATCH edits, none
- * required, {@code null} allowed where it clears an optional field. And a token's {@code rateLimit},
- * null when it has none, which OpenAPI 3.0 cannot say beside a $ref (and an annotation would
- * make the RateLimit schema itself nullable).
+ * required, {@code null} allowed where it clears an optional field. And a token's {@code rateLimit}
+ * and {@code quota}, null when it has none, which OpenAPI 3.0 cannot say beside a $ref (and an annotation would
+ * make the RateLimit and Quota schemas themselves nullable).
  */
 @Component
 class TokenSchemas implements OpenApiCustomizer {
@@ -34,6 +34,7 @@ class TokenSchemas implements OpenApiCustomizer {
         openApi.getComponents().addSchemas("TokenPatch", patch);
         Schema<?> view = schemas.get("TokenView");
         view.getProperties().computeIfPresent("rateLimit", (name, field) -> nullable(field, schemas));
+        view.getProperties().computeIfPresent("quota", (name, field) -> nullable(field, schemas));
         // swagger-core copies the list's nullable onto its items; the addresses themselves are never null.
         view.getProperties().get("allowedIps").getItems().setNullable(null);
     }

@@ -22,6 +22,7 @@ import io.scopegate.store.token.TokenState;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,10 +115,15 @@ class TokenService {
 
     Mono<TokenView> update(Actor actor, String account, String sid, TokenPatch patch) {
         Instant now = clock.instant();
-        FieldProblem expiry =
-                patch.has("expiresAt") ? expiryProblem(patch.fields().expiresAt(), now) : null;
-        if (expiry != null) {
-            return Mono.error(ApiProblem.invalid(List.of(expiry)));
+        List<FieldProblem> problems = new ArrayList<>();
+        if (patch.has("expiresAt") && expiryProblem(patch.fields().expiresAt(), now) != null) {
+            problems.add(expiryProblem(patch.fields().expiresAt(), now));
+        }
+        if (patch.has("quota") && Quota.problem(patch.fields().quota()) != null) {
+            problems.add(Quota.problem(patch.fields().quota()));
+        }
+        if (!problems.isEmpty()) {
+            return Mono.error(ApiProblem.invalid(problems));
         }
         Mono<Optional<List<Scope>>> newScopes = patch.has("scopes")
                 ? scopes.resolve(patch.fields().scopes()).map(Optional::of)
@@ -242,11 +248,7 @@ class TokenService {
     private Mono<TokenView> insertBelowLimit(Actor actor, TokenRecord token, Instant now) {
         return accounts.lock(token.accountSid())
                 .then(ensureBelowLimit(token.accountSid(), now))
-                .then(Mono.defer(() -> insert(
-                        actor,
-                        token,
-                        AuditAction.TOKEN_CREATED,
-                        Map.of("name", token.name(), "scopes", scopeNames(token.scopes())))));
+                .then(Mono.defer(() -> insert(actor, token, AuditAction.TOKEN_CREATED, createDetails(token))));
     }
 
     /** @param resolved the new scopes when the patch names {@code scopes}, else empty */
@@ -338,6 +340,10 @@ class TokenService {
         if (expiry != null) {
             errors.add(expiry);
         }
+        FieldProblem quota = Quota.problem(fields.quota());
+        if (quota != null) {
+            errors.add(quota);
+        }
         if (fields.apiVersion() != null && fields.apiVersion() > latest) {
             errors.add(new FieldProblem("apiVersion", "must be at most " + latest + ", the latest API version"));
         }
@@ -360,7 +366,9 @@ class TokenService {
                 null,
                 fields.expiresAt(),
                 TokenPatch.emptyToNull(fields.allowedIps()),
-                fields.rateLimit());
+                fields.rateLimit(),
+                Quota.normalized(fields.quota()),
+                DistinguishedNameValidator.canonical(fields.clientCertificateSubject()));
     }
 
     private static FieldProblem expiryProblem(Instant expiresAt, Instant now) {
@@ -381,10 +389,37 @@ class TokenService {
         return name.length() > 100 ? name.substring(0, 100) : name;
     }
 
+    private static Map<String, Object> createDetails(TokenRecord token) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("name", token.name());
+        details.put("scopes", scopeNames(token.scopes()));
+        if (token.quota() != null) {
+            details.put("quota", token.quota());
+        }
+        if (token.clientCertificateSubject() != null) {
+            details.put("clientCertificateSubject", token.clientCertificateSubject());
+        }
+        return details;
+    }
+
+    /**
+     * The fields changed, and the new value of those an auditor asks about: the scopes, the quota (the
+     * tier a partner pays for) and the bound certificate subject (who may use the token); null where
+     * the change removed it.
+     */
     private static Map<String, Object> updateDetails(TokenPatch patch, TokenRecord updated) {
-        return patch.has("scopes")
-                ? Map.of("fields", patch.present().stream().sorted().toList(), "scopes", scopeNames(updated.scopes()))
-                : Map.of("fields", patch.present().stream().sorted().toList());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("fields", patch.present().stream().sorted().toList());
+        if (patch.has("scopes")) {
+            details.put("scopes", scopeNames(updated.scopes()));
+        }
+        if (patch.has("quota")) {
+            details.put("quota", updated.quota());
+        }
+        if (patch.has("clientCertificateSubject")) {
+            details.put("clientCertificateSubject", updated.clientCertificateSubject());
+        }
+        return details;
     }
 
     /** {@code campaigns:GET} style names, for audit details. */

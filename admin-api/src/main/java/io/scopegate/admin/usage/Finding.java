@@ -58,6 +58,7 @@ record Finding(
         if (token.primaryContact() == null && token.developerEmails().isEmpty()) {
             findings.add(of("NO_CONTACT", "no primary contact or developer emails to tell about changes"));
         }
+        addQuotaFinding(findings, token, usage.quota());
         return findings;
     }
 
@@ -119,6 +120,21 @@ record Finding(
                     "last used " + Duration.between(lastUsedAt, now).toDays()
                             + " days ago; disable or delete it if no one needs it"));
         }
+    }
+
+    /**
+     * At or above 80 % of the day's or the month's quota: time to raise it (a plan change) or slow the
+     * integration down before the gateways refuse it. Only for enabled tokens: a disabled one makes no
+     * requests whatever its quota.
+     */
+    private static void addQuotaFinding(List<Finding> findings, TokenRecord token, QuotaUse quota) {
+        if (!token.state().enabled() || quota == null || quota.nearLimit().isEmpty()) {
+            return;
+        }
+        findings.add(of(
+                "QUOTA_NEAR_LIMIT",
+                String.join("; ", quota.nearLimit())
+                        + "; over its quota the gateways refuse it with 429 until the quota starts again"));
     }
 
     private static void addVersionFinding(List<Finding> findings, int apiVersion, int latestVersion) {

@@ -15,4 +15,12 @@ public record ReportSettings(
         @DefaultValue("90d") Duration rotationAfter,
         @DefaultValue("30d") Duration staleAfter,
         @DefaultValue("14d") Duration expiringWithin,
-        @DefaultValue("5m") Duration metricsInterval) {}
+        @DefaultValue("5m") Duration metricsInterval) {
+
+    /**
+     * From this share of a quota (per cent) on, a token has a {@code QUOTA_NEAR_LIMIT} finding and its
+     * people hear about it ({@code token.quota_near_limit}): early enough to act before the gateways
+     * refuse it.
+     */
+    public static final int QUOTA_WARNING_PERCENT = 80;
+}

@@ -86,15 +86,21 @@ class TokenReports {
                         usage.since(account, null, since).collectList(),
                         catalog.all().collectList(),
                         catalog.latestVersion(),
-                        accounts.countActiveTokens(account, now))
+                        accounts.countActiveTokens(account, now),
+                        usage.quotaCounts(account, null, now))
                 .map(all -> {
                     Map<String, List<UsageRepository.Row>> rowsByToken =
                             all.getT3().stream().collect(Collectors.groupingBy(UsageRepository.Row::tokenSid));
                     int latest = all.getT5();
                     List<TokenReportEntry> entries = new ArrayList<>();
                     all.getT1()
-                            .forEach(token -> entries.add(
-                                    entry(token, rowsByToken.getOrDefault(token.sid(), List.of()), days, latest, now)));
+                            .forEach(token -> entries.add(entry(
+                                    token,
+                                    rowsByToken.getOrDefault(token.sid(), List.of()),
+                                    all.getT7().get(token.sid()),
+                                    days,
+                                    latest,
+                                    now)));
                     all.getT2()
                             .forEach(token -> entries.add(entry(
                                     token,
@@ -123,12 +129,17 @@ class TokenReports {
     }
 
     private TokenReportEntry entry(
-            TokenRecord token, List<UsageRepository.Row> rows, int days, int latest, Instant now) {
+            TokenRecord token,
+            List<UsageRepository.Row> rows,
+            UsageRepository.QuotaCount quotaCount,
+            int days,
+            int latest,
+            Instant now) {
         return new TokenReportEntry(
                 token.sid(),
                 null,
                 token.name(),
                 token.state(),
-                Finding.about(token, TokenUsage.of(token, rows, days), latest, now, settings));
+                Finding.about(token, TokenUsage.of(token, rows, days, quotaCount), latest, now, settings));
     }
 }

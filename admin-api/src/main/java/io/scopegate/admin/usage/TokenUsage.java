@@ -16,7 +16,8 @@ import java.util.List;
  * was used, which granted scopes were never used, and what was refused and why (so an integration
  * developer sees "campaigns:POST, out_of_scope" rather than guessing). For a legacy token
  * ({@code legacyKind} set, {@code sid} the account SID) "granted" is what its kind may do on the
- * catalog, and the used scopes are what a scoped token replacing it needs.
+ * catalog, and the used scopes are what a scoped token replacing it needs. A token with a quota also
+ * gets what it used of it today and this month ({@code quota}; null otherwise and for legacy tokens).
  */
 record TokenUsage(
         String sid,
@@ -27,7 +28,8 @@ record TokenUsage(
         @Schema(nullable = true) Instant lastUsedAt,
         List<ScopeUse> scopes,
         List<ScopeRef> unusedScopes,
-        List<Denial> denials) {
+        List<Denial> denials,
+        QuotaUse quota) {
 
     static final String ALLOWED = "allowed";
 
@@ -46,8 +48,11 @@ record TokenUsage(
 
     record Denial(String api, String method, String outcome, long requests) {}
 
-    static TokenUsage of(TokenRecord token, List<UsageRepository.Row> rows, int days) {
-        return of(token.sid(), null, token.lastUsedAt(), token.scopes(), rows, days);
+    /** @param quotaCount what the token used of its quota, or null when it made no allowed request this month */
+    static TokenUsage of(
+            TokenRecord token, List<UsageRepository.Row> rows, int days, UsageRepository.QuotaCount quotaCount) {
+        return of(token.sid(), null, token.lastUsedAt(), token.scopes(), rows, days)
+                .withQuota(QuotaUse.of(token.quota(), quotaCount));
     }
 
     /** A legacy token's usage, measured against what its kind may do on today's catalog. */
@@ -89,7 +94,11 @@ record TokenUsage(
             }
         }
         denials.sort(Comparator.comparing(Denial::requests).reversed());
-        return new TokenUsage(sid, legacyKind, days, requests, denied, lastUsedAt, scopes, unused, denials);
+        return new TokenUsage(sid, legacyKind, days, requests, denied, lastUsedAt, scopes, unused, denials, null);
+    }
+
+    private TokenUsage withQuota(QuotaUse use) {
+        return new TokenUsage(sid, legacyKind, days, requests, denied, lastUsedAt, scopes, unusedScopes, denials, use);
     }
 
     /** Allowed requests a granted (API, method) served; a HEAD is a use of the GET scope that allowed it. */

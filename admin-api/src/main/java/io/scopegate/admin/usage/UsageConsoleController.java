@@ -66,10 +66,15 @@ class UsageConsoleController {
     private Mono<Void> usageModel(String account, String sid, Model model) {
         return tokens.require(account, sid)
                 .zipWith(catalog.latestVersion())
-                .flatMap(found -> usage.since(account, sid, since())
-                        .collectList()
-                        .doOnNext(rows -> {
-                            TokenUsage measured = TokenUsage.of(found.getT1(), rows, DAYS);
+                .flatMap(found -> Mono.zip(
+                                usage.since(account, sid, since()).collectList(),
+                                usage.quotaCounts(account, sid, clock.instant()))
+                        .doOnNext(counted -> {
+                            TokenUsage measured = TokenUsage.of(
+                                    found.getT1(),
+                                    counted.getT1(),
+                                    DAYS,
+                                    counted.getT2().get(sid));
                             model.addAttribute("token", found.getT1());
                             model.addAttribute("latest", found.getT2());
                             model.addAttribute("tab", "usage");

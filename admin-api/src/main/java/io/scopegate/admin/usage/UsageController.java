@@ -67,8 +67,11 @@ class UsageController {
         LocalDate since = since(days);
         return accounts.requireExists(account)
                 .then(tokens.require(account, sid))
-                .flatMap(token ->
-                        usage.since(account, sid, since).collectList().map(rows -> TokenUsage.of(token, rows, days)));
+                .flatMap(token -> Mono.zip(
+                                usage.since(account, sid, since).collectList(),
+                                usage.quotaCounts(account, sid, clock.instant()))
+                        .map(found -> TokenUsage.of(
+                                token, found.getT1(), days, found.getT2().get(sid))));
     }
 
     @GetMapping("/v1/accounts/{account}/legacy-tokens/{kind}/usage")

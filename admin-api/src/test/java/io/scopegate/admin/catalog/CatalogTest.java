@@ -121,6 +121,86 @@ class CatalogTest extends AdminApiTest {
                 .isEqualTo(false);
     }
 
+    /** Issue 16: an API may require mutual TLS; account users see it, as their partners need a certificate. */
+    @Test
+    void mutualTlsIsOffUnlessTheApiRequiresItAndEveryChangeIsAuditedAndPublished() {
+        String id = unique("api-");
+        Map<String, Object> plain = api(id, List.of("/" + id + "/**"), List.of("GET"));
+        operator()
+                .put()
+                .uri("/v1/apis/{id}", id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(plain)
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody()
+                .jsonPath("$.mutualTls")
+                .isEqualTo(false);
+
+        Map<String, Object> required = new java.util.HashMap<>(plain);
+        required.put("mutualTls", true);
+        operator()
+                .put()
+                .uri("/v1/apis/{id}", id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(required)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.mutualTls")
+                .isEqualTo(true);
+        String account = newAccount();
+        as(newUser(account, "ACCOUNT_ADMIN"), USER_PASSWORD)
+                .get()
+                .uri("/v1/apis/{id}", id)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.mutualTls")
+                .isEqualTo(true);
+        assertThat(count(
+                        "select count(*) from audit_events where action = 'API_SAVED' and details->>'mutualTls' = 'true'"
+                                + " and details::text like $1",
+                        "%/" + id + "/**%"))
+                .isEqualTo(1);
+
+        // A PUT without the field replaces the definition: the API no longer requires client certificates.
+        operator()
+                .put()
+                .uri("/v1/apis/{id}", id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(plain)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.mutualTls")
+                .isEqualTo(false);
+        assertThat(count("select count(*) from token_events where kind = 'API' and api_id = $1", id))
+                .as("each save is a catalog event the gateways reload routes on")
+                .isEqualTo(3);
+
+        Map<String, Object> notABoolean = new java.util.HashMap<>(plain);
+        notABoolean.put("mutualTls", "sometimes");
+        Map<String, Object> problem = operator()
+                .put()
+                .uri("/v1/apis/{id}", id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(notABoolean)
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
+        assertProblem(problem, 400, "mutualTls");
+        assertThat(count("select count(*) from token_events where kind = 'API' and api_id = $1", id))
+                .isEqualTo(3);
+    }
+
     @Test
     void deleteIsRefusedWhileATokenHoldsAScopeOnTheApi() {
         String id = newApi();

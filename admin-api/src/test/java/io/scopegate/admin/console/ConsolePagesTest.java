@@ -133,6 +133,93 @@ class ConsolePagesTest extends AdminApiTest {
                 .isEqualTo(1);
     }
 
+    /** Issue 16: the quota and the certificate binding in the token form, the quota's use on the Usage tab. */
+    @Test
+    void aTokensQuotaAndCertificateBindingAreSetInItsFormAndItsUsageTabShowsTheQuota() {
+        String account = newAccount();
+        String api = newApi();
+        ConsoleSession session = ConsoleSession.signIn(web, newUser(account, "ACCOUNT_ADMIN"), USER_PASSWORD);
+        assertThat(session.get("/console/accounts/" + account + "/tokens/new").getResponseBody())
+                .contains("id=\"quotaPerDay\"", "id=\"quotaPerMonth\"", "id=\"clientCertificateSubject\"")
+                .contains("Binds the token to one client certificate");
+
+        EntityExchangeResult<String> refused = session.post(
+                "/console/accounts/" + account + "/tokens",
+                form(
+                        "name",
+                        "Partner feed",
+                        "quotaPerDay",
+                        "0",
+                        "clientCertificateSubject",
+                        "partner-a of Acme",
+                        "scope",
+                        api + ":GET"));
+        assertThat(refused.getResponseBody())
+                .contains("id=\"quotaPerDay-error\"", "id=\"clientCertificateSubject-error\"")
+                .contains("value=\"0\"", "value=\"partner-a of Acme\"");
+        // Text that is no number is refused as the API refuses it, beside its box.
+        assertThat(session.post(
+                                "/console/accounts/" + account + "/tokens",
+                                form("name", "Partner feed", "quotaPerMonth", "lots", "scope", api + ":GET"))
+                        .getResponseBody())
+                .contains("id=\"quotaPerMonth-error\"", "value=\"lots\"");
+        assertThat(count("select count(*) from tokens where account_sid = $1", account))
+                .isZero();
+
+        session.post(
+                "/console/accounts/" + account + "/tokens",
+                form(
+                        "name",
+                        "Partner feed",
+                        "quotaPerDay",
+                        "100",
+                        "quotaPerMonth",
+                        "",
+                        "clientCertificateSubject",
+                        "cn=partner-a, o=Acme",
+                        "scope",
+                        api + ":GET"));
+        String sid = db.sql("select sid from tokens where account_sid = :a")
+                .bind("a", account)
+                .map(row -> row.get("sid", String.class))
+                .one()
+                .block();
+        String token = "/console/accounts/" + account + "/tokens/" + sid;
+        assertThat(session.get(token).getResponseBody())
+                .containsPattern("id=\"quotaPerDay\"[^>]*value=\"100\"")
+                .containsPattern("id=\"clientCertificateSubject\"[^>]*value=\"CN=partner-a,O=Acme\"");
+
+        db.sql("""
+                insert into token_usage_daily (token_sid, account_sid, day, api_id, method, outcome, requests, last_used_at)
+                values (:sid, :account, cast(:at as timestamptz) at time zone 'UTC', :api, 'GET', 'allowed', 85, :at)
+                """)
+                .bind("sid", sid)
+                .bind("account", account)
+                .bind("api", api)
+                .bind("at", clock.instant())
+                .then()
+                .block(java.time.Duration.ofSeconds(5));
+        assertThat(session.get(token + "/usage").getResponseBody())
+                .contains("id=\"quota-today\">85 of 100 requests<", "85 requests; no monthly quota");
+        assertThat(session.get("/console/accounts/" + account + "/findings").getResponseBody())
+                .contains("data-kind=\"QUOTA_NEAR_LIMIT\"", "85 of 100 requests of today");
+
+        // Emptied boxes remove the quota and unbind the token.
+        session.post(
+                token,
+                form("name", "Partner feed", "quotaPerDay", "", "quotaPerMonth", "", "clientCertificateSubject", ""));
+        operator()
+                .get()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, sid)
+                .exchange()
+                .expectBody()
+                .jsonPath("$.quota")
+                .isEmpty()
+                .jsonPath("$.clientCertificateSubject")
+                .isEmpty();
+        assertThat(session.get(token + "/usage").getResponseBody()).doesNotContain("id=\"quota-today\"");
+    }
+
     private static String secretIn(String page) {
         java.util.regex.Matcher secret = java.util.regex.Pattern.compile("id=\"authToken\" value=\"(sgt_[^\"]+)\"")
                 .matcher(page);
@@ -330,6 +417,41 @@ class ConsolePagesTest extends AdminApiTest {
         assertThat(session.get("/console/platform/apis/" + newApi).getResponseBody())
                 .containsPattern("<input type=\"checkbox\" id=\"api-websocket\" name=\"websocket\" value=\"true\""
                         + "\\s+checked");
+
+        // So is "requires mutual TLS" (issue 16); the catalog table says which APIs require it.
+        EntityExchangeResult<String> mutual = session.post(
+                "/console/platform/apis",
+                form(
+                        "editing",
+                        "true",
+                        "id",
+                        newApi,
+                        "name",
+                        "From the console",
+                        "paths",
+                        "/" + newApi + "/**",
+                        "methods",
+                        "GET",
+                        "upstreamUrl",
+                        "http://localhost:9/" + newApi,
+                        "latestVersion",
+                        "1",
+                        "mutualTls",
+                        "true"));
+        assertThat(mutual.getResponseBody()).contains("Updated " + newApi);
+        operator()
+                .get()
+                .uri("/v1/apis/{id}", newApi)
+                .exchange()
+                .expectBody()
+                .jsonPath("$.mutualTls")
+                .isEqualTo(true)
+                .jsonPath("$.websocket")
+                .isEqualTo(false);
+        assertThat(session.get("/console/platform/apis/" + newApi).getResponseBody())
+                .containsPattern("<input type=\"checkbox\" id=\"api-mutual-tls\" name=\"mutualTls\" value=\"true\""
+                        + "\\s+checked")
+                .contains("required");
     }
 
     @Test

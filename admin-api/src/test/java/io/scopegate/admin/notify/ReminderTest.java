@@ -192,6 +192,79 @@ class ReminderTest extends AdminApiTest {
                 sid);
     }
 
+    /** Issue 16: 80 % of a quota is worth telling before the gateways start refusing the token. */
+    @Test
+    void aTokenAtEightyPercentOfItsDailyQuotaHearsItOnceThatDayAndAgainTheNext() throws InterruptedException {
+        String account = newAccount();
+        String api = newApi();
+        receiver.stubFor(post(urlPathEqualTo("/quota")).willReturn(aResponse().withStatus(204)));
+        operator()
+                .post()
+                .uri("/v1/accounts/{a}/webhooks", account)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("url", receiver.baseUrl() + "/quota", "events", List.of("token.quota_near_limit")))
+                .exchange()
+                .expectStatus()
+                .isCreated();
+        String sid = (String) createToken(
+                        operator(),
+                        account,
+                        Map.of(
+                                "name",
+                                "Metered",
+                                "quota",
+                                Map.of("perDay", 100, "perMonth", 1_000_000),
+                                "scopes",
+                                List.of(Map.of("api", api, "methods", List.of("GET")))))
+                .get("sid");
+
+        allowed(sid, account, api, 79);
+        refusedToday(sid, account, api, 50);
+        Thread.sleep(1000); // several scheduler runs: 79 allowed (refusals do not count) is under 80 %
+        assertThat(received("/quota", "token.quota_near_limit")).isEmpty();
+
+        allowed(sid, account, api, 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> received("/quota", "token.quota_near_limit").size() == 1);
+        assertThat(received("/quota", "token.quota_near_limit").get(0))
+                .contains(sid, "\"period\":\"day\"", "\"used\":80", "\"quota\":100");
+        allowed(sid, account, api, 15);
+        Thread.sleep(1000); // more runs, and the same day is not told twice
+        assertThat(received("/quota", "token.quota_near_limit")).hasSize(1);
+
+        clock.advance(Duration.ofDays(1));
+        allowed(sid, account, api, 90);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> received("/quota", "token.quota_near_limit").size() == 2);
+        assertThat(received("/quota", "token.quota_near_limit").get(1)).contains("\"used\":90");
+    }
+
+    /** What a gateway writes for requests it let through, on the current UTC day. */
+    private void allowed(String sid, String account, String api, long requests) {
+        usage(sid, account, api, "allowed", requests);
+    }
+
+    private void refusedToday(String sid, String account, String api, long requests) {
+        usage(sid, account, api, "rate_limited", requests);
+    }
+
+    private void usage(String sid, String account, String api, String outcome, long requests) {
+        db.sql("""
+                insert into token_usage_daily (token_sid, account_sid, day, api_id, method, outcome, requests, last_used_at)
+                values ($1, $2, cast($3 as timestamptz) at time zone 'UTC', $4, 'GET', $5, $6, $3)
+                on conflict (token_sid, day, api_id, method, outcome)
+                do update set requests = token_usage_daily.requests + excluded.requests
+                """)
+                .bind(0, sid)
+                .bind(1, account)
+                .bind(2, clock.instant())
+                .bind(3, api)
+                .bind(4, outcome)
+                .bind(5, requests)
+                .then()
+                .block(Duration.ofSeconds(5));
+    }
+
     /** What a gateway writes for refused requests, in the current minute. */
     private void refused(String sid, String account, String api, String method, long requests) {
         db.sql("""

@@ -33,6 +33,8 @@ class SecretRedactionTest {
                 null,
                 null,
                 null,
+                null,
+                null,
                 null);
         IssuedSecret issued = new IssuedSecret(new Secret(SECRET), new byte[32], new byte[48]);
         List<Object> carriers = List.of(

@@ -3,9 +3,11 @@ package io.scopegate.gateway.auth;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.scopegate.gateway.catalog.ApiRoute;
 import io.scopegate.gateway.catalog.CatalogRoutes;
 import io.scopegate.gateway.observability.Outcome;
 import io.scopegate.gateway.scope.ScopePolicy;
+import io.scopegate.gateway.tls.ClientCertificates;
 import io.scopegate.gateway.token.CachedToken;
 import io.scopegate.gateway.token.Caller;
 import io.scopegate.gateway.token.TokenCache;
@@ -19,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import javax.security.auth.x500.X500Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
@@ -121,6 +124,7 @@ class Tunnels implements TokenCache.ChangeListener {
         return new Tunnel(
                 credentials,
                 clientAddress.resolve(exchange.getRequest()),
+                ClientCertificates.presentedSubject(exchange.getRequest()),
                 CatalogRoutes.apiId(route),
                 caller.tokenId());
     }
@@ -194,12 +198,17 @@ class Tunnels implements TokenCache.ChangeListener {
                 .subscribe(verdict -> act(tunnel, verdict), error -> closeAfterError(tunnel, error));
     }
 
-    /** The rules of the handshake, at this instant: the credentials still pass and the scope still grants it. */
+    /**
+     * The rules of the handshake, at this instant: the credentials still pass, the scope still grants it,
+     * and the certificate the connection presented still satisfies the token's binding and the API.
+     */
     Verdict verdict(Tunnel tunnel, CachedToken token) {
         Instant now = clock.instant();
         AuthDecision decision = authenticator.decide(token, tunnel.credentials(), tunnel.clientAddress(), now);
+        ApiRoute api = catalog.api(tunnel.api());
         if (decision instanceof AuthDecision.Allowed allowed
-                && scopes.permitsTunnel(allowed.caller(), catalog.api(tunnel.api()))) {
+                && scopes.permitsTunnel(allowed.caller(), api)
+                && ClientCertificates.permit(tunnel.presentedSubject(), allowed.caller(), api.mutualTls())) {
             return new Verdict(true, nextChangeByTime(token, now));
         }
         return Verdict.CLOSE;
@@ -260,7 +269,7 @@ class Tunnels implements TokenCache.ChangeListener {
     }
 
     /**
-     * One open tunnel: what its handshake presented (credentials, client address), where it goes, its
+     * One open tunnel: what its handshake presented (credentials, client address, client certificate), where it goes, its
      * client-side session, and the timed check pending for it. The credentials live as long as the
      * tunnel, as the exchange that carried them does.
      */
@@ -268,6 +277,7 @@ class Tunnels implements TokenCache.ChangeListener {
 
         private final BasicCredentials credentials;
         private final String clientAddress;
+        private final X500Principal presentedSubject;
         private final String api;
         private final String tokenId;
         private final AtomicBoolean over = new AtomicBoolean();
@@ -275,9 +285,15 @@ class Tunnels implements TokenCache.ChangeListener {
         private Disposable timer;
         private Instant timerAt;
 
-        Tunnel(BasicCredentials credentials, String clientAddress, String api, String tokenId) {
+        Tunnel(
+                BasicCredentials credentials,
+                String clientAddress,
+                X500Principal presentedSubject,
+                String api,
+                String tokenId) {
             this.credentials = credentials;
             this.clientAddress = clientAddress;
+            this.presentedSubject = presentedSubject;
             this.api = api;
             this.tokenId = tokenId;
         }
@@ -296,6 +312,11 @@ class Tunnels implements TokenCache.ChangeListener {
 
         String api() {
             return api;
+        }
+
+        /** The subject of the client certificate the handshake's connection presented, or null. */
+        X500Principal presentedSubject() {
+            return presentedSubject;
         }
 
         String tokenId() {

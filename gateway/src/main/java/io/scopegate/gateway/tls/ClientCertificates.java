@@ -19,19 +19,28 @@ public final class ClientCertificates {
 
     /** Whether this caller may go on over this connection to an API that does or does not require mutual TLS. */
     public static boolean permit(ServerHttpRequest request, Caller caller, boolean apiRequiresMutualTls) {
+        return permit(presentedSubject(request), caller, apiRequiresMutualTls);
+    }
+
+    /**
+     * The same rule for a connection that presented the certificate of this subject (null: none), e.g. an
+     * open WebSocket tunnel, re-judged when its token or API changes.
+     */
+    public static boolean permit(X500Principal presented, Caller caller, boolean apiRequiresMutualTls) {
         X500Principal bound = caller.clientCertificateSubject();
         if (bound == null) {
             return !apiRequiresMutualTls;
         }
-        X509Certificate presented = presented(request.getSslInfo());
-        return presented != null && bound.equals(presented.getSubjectX500Principal());
+        return bound.equals(presented);
     }
 
-    private static X509Certificate presented(SslInfo ssl) {
+    /** The subject of the client certificate this request's connection presented, or null. */
+    public static X500Principal presentedSubject(ServerHttpRequest request) {
+        SslInfo ssl = request.getSslInfo();
         if (ssl == null) {
             return null;
         }
         X509Certificate[] chain = ssl.getPeerCertificates();
-        return chain == null || chain.length == 0 ? null : chain[0];
+        return chain == null || chain.length == 0 ? null : chain[0].getSubjectX500Principal();
     }
 }

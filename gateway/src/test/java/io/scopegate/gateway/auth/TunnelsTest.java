@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.security.auth.x500.X500Principal;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
@@ -200,6 +201,29 @@ class TunnelsTest {
 
         awaitClosed(deleted);
         awaitClosed(lostGet);
+    }
+
+    @Test
+    void aTunnelWhoseTokenIsBoundToACertificateItsConnectionDidNotPresentIsClosed() {
+        WebSocketSession session = open(SID, secret);
+        CachedToken.Scoped open = token(secret, true, null, "GET");
+
+        storeChanged(
+                SID,
+                new CachedToken.Scoped(
+                        open.sid(),
+                        open.accountSid(),
+                        open.apiVersion(),
+                        true,
+                        open.scopes(),
+                        open.credential(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        new X500Principal("CN=partner-a,O=Acme")));
+
+        awaitClosed(session);
     }
 
     @Test

@@ -64,7 +64,22 @@ public class StoreEnvironmentPostProcessor implements EnvironmentPostProcessor {
         environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, derived));
     }
 
-    /** {@code r2dbc:[pool:]postgresql://host/db?opts} to {@code jdbc:postgresql://host/db?opts}. */
+    /**
+     * R2DBC's TLS options and their pgjdbc names. pgjdbc reads its options case-sensitively: left as
+     * {@code sslMode=verify-full}, Flyway's connection would silently fall back to {@code sslmode=prefer}
+     * (encrypted if the server offers it, the server's certificate never checked).
+     */
+    private static final Map<String, String> JDBC_OPTION_NAMES = Map.of(
+            "sslMode", "sslmode",
+            "sslRootCert", "sslrootcert",
+            "sslCert", "sslcert",
+            "sslKey", "sslkey",
+            "sslPassword", "sslpassword");
+
+    /**
+     * {@code r2dbc:[pool:]postgresql://host/db?opts} to {@code jdbc:postgresql://host/db?opts}, the TLS
+     * options under their pgjdbc names, so migrations travel as securely as the service's own queries.
+     */
     static String jdbcUrlOf(String r2dbcUrl) {
         String rest = r2dbcUrl.trim();
         if (!rest.startsWith("r2dbc:")) {
@@ -74,6 +89,20 @@ public class StoreEnvironmentPostProcessor implements EnvironmentPostProcessor {
         if (rest.startsWith("pool:")) {
             rest = rest.substring("pool:".length());
         }
-        return "jdbc:" + rest;
+        int query = rest.indexOf('?');
+        if (query < 0) {
+            return "jdbc:" + rest;
+        }
+        StringBuilder jdbc = new StringBuilder("jdbc:").append(rest, 0, query + 1);
+        String[] options = rest.substring(query + 1).split("&", -1);
+        for (int i = 0; i < options.length; i++) {
+            String option = options[i];
+            int equals = option.indexOf('=');
+            String name = equals < 0 ? option : option.substring(0, equals);
+            jdbc.append(i == 0 ? "" : "&")
+                    .append(JDBC_OPTION_NAMES.getOrDefault(name, name))
+                    .append(equals < 0 ? "" : option.substring(equals));
+        }
+        return jdbc.toString();
     }
 }

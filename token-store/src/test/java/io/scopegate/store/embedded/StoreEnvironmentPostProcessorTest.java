@@ -22,7 +22,7 @@ class StoreEnvironmentPostProcessorTest {
         processor.postProcessEnvironment(environment, new SpringApplication());
 
         assertThat(environment.getProperty("spring.flyway.url"))
-                .isEqualTo("jdbc:postgresql://db.internal:5432/scopegate?sslMode=require");
+                .isEqualTo("jdbc:postgresql://db.internal:5432/scopegate?sslmode=require");
         assertThat(environment.getProperty("spring.flyway.user")).isEqualTo("scopegate");
         assertThat(environment.getProperty("spring.flyway.password")).isEqualTo("pw");
         assertThat(environment.containsProperty("scopegate.store.embedded.running-port"))
@@ -83,5 +83,16 @@ class StoreEnvironmentPostProcessorTest {
     void aUrlThatIsNotR2dbcIsRefused() {
         assertThatThrownBy(() -> StoreEnvironmentPostProcessor.jdbcUrlOf("jdbc:postgresql://db/app"))
                 .hasMessageContaining("r2dbc:");
+    }
+
+    @Test
+    void tlsOptionsReachMigrationsUnderTheirJdbcNames() {
+        assertThat(
+                        StoreEnvironmentPostProcessor.jdbcUrlOf(
+                                "r2dbc:pool:postgresql://db:5432/app?sslMode=verify-full&sslRootCert=/etc/ca.pem&applicationName=x"))
+                .isEqualTo(
+                        "jdbc:postgresql://db:5432/app?sslmode=verify-full&sslrootcert=/etc/ca.pem&applicationName=x");
+        assertThat(StoreEnvironmentPostProcessor.jdbcUrlOf("r2dbc:postgresql://db/app"))
+                .isEqualTo("jdbc:postgresql://db/app");
     }
 }
