@@ -5,8 +5,9 @@
 # it and checks that nothing is left listening.
 # Then `run.sh --tls` on the same state (a restart: no build, the store and the demo token kept; the
 # two services' start and one certificate reload add about a minute): the printed call through HTTPS with --cacert answers 200, a plain-http
-# call to the TLS port gets no HTTP answer, and a server certificate renewed with tls-certificates.sh
-# --renew is the one the next handshake presents, without a restart.
+# call to the TLS port gets no HTTP answer, the mutual-TLS commands it prints behave as printed, and a
+# server certificate renewed with tls-certificates.sh --renew is the one the next handshake presents,
+# without a restart.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
@@ -82,6 +83,22 @@ clear=$(printf '%s' "$allowed" | sed -e 's/--cacert [^ ]* //' -e 's#https://#htt
 clear_status=$(status_of "$clear" || true)
 [ "$clear_status" = 000 ] || fail "'$clear' answered $clear_status over plain http"
 
+# The mutual-TLS try-it, as printed: once the token is bound to the demo partner's certificate (every
+# gateway applies a change within a second), a call without it is refused and one with it served.
+bind=$(grep -A2 "Mutual TLS (" "$log" | tail -n 1 | sed 's/^ *//')
+without=$(grep -A3 "Mutual TLS (" "$log" | tail -n 1 | sed 's/^ *//')
+with=$(grep -A4 "Mutual TLS (" "$log" | tail -n 1 | sed 's/^ *//')
+unbind=$(grep -A5 "Mutual TLS (" "$log" | tail -n 1 | sed 's/^ *//')
+case "$with" in *"--cert "*"--key "*) ;; *) fail "run.sh --tls did not print a call with the client certificate" ;; esac
+[ "$(status_of "$bind")" = 200 ] || fail "'$bind' did not answer 200"
+for _ in $(seq 1 10); do
+  [ "$(status_of "$without")" = 403 ] && break
+  sleep 1
+done
+[ "$(status_of "$without")" = 403 ] || fail "'$without' was not refused once the token was bound to a certificate"
+[ "$(status_of "$with")" = 200 ] || fail "'$with' did not answer 200"
+[ "$(status_of "$unbind")" = 200 ] || fail "'$unbind' did not answer 200"
+
 # Reload without restart: a renewed server certificate is the one the next handshake presents.
 tls_dir="$SCOPEGATE_STATE_DIR/tls"
 presented() {
@@ -102,4 +119,4 @@ stop_and_check
 
 rm -rf "$work"
 echo "smoke-test: run.sh started, the printed curl commands behaved as printed (the email $mailed arrived), and it stopped cleanly;" \
-     "run.sh --tls served them over HTTPS only and picked up a renewed certificate without a restart"
+     "run.sh --tls served them over HTTPS only, its mutual-TLS commands too, and picked up a renewed certificate without a restart"
