@@ -3,16 +3,18 @@
 # ports of its own), runs the curl commands it prints and expects the statuses it promises, checks
 # that disabling the demo token mails its contact (in the mail catcher's inbox it prints), then stops
 # it and checks that nothing is left listening.
-# Then `run.sh --tls` on the same state (a restart: no build, the store and the demo token kept; the
-# two services' start and one certificate reload add about a minute): the printed call through HTTPS with --cacert answers 200, a plain-http
-# call to the TLS port gets no HTTP answer, the mutual-TLS commands it prints behave as printed, and a
-# server certificate renewed with tls-certificates.sh --renew is the one the next handshake presents,
-# without a restart.
+# Then `run.sh --tls --redis` on the same state (a restart: no build, the store and the demo token
+# kept, so it costs the two services' start and one certificate reload; --redis installs redis-server
+# when missing): the printed call through HTTPS with --cacert answers 200, a plain-http call to the TLS
+# port gets no HTTP answer, the mutual-TLS commands it prints behave as printed, a server certificate
+# renewed with tls-certificates.sh --renew is the one the next handshake presents without a restart,
+# and its Redis stops with the rest.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
 export SCOPEGATE_STATE_DIR="$work/state" SCOPEGATE_ADMIN_PORT=18090 SCOPEGATE_GATEWAY_PORT=18080 \
-       SCOPEGATE_STORE_PORT=15432 SCOPEGATE_DEMO_PORT=19000 SCOPEGATE_MAIL_PORT=11025 SCOPEGATE_MAIL_WEB_PORT=18025
+       SCOPEGATE_STORE_PORT=15432 SCOPEGATE_DEMO_PORT=19000 SCOPEGATE_MAIL_PORT=11025 SCOPEGATE_MAIL_WEB_PORT=18025 \
+       SCOPEGATE_REDIS_PORT=16379
 unset SPRING_MAIL_HOST
 log="$work/run.log"
 
@@ -53,16 +55,16 @@ done
 stop_and_check() {
   kill -TERM "$run_pid"
   wait "$run_pid" || true
-  for port in 18090 18091 18080 18081 19000 15432 11025 18025 18026; do
+  for port in 18090 18091 18080 18081 19000 15432 11025 18025 18026 16379; do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && fail "port $port still open after stopping"
   done
   grep -q "run.sh: stopped" "$log" || fail "run.sh did not report a clean stop"
 }
 stop_and_check
 
-# --tls, on the same state directory.
+# --tls with --redis (the two options together), on the same state directory.
 log="$work/run-tls.log"
-"$root/deploy/local/run.sh" --tls >"$log" 2>&1 &
+"$root/deploy/local/run.sh" --tls --redis >"$log" 2>&1 &
 run_pid=$!
 for _ in $(seq 1 180); do
   grep -q "Scopegate is ready" "$log" && break
@@ -78,6 +80,8 @@ case "$allowed" in
 esac
 [ "$(status_of "$allowed")" = 200 ] || fail "'$allowed' did not answer 200"
 [ "$(status_of "$refused")" = 403 ] || fail "'$refused' did not answer 403"
+grep -q "rate limits    shared by every gateway through Redis on 127.0.0.1:16379" "$log" \
+  || fail "run.sh --redis did not say where its Redis is"
 # The same credentials in clear to the TLS port: the handshake is missing, so no HTTP answer at all.
 clear=$(printf '%s' "$allowed" | sed -e 's/--cacert [^ ]* //' -e 's#https://#http://#')
 clear_status=$(status_of "$clear" || true)
@@ -119,4 +123,4 @@ stop_and_check
 
 rm -rf "$work"
 echo "smoke-test: run.sh started, the printed curl commands behaved as printed (the email $mailed arrived), and it stopped cleanly;" \
-     "run.sh --tls served them over HTTPS only, its mutual-TLS commands too, and picked up a renewed certificate without a restart"
+     "run.sh --tls --redis served them over HTTPS only, its mutual-TLS commands too, picked up a renewed certificate without a restart and stopped its Redis"
