@@ -108,6 +108,49 @@ class ConsoleBrowserTest extends SystemTest {
                 .isEqualTo(404);
     }
 
+    /** Issue 16: a quota and a client-certificate binding set in the form, kept as the API keeps them. */
+    @Test
+    void aQuotaAndACertificateBindingAreSetInTheTokenFormAndShownAgain() {
+        browser.signIn(adminUser, PASSWORD);
+        browser.follow(By.linkText("Create access token"));
+        browser.type("name", "Partner feed");
+        browser.type("quotaPerDay", "1000");
+        browser.type("quotaPerMonth", "20000");
+        browser.type("clientCertificateSubject", "cn=partner-a, o=Acme");
+        browser.find(By.cssSelector("input[name=scope][value='" + api + ":GET']"))
+                .click();
+        browser.screenshot("create-token-quota");
+        browser.follow(By.id("create"));
+        String sid = browser.find(By.id("sid")).getDomAttribute("value");
+
+        admin().get()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, sid)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.quota.perDay")
+                .isEqualTo(1000)
+                .jsonPath("$.quota.perMonth")
+                .isEqualTo(20000)
+                .jsonPath("$.clientCertificateSubject")
+                .isEqualTo("CN=partner-a,O=Acme");
+        browser.go("/console/accounts/" + account + "/tokens/" + sid);
+        assertThat(value("quotaPerDay")).isEqualTo("1000");
+        assertThat(value("clientCertificateSubject")).isEqualTo("CN=partner-a,O=Acme");
+
+        // A day above the month is refused beside its box, and nothing changes.
+        browser.type("quotaPerDay", "30000");
+        browser.follow(By.xpath("//button[normalize-space()='Update']"));
+        assertThat(browser.find(By.id("quotaPerDay-error")).getText()).contains("quota.perMonth");
+        admin().get()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, sid)
+                .exchange()
+                .expectBody()
+                .jsonPath("$.quota.perDay")
+                .isEqualTo(1000);
+    }
+
     @Test
     void signOutEndsTheSession() {
         browser.signIn(adminUser, PASSWORD);

@@ -24,6 +24,7 @@ import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -121,7 +122,7 @@ final class TestCertificates {
 
     static Issued authority(String commonName) {
         KeyPair keys = keyPair();
-        X500Name name = new X500Name("CN=" + commonName + ",O=Scopegate Tests");
+        X500Name name = name("CN=" + commonName + ",O=Scopegate Tests");
         X509v3CertificateBuilder builder = builder(name, name, keys);
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
@@ -180,9 +181,7 @@ final class TestCertificates {
     private static Issued issue(Issued ca, String subject, KeyPurposeId purpose, List<GeneralName> altNames) {
         KeyPair keys = keyPair();
         X509v3CertificateBuilder builder = builder(
-                X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()),
-                new X500Name(subject),
-                keys);
+                X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()), name(subject), keys);
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
@@ -196,6 +195,15 @@ final class TestCertificates {
             throw new UncheckedIOException(e);
         }
         return new Issued(sign(builder, ca.key()), keys.getPrivate(), ca);
+    }
+
+    /**
+     * An X.500 name from its RFC 4514 string, as certificates and Scopegate's bindings write it: the first
+     * attribute is the most specific, the last in DER order. (Bouncy Castle's own string parser keeps the
+     * written order, which would turn "CN=a,O=b" into the name RFC 4514 writes "O=b,CN=a".)
+     */
+    private static X500Name name(String rfc4514) {
+        return X500Name.getInstance(new X500Principal(rfc4514).getEncoded());
     }
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys) {
