@@ -234,6 +234,33 @@ class TlsTest extends SystemTest {
     }
 
     @Test
+    void onKubernetesAClientCannotForgeTheProxyThatVouchesForTls() throws Exception {
+        String api = newApi("GET");
+        Map<String, Object> token = createToken(account, api, "GET");
+        // Boot believes forwarding headers by itself when it detects Kubernetes, unless told not to.
+        try (RunningGateway onKubernetes = system.startGateway(Map.of(
+                "spring.main.cloud-platform", "kubernetes",
+                "scopegate.gateway.require-tls", "true",
+                "scopegate.gateway.trusted-proxies[0]", "192.0.2.0/24"))) {
+            awaitReady(onKubernetes);
+            onKubernetes
+                    .client()
+                    .get()
+                    .uri("/" + api + "/x")
+                    .header("Authorization", credentials(token))
+                    .header("X-Forwarded-For", "192.0.2.7")
+                    .header("Forwarded", "for=192.0.2.7;proto=https")
+                    .header("X-Forwarded-Proto", "https")
+                    .exchange()
+                    .expectStatus()
+                    .isForbidden()
+                    .expectBody()
+                    .jsonPath("$.type")
+                    .isEqualTo("urn:scopegate:problem:tls-required");
+        }
+    }
+
+    @Test
     void aRenewedCertificateIsServedWithoutARestartRenewalAfterRenewal() throws Exception {
         // As a Kubernetes Secret volume renews: a new directory, then the ..data link swapped to it.
         // Twice, since a watcher that follows only the first swap would pass a single renewal.

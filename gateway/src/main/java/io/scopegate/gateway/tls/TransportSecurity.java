@@ -22,6 +22,12 @@ public class TransportSecurity {
     private final TrustedProxies proxies;
 
     TransportSecurity(TransportSettings transport, GatewaySettings gateway, Environment environment) {
+        String forwardedHeaders = environment.getProperty("server.forward-headers-strategy", "none");
+        if (!"none".equalsIgnoreCase(forwardedHeaders)) {
+            throw new IllegalStateException("server.forward-headers-strategy must be none on the gateway, not "
+                    + forwardedHeaders + ": with it, any client's X-Forwarded-For or Forwarded header would become"
+                    + " the request's peer address. List your proxies in scopegate.gateway.trusted-proxies instead.");
+        }
         this.required = transport.requireTls() != null ? transport.requireTls() : servesTls(environment);
         this.proxies = new TrustedProxies(gateway.trustedProxies());
     }

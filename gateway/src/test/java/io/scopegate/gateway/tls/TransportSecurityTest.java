@@ -1,6 +1,7 @@
 package io.scopegate.gateway.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.Mockito.mock;
 
 import io.scopegate.gateway.GatewaySettings;
@@ -82,5 +83,15 @@ class TransportSecurityTest {
                                 .header("X-Forwarded-Proto", "https")
                                 .build()))
                 .isTrue();
+    }
+
+    @Test
+    void aGatewayThatWouldBelieveAnyonesForwardingHeadersDoesNotStart() {
+        MockEnvironment nativeHandling =
+                new MockEnvironment().withProperty("server.forward-headers-strategy", "native");
+
+        assertThatThrownBy(() -> security(true, nativeHandling))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("trusted-proxies");
     }
 }
