@@ -10,8 +10,10 @@ import org.springframework.http.server.reactive.SslInfo;
  * Mutual TLS as a second factor: a token bound to a client certificate's subject works only over a
  * connection that presented that certificate, and an API that requires mutual TLS serves only tokens so
  * bound. The certificate itself was verified by the TLS handshake against {@code scopegate.tls.client-ca};
- * here only its subject is matched, as an X.500 name (so spacing and case of attribute names do not
- * matter). A certificate a proxy terminated is never believed: mutual TLS needs the gateway's own TLS.
+ * here its subject is matched in RFC 2253 form: spacing and the spelling of attribute names do not matter,
+ * the values do, to the letter. (X.500's canonical comparison would also fold case, width and some
+ * whitespace of values, letting "CN=PARTNER-A" stand for "CN=partner-a".) A certificate a proxy
+ * terminated is never believed: mutual TLS needs the gateway's own TLS.
  */
 public final class ClientCertificates {
 
@@ -31,7 +33,8 @@ public final class ClientCertificates {
         if (bound == null) {
             return !apiRequiresMutualTls;
         }
-        return bound.equals(presented);
+        return presented != null
+                && bound.getName(X500Principal.RFC2253).equals(presented.getName(X500Principal.RFC2253));
     }
 
     /** The subject of the client certificate this request's connection presented, or null. */

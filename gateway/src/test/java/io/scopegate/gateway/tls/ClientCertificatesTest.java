@@ -64,8 +64,17 @@ class ClientCertificatesTest {
     }
 
     @Test
-    void subjectsAreComparedAsNamesNotAsText() {
-        assertThat(ClientCertificates.permit(presenting("cn=Partner-A, o=Acme"), caller("CN=partner-a,O=Acme"), true))
+    void subjectsAreComparedAsNamesWhoseValuesMustMatchToTheLetter() {
+        Caller bound = caller("CN=partner-a,O=Acme");
+
+        assertThat(ClientCertificates.permit(presenting("cn=partner-a, o=Acme"), bound, true))
                 .isTrue();
+        // Values that X.500's canonical form would fold together are different subjects here.
+        assertThat(ClientCertificates.permit(presenting("CN=PARTNER-A,O=Acme"), bound, true))
+                .isFalse();
+        assertThat(ClientCertificates.permit(presenting("CN=\uff50artner-a,O=Acme"), bound, true))
+                .isFalse();
+        assertThat(ClientCertificates.permit(presenting("CN=partner-a,O=Acme\u00a0"), bound, true))
+                .isFalse();
     }
 }
