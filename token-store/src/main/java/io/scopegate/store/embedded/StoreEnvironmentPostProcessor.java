@@ -2,11 +2,14 @@ package io.scopegate.store.embedded;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -33,6 +36,7 @@ public class StoreEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        refuseTlsOutsideTheUrl(environment);
         Map<String, Object> derived = new HashMap<>();
         String r2dbcUrl = environment.getProperty("spring.r2dbc.url");
         if (r2dbcUrl == null || r2dbcUrl.isBlank()) {
@@ -62,6 +66,28 @@ public class StoreEnvironmentPostProcessor implements EnvironmentPostProcessor {
         }
         // Last: anything the operator configured explicitly (spring.flyway.url included) still wins.
         environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, derived));
+    }
+
+    /**
+     * TLS options belong in {@code spring.r2dbc.url}: given as {@code spring.r2dbc.properties.ssl*} they
+     * would protect the service's pool only, while the migrations (pgjdbc's default: encrypted if offered,
+     * never verified) and the gateway's LISTEN connection (R2DBC's default: plain) connect without them.
+     */
+    static void refuseTlsOutsideTheUrl(ConfigurableEnvironment environment) {
+        for (PropertySource<?> source : environment.getPropertySources()) {
+            if (source instanceof EnumerablePropertySource<?> names) {
+                for (String name : names.getPropertyNames()) {
+                    String lower = name.toLowerCase(Locale.ROOT);
+                    if (lower.startsWith("spring.r2dbc.properties.ssl")
+                            || lower.startsWith("spring_r2dbc_properties_ssl")) {
+                        throw new IllegalStateException(
+                                "Store TLS options go in spring.r2dbc.url (e.g. ?sslMode=verify-full"
+                                        + "&sslRootCert=/path/ca.pem), where migrations and every connection get them, not in "
+                                        + name);
+                    }
+                }
+            }
+        }
     }
 
     /**

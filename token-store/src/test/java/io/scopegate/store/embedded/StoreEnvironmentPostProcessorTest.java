@@ -95,4 +95,15 @@ class StoreEnvironmentPostProcessorTest {
         assertThat(StoreEnvironmentPostProcessor.jdbcUrlOf("r2dbc:postgresql://db/app"))
                 .isEqualTo("jdbc:postgresql://db/app");
     }
+
+    @Test
+    void tlsOptionsOutsideTheUrlAreRefusedSinceMigrationsAndListenWouldConnectWithoutThem() {
+        MockEnvironment environment = new MockEnvironment()
+                .withProperty("spring.r2dbc.url", "r2dbc:postgresql://db/app")
+                .withProperty("spring.r2dbc.properties.sslMode", "verify-full");
+
+        assertThatThrownBy(() -> processor.postProcessEnvironment(environment, new SpringApplication()))
+                .hasMessageContaining("spring.r2dbc.url")
+                .hasMessageContaining("spring.r2dbc.properties.sslMode");
+    }
 }
