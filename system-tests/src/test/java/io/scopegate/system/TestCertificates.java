@@ -3,6 +3,7 @@ package io.scopegate.system;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
@@ -21,9 +23,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -152,6 +157,18 @@ final class TestCertificates {
 
     /** A client trusting {@code ca} and, when {@code identity} is not null, presenting it. */
     static SSLContext clientContext(Issued ca, Issued identity) {
+        return clientContext(ca, identity, false);
+    }
+
+    /**
+     * A client that presents {@code identity} even when the server named other CAs as acceptable: a JDK
+     * client keeps such a certificate to itself, an attacker's client does not.
+     */
+    static SSLContext clientContextPresentingAnyway(Issued ca, Issued identity) {
+        return clientContext(ca, identity, true);
+    }
+
+    private static SSLContext clientContext(Issued ca, Issued identity, boolean presentAnyway) {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
@@ -167,14 +184,62 @@ final class TestCertificates {
                 keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 keyManagers.init(keys, STORE_PASSWORD);
             }
+            KeyManager[] presented = keyManagers == null ? null : keyManagers.getKeyManagers();
+            if (presentAnyway) {
+                presented = new KeyManager[] {new AlwaysPresenting((X509ExtendedKeyManager) presented[0])};
+            }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(
-                    keyManagers == null ? null : keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+            context.init(presented, trustManagers.getTrustManagers(), null);
             return context;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Chooses its one client certificate whatever the server asked for. */
+    private static final class AlwaysPresenting extends X509ExtendedKeyManager {
+
+        private final X509ExtendedKeyManager keys;
+
+        AlwaysPresenting(X509ExtendedKeyManager keys) {
+            this.keys = keys;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+            return "client";
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+            return "client";
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return new String[] {"client"};
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return keys.getServerAliases(keyType, issuers);
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return keys.chooseServerAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return keys.getCertificateChain(alias);
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return keys.getPrivateKey(alias);
         }
     }
 
