@@ -9,6 +9,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -71,20 +72,27 @@ abstract class SystemTest {
     }
 
     void putApi(String id, String upstreamUrl, String... methods) {
+        putApi(id, upstreamUrl, Map.of(), methods);
+    }
+
+    /** Registers (or replaces) the API at /{id}/**; {@code options} adds fields such as websocket or mutualTls. */
+    void putApi(String id, String upstreamUrl, Map<String, ?> options, String... methods) {
+        Map<String, Object> api = new HashMap<>(Map.of(
+                "name",
+                id,
+                "paths",
+                List.of("/" + id + "/**"),
+                "methods",
+                List.of(methods),
+                "upstreamUrl",
+                upstreamUrl,
+                "latestVersion",
+                1));
+        api.putAll(options);
         admin().put()
                 .uri("/v1/apis/{id}", id)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of(
-                        "name",
-                        id,
-                        "paths",
-                        List.of("/" + id + "/**"),
-                        "methods",
-                        List.of(methods),
-                        "upstreamUrl",
-                        upstreamUrl,
-                        "latestVersion",
-                        1))
+                .bodyValue(api)
                 .exchange()
                 .expectStatus()
                 .is2xxSuccessful();

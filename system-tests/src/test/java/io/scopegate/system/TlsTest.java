@@ -314,7 +314,7 @@ class TlsTest extends SystemTest {
     @Test
     void anApiThatRequiresMutualTlsServesOnlyBoundTokensWithTheirCertificate() throws Exception {
         String api = unique("mtls-");
-        putApi(api, "http://localhost:" + upstream.port(), true);
+        putApi(api, "http://localhost:" + upstream.port(), Map.of("mutualTls", true), "GET");
         upstream.stubFor(
                 any(urlPathMatching("/" + api + "/.*")).willReturn(aResponse().withStatus(200)));
         Map<String, Object> bound = createToken(account, api, "GET");
@@ -379,28 +379,6 @@ class TlsTest extends SystemTest {
         } else {
             FileSystemUtils.deleteRecursively(dir.resolve("..v" + (version - 1)));
         }
-    }
-
-    private void putApi(String id, String upstreamUrl, boolean mutualTls) {
-        admin().put()
-                .uri("/v1/apis/{id}", id)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of(
-                        "name",
-                        id,
-                        "paths",
-                        List.of("/" + id + "/**"),
-                        "methods",
-                        List.of("GET"),
-                        "upstreamUrl",
-                        upstreamUrl,
-                        "latestVersion",
-                        1,
-                        "mutualTls",
-                        mutualTls))
-                .exchange()
-                .expectStatus()
-                .is2xxSuccessful();
     }
 
     private void bind(Map<String, Object> token, String subject) {

@@ -48,28 +48,7 @@ class WebSocketSecurityTest extends SystemTest {
     /** An API at /{id}/** in front of the echo server, routed by both replicas. */
     private String webSocketApi(boolean optIn) {
         String id = unique("ws-");
-        admin().put()
-                .uri("/v1/apis/{id}", id)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of(
-                        "name",
-                        id,
-                        "paths",
-                        List.of("/" + id + "/**"),
-                        "methods",
-                        List.of("GET", "POST"),
-                        "upstreamUrl",
-                        echo.url(),
-                        "latestVersion",
-                        1,
-                        "websocket",
-                        optIn))
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody()
-                .jsonPath("$.websocket")
-                .isEqualTo(optIn);
+        putApi(id, echo.url(), Map.of("websocket", optIn), "GET", "POST");
         awaitRouted(id, gatewayA, gatewayB);
         return id;
     }
