@@ -1,0 +1,308 @@
+package io.scopegate.gateway.limit;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * The shared backend: one Lua script on Redis per limited request ({@code scopegate/rate-limit.lua}),
+ * bounded by {@code redis-timeout}. Redis not answering is never a reason to refuse: a call that fails
+ * or times out marks the backend degraded, callers then decide on this replica's share, and only one
+ * request per {@code redis-retry-interval} tries Redis again until it answers (no storm of attempts).
+ * <p>
+ * Lettuce is used directly rather than through Spring Data Redis's template: the template's shared
+ * reactive connection is opened with a blocking join on first use, which with Redis down at start
+ * would block an event loop on every request. Here the connection is opened with
+ * {@code connectAsync} and, once open, Lettuce reconnects it in the background; while it is down
+ * commands are rejected at once instead of queued.
+ */
+@Component
+public class SharedLimits implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(SharedLimits.class);
+
+    private final RateLimitSettings settings;
+    private final LocalQuotas localQuotas;
+    private final io.lettuce.core.RedisClient client;
+    private final RedisURI uri;
+    private final String script;
+    private final String scriptSha;
+    private final AtomicReference<StatefulRedisConnection<String, String>> connection = new AtomicReference<>();
+    private final AtomicBoolean connecting = new AtomicBoolean();
+    private final AtomicBoolean probing = new AtomicBoolean();
+    private volatile boolean degraded;
+    private volatile long nextAttemptNanos;
+    private volatile String degradedReason = "";
+
+    SharedLimits(
+            RateLimitSettings settings,
+            LocalQuotas localQuotas,
+            MeterRegistry meters,
+            ObjectProvider<DataRedisConnectionDetails> redisDetails,
+            ObjectProvider<DataRedisProperties> redisProperties,
+            ObjectProvider<ClientResources> clientResources) {
+        this.settings = settings;
+        this.localQuotas = localQuotas;
+        this.script = readScript();
+        this.scriptSha = sha1(script);
+        if (settings.shared()) {
+            DataRedisProperties properties = redisProperties.getObject();
+            this.uri = uri(redisDetails.getObject(), properties);
+            this.client = io.lettuce.core.RedisClient.create(clientResources.getObject(), uri);
+            client.setOptions(ClientOptions.builder()
+                    // Fail fast while reconnecting: the caller falls back instead of waiting in a queue.
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .socketOptions(SocketOptions.builder()
+                            .connectTimeout(
+                                    properties.getConnectTimeout() != null
+                                            ? properties.getConnectTimeout()
+                                            : Duration.ofSeconds(1))
+                            .build())
+                    .timeoutOptions(TimeoutOptions.enabled(settings.redisTimeout()))
+                    .build());
+            degrade("not connected yet");
+            connectInBackground();
+        } else {
+            this.uri = null;
+            this.client = null;
+        }
+        Gauge.builder("scopegate.rate.limit.backend.degraded", this, limits -> limits.degraded() ? 1 : 0)
+                .description("1 while the shared rate-limit backend (Redis) is not answering and each replica"
+                        + " enforces its share of every limit; 0 otherwise")
+                .register(meters);
+    }
+
+    /** Whether limits are counted on Redis (backend=redis), whatever its state now. */
+    public boolean enabled() {
+        return client != null;
+    }
+
+    /** Whether Redis is configured but not answering, so replicas enforce their shares. */
+    public boolean degraded() {
+        return enabled() && degraded;
+    }
+
+    String degradedReason() {
+        return degradedReason;
+    }
+
+    /**
+     * The failed-authentication budget of one client address, shared by every replica: takes one
+     * failure from {@code perMinute} (cost 1) or gives one back (cost -1). Emits {@link Duration#ZERO}
+     * when granted, the wait when not, and nothing when Redis cannot be asked now (decide locally).
+     */
+    public Mono<Duration> failure(String client, int perMinute, int cost) {
+        double perSecond = perMinute / 60.0;
+        return run(
+                        "scopegate:auth:{" + client + "}",
+                        "scopegate:auth:{" + client + "}",
+                        perSecond,
+                        perMinute,
+                        cost,
+                        0,
+                        0)
+                .map(result -> {
+                    if (result.refusal() == 0) {
+                        return Duration.ZERO;
+                    }
+                    double wait = Math.max(0, 1 - result.tokens()) / perSecond;
+                    return Duration.ofNanos(Math.max(1, (long) Math.ceil(wait * 1e9)));
+                });
+    }
+
+    /** The script's answer: see {@code rate-limit.lua}. */
+    record Result(int refusal, double tokens, long redisSeconds, long dayUsed, long monthUsed) {}
+
+    /**
+     * Runs the script once; empty when Redis cannot be asked now (degraded, and not this call's turn to
+     * try it), in which case the caller decides on this replica's share.
+     */
+    Mono<Result> run(
+            String bucketKey, String quotaKey, double perSecond, long burst, int cost, long perDay, long perMonth) {
+        StatefulRedisConnection<String, String> open = connection.get();
+        if (open == null || !mayAsk()) {
+            if (open == null) {
+                connectInBackground();
+            }
+            return Mono.empty();
+        }
+        String[] keys = {bucketKey, quotaKey};
+        String[] args = {
+            Double.toString(perSecond),
+            Long.toString(burst),
+            Integer.toString(cost),
+            Long.toString(perDay),
+            Long.toString(perMonth)
+        };
+        return open.reactive()
+                .<Object>evalsha(scriptSha, ScriptOutputType.MULTI, keys, args)
+                // Redis restarted (or failed over) without our script: send it whole once.
+                .onErrorResume(
+                        RedisNoScriptException.class,
+                        missing -> open.reactive().eval(script, ScriptOutputType.MULTI, keys, args))
+                .collectList()
+                .timeout(settings.redisTimeout())
+                .map(SharedLimits::result)
+                .doOnNext(answered -> recovered())
+                // A client gone mid-call ends it without an answer: the next call may try again.
+                .doOnCancel(() -> probing.set(false))
+                .onErrorResume(this::failed);
+    }
+
+    private static Result result(List<Object> values) {
+        return new Result(
+                (int) number(values.get(0)),
+                number(values.get(1)) / 1000.0,
+                number(values.get(2)),
+                number(values.get(3)),
+                number(values.get(4)));
+    }
+
+    private static long number(Object value) {
+        return value instanceof Number number ? number.longValue() : Long.parseLong(value.toString());
+    }
+
+    /** Not degraded, or degraded and the retry interval is over and no other call is trying. */
+    private boolean mayAsk() {
+        if (!degraded) {
+            return true;
+        }
+        return System.nanoTime() - nextAttemptNanos >= 0 && probing.compareAndSet(false, true);
+    }
+
+    private void recovered() {
+        probing.set(false);
+        if (degraded) {
+            degraded = false;
+            log.info("Rate limits counted on Redis again, cluster-wide");
+        }
+    }
+
+    /** Fail open to the replica's share: Redis away must never refuse traffic. */
+    private Mono<Result> failed(Throwable error) {
+        if (error instanceof TimeoutException || error instanceof RedisException || error instanceof IOException) {
+            degrade(
+                    error instanceof TimeoutException
+                            ? "no answer within " + settings.redisTimeout()
+                            : error.toString());
+        } else {
+            log.error("Unexpected failure of the shared rate-limit backend; deciding on this replica's share", error);
+            degrade(error.toString());
+        }
+        return Mono.empty();
+    }
+
+    private void degrade(String reason) {
+        nextAttemptNanos = System.nanoTime() + settings.redisRetryInterval().toNanos();
+        degradedReason = reason;
+        if (!degraded) {
+            degraded = true;
+            // Counted on Redis until now: the local quota counts are stale, so they are read afresh from
+            // the store (all replicas' flushed usage) at each token's next sight.
+            localQuotas.forgetAll();
+            if (connection.get() != null) {
+                log.warn(
+                        "Redis not answering ({}): each replica enforces its share of every limit until it does",
+                        reason);
+            }
+        }
+        probing.set(false);
+    }
+
+    /** At most one connection attempt at a time, never waited for on the request path. */
+    private void connectInBackground() {
+        if (client == null || !connecting.compareAndSet(false, true)) {
+            return;
+        }
+        client.connectAsync(StringCodec.UTF8, uri).whenComplete((opened, error) -> {
+            connecting.set(false);
+            if (opened != null) {
+                connection.set(opened);
+                log.info("Connected to Redis for cluster-wide rate limits");
+                // The next request asks it at once.
+                nextAttemptNanos = System.nanoTime();
+            } else {
+                log.warn(
+                        "Redis for cluster-wide rate limits not reachable ({}); each replica enforces its share",
+                        error.toString());
+            }
+        });
+    }
+
+    private static RedisURI uri(DataRedisConnectionDetails details, DataRedisProperties properties) {
+        DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
+        RedisURI.Builder uri = RedisURI.builder()
+                .withHost(standalone.getHost())
+                .withPort(standalone.getPort())
+                .withDatabase(standalone.getDatabase());
+        if (details.getPassword() != null) {
+            if (details.getUsername() != null) {
+                uri.withAuthentication(
+                        details.getUsername(), details.getPassword().toCharArray());
+            } else {
+                uri.withPassword(details.getPassword().toCharArray());
+            }
+        }
+        boolean tls = properties.getSsl().isEnabled()
+                || (properties.getUrl() != null && properties.getUrl().startsWith("rediss:"));
+        return uri.withSsl(tls).build();
+    }
+
+    private static String readScript() {
+        try {
+            return new ClassPathResource("scopegate/rate-limit.lua").getContentAsString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("The rate-limit script is missing from the gateway's jar", e);
+        }
+    }
+
+    private static String sha1(String text) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JDK has SHA-1", e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (client != null) {
+            StatefulRedisConnection<String, String> open = connection.getAndSet(null);
+            if (open != null) {
+                open.close();
+            }
+            // The client resources (threads) are Spring Boot's bean, closed by it.
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+}
