@@ -20,6 +20,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,6 +33,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The shared backend: one Lua script on Redis per limited request ({@code scopegate/rate-limit.lua}),
@@ -62,6 +64,7 @@ public class SharedLimits implements DisposableBean {
     private volatile boolean degraded;
     private volatile long nextAttemptNanos;
     private volatile String degradedReason = "";
+    private volatile boolean closed;
 
     SharedLimits(
             RateLimitSettings settings,
@@ -149,6 +152,9 @@ public class SharedLimits implements DisposableBean {
     Mono<Result> run(
             String bucketKey, String quotaKey, double perSecond, long burst, int cost, long perDay, long perMonth) {
         StatefulRedisConnection<String, String> open = connection.get();
+        if (closed) {
+            return Mono.empty();
+        }
         if (open == null || !mayAsk()) {
             if (open == null) {
                 connectInBackground();
@@ -169,6 +175,9 @@ public class SharedLimits implements DisposableBean {
                 .onErrorResume(
                         RedisNoScriptException.class,
                         missing -> open.reactive().eval(script, ScriptOutputType.MULTI, keys, args))
+                // Lettuce 6.8 takes a lock to write a command while its connection is being reset (a
+                // reconnect, a timed-out command's cleanup): a park that must not happen on an event loop.
+                .subscribeOn(Schedulers.boundedElastic())
                 .collectList()
                 .timeout(settings.redisTimeout())
                 .map(SharedLimits::result)
@@ -178,7 +187,9 @@ public class SharedLimits implements DisposableBean {
                 .onErrorResume(this::failed);
     }
 
-    private static Result result(List<Object> values) {
+    private static Result result(List<Object> answer) {
+        // Lettuce emits a script's array reply as one list (or, in some versions, element by element).
+        List<?> values = answer.size() == 1 && answer.get(0) instanceof List<?> whole ? whole : answer;
         return new Result(
                 (int) number(values.get(0)),
                 number(values.get(1)) / 1000.0,
@@ -247,9 +258,9 @@ public class SharedLimits implements DisposableBean {
             connecting.set(false);
             if (opened != null) {
                 connection.set(opened);
+                // Connecting included Redis's answer to the handshake: it is answering now.
+                degraded = false;
                 log.info("Connected to Redis for cluster-wide rate limits");
-                // The next request asks it at once.
-                nextAttemptNanos = System.nanoTime();
             } else {
                 log.warn(
                         "Redis for cluster-wide rate limits not reachable ({}); each replica enforces its share",
@@ -294,15 +305,20 @@ public class SharedLimits implements DisposableBean {
         }
     }
 
+    /**
+     * Not waited for: a blocking close of a Lettuce connection that requests are still writing to can
+     * wait on its lock for ever (seen while contexts closed under load). New calls stop here first.
+     */
     @Override
     public void destroy() {
         if (client != null) {
+            closed = true;
             StatefulRedisConnection<String, String> open = connection.getAndSet(null);
             if (open != null) {
-                open.close();
+                open.closeAsync();
             }
-            // The client resources (threads) are Spring Boot's bean, closed by it.
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            // The client resources (threads) are Spring Boot's bean, shut down by it.
+            client.shutdownAsync(0, 2, TimeUnit.SECONDS);
         }
     }
 }
