@@ -155,10 +155,14 @@ public class SharedLimits implements DisposableBean {
         if (closed) {
             return Mono.empty();
         }
-        if (open == null || !mayAsk()) {
-            if (open == null) {
+        if (open == null) {
+            // Never connected (Redis away since start): a new attempt once per retry interval at most.
+            if (System.nanoTime() - nextAttemptNanos >= 0) {
                 connectInBackground();
             }
+            return Mono.empty();
+        }
+        if (!mayAsk()) {
             return Mono.empty();
         }
         String[] keys = {bucketKey, quotaKey};
@@ -254,6 +258,12 @@ public class SharedLimits implements DisposableBean {
         if (client == null || !connecting.compareAndSet(false, true)) {
             return;
         }
+        // Started off the caller's thread: a request may trigger it, and opening a connection may resolve
+        // the host name and set up TLS.
+        Schedulers.boundedElastic().schedule(this::connect);
+    }
+
+    private void connect() {
         client.connectAsync(StringCodec.UTF8, uri).whenComplete((opened, error) -> {
             connecting.set(false);
             if (opened != null) {
@@ -262,6 +272,8 @@ public class SharedLimits implements DisposableBean {
                 degraded = false;
                 log.info("Connected to Redis for cluster-wide rate limits");
             } else {
+                nextAttemptNanos =
+                        System.nanoTime() + settings.redisRetryInterval().toNanos();
                 log.warn(
                         "Redis for cluster-wide rate limits not reachable ({}); each replica enforces its share",
                         error.toString());
