@@ -1,36 +1,23 @@
 package io.scopegate.gateway.limit;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -40,12 +27,7 @@ import reactor.core.scheduler.Schedulers;
  * bounded by {@code redis-timeout}. Redis not answering is never a reason to refuse: a call that fails
  * or times out marks the backend degraded, callers then decide on this replica's share, and only one
  * request per {@code redis-retry-interval} tries Redis again until it answers (no storm of attempts).
- * <p>
- * Lettuce is used directly rather than through Spring Data Redis's template: the template's shared
- * reactive connection is opened with a blocking join on first use, which with Redis down at start
- * would block an event loop on every request. Here the connection is opened with
- * {@code connectAsync} and, once open, Lettuce reconnects it in the background; while it is down
- * commands are rejected at once instead of queued.
+ * The connection itself is {@link RedisLink}'s.
  */
 @Component
 public class SharedLimits implements DisposableBean {
@@ -54,12 +36,8 @@ public class SharedLimits implements DisposableBean {
 
     private final RateLimitSettings settings;
     private final LocalQuotas localQuotas;
-    private final io.lettuce.core.RedisClient client;
-    private final RedisURI uri;
-    private final String script;
-    private final String scriptSha;
-    private final AtomicReference<StatefulRedisConnection<String, String>> connection = new AtomicReference<>();
-    private final AtomicBoolean connecting = new AtomicBoolean();
+    private final RedisLink link;
+    private final RateLimitScript script = RateLimitScript.load();
     private final AtomicBoolean probing = new AtomicBoolean();
     private volatile boolean degraded;
     private volatile long nextAttemptNanos;
@@ -75,28 +53,16 @@ public class SharedLimits implements DisposableBean {
             ObjectProvider<ClientResources> clientResources) {
         this.settings = settings;
         this.localQuotas = localQuotas;
-        this.script = readScript();
-        this.scriptSha = sha1(script);
         if (settings.shared()) {
-            DataRedisProperties properties = redisProperties.getObject();
-            this.uri = uri(redisDetails.getObject(), properties);
-            this.client = io.lettuce.core.RedisClient.create(clientResources.getObject(), uri);
-            client.setOptions(ClientOptions.builder()
-                    // Fail fast while reconnecting: the caller falls back instead of waiting in a queue.
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .socketOptions(SocketOptions.builder()
-                            .connectTimeout(
-                                    properties.getConnectTimeout() != null
-                                            ? properties.getConnectTimeout()
-                                            : Duration.ofSeconds(1))
-                            .build())
-                    .timeoutOptions(TimeoutOptions.enabled(settings.redisTimeout()))
-                    .build());
+            this.link = new RedisLink(
+                    redisDetails.getObject(),
+                    redisProperties.getObject(),
+                    clientResources.getObject(),
+                    settings.redisTimeout());
             degrade("not connected yet");
             connectInBackground();
         } else {
-            this.uri = null;
-            this.client = null;
+            this.link = null;
         }
         Gauge.builder("scopegate.rate.limit.backend.degraded", this, limits -> limits.degraded() ? 1 : 0)
                 .description("1 while the shared rate-limit backend (Redis) is not answering and each replica"
@@ -106,7 +72,7 @@ public class SharedLimits implements DisposableBean {
 
     /** Whether limits are counted on Redis (backend=redis), whatever its state now. */
     public boolean enabled() {
-        return client != null;
+        return link != null;
     }
 
     /** Whether Redis is configured but not answering, so replicas enforce their shares. */
@@ -151,7 +117,7 @@ public class SharedLimits implements DisposableBean {
      */
     Mono<Result> run(
             String bucketKey, String quotaKey, double perSecond, long burst, int cost, long perDay, long perMonth) {
-        StatefulRedisConnection<String, String> open = connection.get();
+        StatefulRedisConnection<String, String> open = link.connection();
         if (closed) {
             return Mono.empty();
         }
@@ -174,11 +140,11 @@ public class SharedLimits implements DisposableBean {
             Long.toString(perMonth)
         };
         return open.reactive()
-                .<Object>evalsha(scriptSha, ScriptOutputType.MULTI, keys, args)
+                .<Object>evalsha(script.sha(), ScriptOutputType.MULTI, keys, args)
                 // Redis restarted (or failed over) without our script: send it whole once.
                 .onErrorResume(
                         RedisNoScriptException.class,
-                        missing -> open.reactive().eval(script, ScriptOutputType.MULTI, keys, args))
+                        missing -> open.reactive().eval(script.text(), ScriptOutputType.MULTI, keys, args))
                 // Lettuce 6.8 takes a lock to write a command while its connection is being reset (a
                 // reconnect, a timed-out command's cleanup): a park that must not happen on an event loop.
                 .subscribeOn(Schedulers.boundedElastic())
@@ -244,7 +210,7 @@ public class SharedLimits implements DisposableBean {
             // Counted on Redis until now: the local quota counts are stale, so they are read afresh from
             // the store (all replicas' flushed usage) at each token's next sight.
             localQuotas.forgetAll();
-            if (connection.get() != null) {
+            if (link.connection() != null) {
                 log.warn(
                         "Redis not answering ({}): each replica enforces its share of every limit until it does",
                         reason);
@@ -253,84 +219,29 @@ public class SharedLimits implements DisposableBean {
         probing.set(false);
     }
 
-    /** At most one connection attempt at a time, never waited for on the request path. */
     private void connectInBackground() {
-        if (client == null || !connecting.compareAndSet(false, true)) {
-            return;
-        }
-        // Started off the caller's thread: a request may trigger it, and opening a connection may resolve
-        // the host name and set up TLS.
-        Schedulers.boundedElastic().schedule(this::connect);
+        link.connectInBackground(this::connected, this::notConnected);
     }
 
-    private void connect() {
-        client.connectAsync(StringCodec.UTF8, uri).whenComplete((opened, error) -> {
-            connecting.set(false);
-            if (opened != null) {
-                connection.set(opened);
-                // Connecting included Redis's answer to the handshake: it is answering now.
-                degraded = false;
-                log.info("Connected to Redis for cluster-wide rate limits");
-            } else {
-                nextAttemptNanos =
-                        System.nanoTime() + settings.redisRetryInterval().toNanos();
-                log.warn(
-                        "Redis for cluster-wide rate limits not reachable ({}); each replica enforces its share",
-                        error.toString());
-            }
-        });
+    /** Connecting included Redis's answer to the handshake: it is answering now. */
+    private void connected() {
+        degraded = false;
+        log.info("Connected to Redis for cluster-wide rate limits");
     }
 
-    private static RedisURI uri(DataRedisConnectionDetails details, DataRedisProperties properties) {
-        DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
-        RedisURI.Builder uri = RedisURI.builder()
-                .withHost(standalone.getHost())
-                .withPort(standalone.getPort())
-                .withDatabase(standalone.getDatabase());
-        if (details.getPassword() != null) {
-            if (details.getUsername() != null) {
-                uri.withAuthentication(
-                        details.getUsername(), details.getPassword().toCharArray());
-            } else {
-                uri.withPassword(details.getPassword().toCharArray());
-            }
-        }
-        boolean tls = properties.getSsl().isEnabled()
-                || (properties.getUrl() != null && properties.getUrl().startsWith("rediss:"));
-        return uri.withSsl(tls).build();
+    private void notConnected(Throwable error) {
+        nextAttemptNanos = System.nanoTime() + settings.redisRetryInterval().toNanos();
+        log.warn(
+                "Redis for cluster-wide rate limits not reachable ({}); each replica enforces its share",
+                error.toString());
     }
 
-    private static String readScript() {
-        try {
-            return new ClassPathResource("scopegate/rate-limit.lua").getContentAsString(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("The rate-limit script is missing from the gateway's jar", e);
-        }
-    }
-
-    private static String sha1(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every JDK has SHA-1", e);
-        }
-    }
-
-    /**
-     * Not waited for: a blocking close of a Lettuce connection that requests are still writing to can
-     * wait on its lock for ever (seen while contexts closed under load). New calls stop here first.
-     */
+    /** New calls stop here first; the connection is closed without waiting (see {@link RedisLink#close}). */
     @Override
     public void destroy() {
-        if (client != null) {
+        if (link != null) {
             closed = true;
-            StatefulRedisConnection<String, String> open = connection.getAndSet(null);
-            if (open != null) {
-                open.closeAsync();
-            }
-            // The client resources (threads) are Spring Boot's bean, shut down by it.
-            client.shutdownAsync(0, 2, TimeUnit.SECONDS);
+            link.close();
         }
     }
 }
