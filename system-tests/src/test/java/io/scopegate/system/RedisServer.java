@@ -108,6 +108,9 @@ final class RedisServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Process started = process;
+        // A test JVM that dies (or is killed) must not leave its Redis running.
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
         await().atMost(Duration.ofSeconds(10)).until(this::accepting);
     }
 
@@ -136,6 +139,12 @@ final class RedisServer implements AutoCloseable {
         if (process != null) {
             // SIGKILL ends a stopped process too.
             kill();
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // A temporary directory left behind is no reason to fail a test.
         }
     }
 }
