@@ -81,24 +81,29 @@ class AccessGlobalFilter implements GlobalFilter, Ordered {
             return act(known, client, reserved, exchange, chain);
         }
         if (reserved) {
-            return authenticator
-                    .loadAndDecide(credentials, client)
-                    .flatMap(decision -> act(decision, client, true, exchange, chain));
+            return loadAndAct(credentials, client, true, exchange, chain);
         }
         // A store lookup: its place in the failure budget is reserved first, so simultaneous requests
         // cannot all pass the check above and reach the store together. Joining a lookup already under
         // way costs the store nothing; such a request is counted like one decided from memory.
         if (authenticator.joinsLoadUnderWay(credentials)) {
-            return authenticator
-                    .loadAndDecide(credentials, client)
-                    .flatMap(decision -> act(decision, client, false, exchange, chain));
+            return loadAndAct(credentials, client, false, exchange, chain);
         }
         return throttle.reserve(client)
                 .flatMap(granted -> granted.isZero()
-                        ? authenticator
-                                .loadAndDecide(credentials, client)
-                                .flatMap(decision -> act(decision, client, true, exchange, chain))
+                        ? loadAndAct(credentials, client, true, exchange, chain)
                         : answer(exchange, Outcome.THROTTLED, Rejections.tooManyRequests(exchange, granted)));
+    }
+
+    private Mono<Void> loadAndAct(
+            BasicCredentials credentials,
+            String client,
+            boolean reserved,
+            ServerWebExchange exchange,
+            GatewayFilterChain chain) {
+        return authenticator
+                .loadAndDecide(credentials, client)
+                .flatMap(decision -> act(decision, client, reserved, exchange, chain));
     }
 
     /** {@code reserved}: a failure was taken from the client's budget before the lookup (see {@link #filter}). */
