@@ -43,17 +43,20 @@ final class Scopegate {
         upstream.start();
         admin = run(
                 AdminApiApplication.application().sources(CheapPasswordHashing.class),
-                Map.of(
-                        "server.port", "0",
-                        "management.server.port", "0",
-                        "spring.main.banner-mode", "off",
-                        "spring.cloud.gateway.server.webflux.enabled", "false",
-                        "scopegate.credentials.hmac-key", HMAC_KEY,
-                        "scopegate.credentials.encryption-key", ENCRYPTION_KEY,
-                        "scopegate.bootstrap.admin.password", OPERATOR_PASSWORD,
-                        "scopegate.report.metrics-interval", "2s",
+                Map.ofEntries(
+                        Map.entry("server.port", "0"),
+                        Map.entry("management.server.port", "0"),
+                        Map.entry("spring.main.banner-mode", "off"),
+                        Map.entry("spring.cloud.gateway.server.webflux.enabled", "false"),
+                        // The gateway's Redis client is on this classpath; the admin API has no Redis.
+                        Map.entry("spring.cloud.gateway.server.webflux.redis.enabled", "false"),
+                        Map.entry("management.health.redis.enabled", "false"),
+                        Map.entry("scopegate.credentials.hmac-key", HMAC_KEY),
+                        Map.entry("scopegate.credentials.encryption-key", ENCRYPTION_KEY),
+                        Map.entry("scopegate.bootstrap.admin.password", OPERATOR_PASSWORD),
+                        Map.entry("scopegate.report.metrics-interval", "2s"),
                         // The upstream is WireMock on localhost.
-                        "scopegate.catalog.allow-private-upstreams", "true"));
+                        Map.entry("scopegate.catalog.allow-private-upstreams", "true")));
         r2dbcUrl = admin.getEnvironment().getProperty("spring.r2dbc.url");
         gateways = List.of(startGateway(Map.of()), startGateway(Map.of()));
     }
@@ -172,6 +175,8 @@ final class Scopegate {
                 Map.entry("management.server.port", "0"),
                 Map.entry("spring.main.banner-mode", "off"),
                 Map.entry("spring.cloud.gateway.server.webflux.enabled", "false"),
+                Map.entry("spring.cloud.gateway.server.webflux.redis.enabled", "false"),
+                Map.entry("management.health.redis.enabled", "false"),
                 Map.entry("spring.r2dbc.url", r2dbcUrl),
                 Map.entry("spring.r2dbc.username", "postgres"),
                 Map.entry("spring.r2dbc.password", "postgres"),

@@ -1,6 +1,8 @@
 package io.scopegate.gateway.auth;
 
 import io.scopegate.gateway.http.Rejections;
+import io.scopegate.gateway.limit.LimitVerdict;
+import io.scopegate.gateway.limit.TokenLimits;
 import io.scopegate.gateway.observability.Outcome;
 import io.scopegate.gateway.scope.ScopeDecision;
 import io.scopegate.gateway.scope.ScopePolicy;
@@ -18,8 +20,10 @@ import reactor.core.publisher.Mono;
  * Scopegate's one route filter and the only one that acts: it asks the policies (throttle,
  * authenticator, scope policy) for decisions, then forwards the request or writes the refusal, and
  * records the outcome in one place ({@link #answer}). One filter rather than one per check, and no
- * publisher at all while the token is in memory: each link of the gateway's filter chain costs a
- * deferred subscription per request (bench/RESULTS.md).
+ * publisher at all while the token is in memory and has no rate limit or quota: each link of the
+ * gateway's filter chain costs a deferred subscription per request (bench/RESULTS.md). A limited
+ * token's rate and quotas are taken last, once everything else permits the request, and every
+ * response of such a token carries the {@code RateLimit-*} headers.
  */
 @Component
 class AccessGlobalFilter implements GlobalFilter, Ordered {
@@ -30,13 +34,19 @@ class AccessGlobalFilter implements GlobalFilter, Ordered {
     private final FailedAuthThrottle throttle;
     private final ClientAddress clientAddress;
     private final ScopePolicy scopes;
+    private final TokenLimits limits;
 
     AccessGlobalFilter(
-            Authenticator authenticator, FailedAuthThrottle throttle, ClientAddress clientAddress, ScopePolicy scopes) {
+            Authenticator authenticator,
+            FailedAuthThrottle throttle,
+            ClientAddress clientAddress,
+            ScopePolicy scopes,
+            TokenLimits limits) {
         this.authenticator = authenticator;
         this.throttle = throttle;
         this.clientAddress = clientAddress;
         this.scopes = scopes;
+        this.limits = limits;
     }
 
     @Override
@@ -48,20 +58,49 @@ class AccessGlobalFilter implements GlobalFilter, Ordered {
         }
         String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         BasicCredentials credentials = BasicCredentials.parse(authorization);
+        if (throttle.reservesEveryAttempt(client)) {
+            // Failed here lately, with a budget shared by the cluster: even a decision from memory waits for
+            // a reservation, so replicas cannot each verify one more guess from an address already stopped.
+            return throttle.reserve(client)
+                    .flatMap(granted -> granted.isZero()
+                            ? decide(credentials, client, true, exchange, chain)
+                            : answer(exchange, Outcome.THROTTLED, Rejections.tooManyRequests(exchange, granted)));
+        }
+        return decide(credentials, client, false, exchange, chain);
+    }
+
+    /** {@code reserved}: a failure was already taken from the client's budget for this request. */
+    private Mono<Void> decide(
+            BasicCredentials credentials,
+            String client,
+            boolean reserved,
+            ServerWebExchange exchange,
+            GatewayFilterChain chain) {
         AuthDecision known = authenticator.decideFromMemory(credentials, client);
         if (known != null) {
-            return act(known, client, false, exchange, chain);
+            return act(known, client, reserved, exchange, chain);
+        }
+        if (reserved) {
+            return loadAndAct(credentials, client, true, exchange, chain);
         }
         // A store lookup: its place in the failure budget is reserved first, so simultaneous requests
         // cannot all pass the check above and reach the store together. Joining a lookup already under
         // way costs the store nothing; such a request is counted like one decided from memory.
-        boolean reserved = !authenticator.joinsLoadUnderWay(credentials);
-        if (reserved) {
-            wait = throttle.reserve(client);
-            if (wait != null) {
-                return answer(exchange, Outcome.THROTTLED, Rejections.tooManyRequests(exchange, wait));
-            }
+        if (authenticator.joinsLoadUnderWay(credentials)) {
+            return loadAndAct(credentials, client, false, exchange, chain);
         }
+        return throttle.reserve(client)
+                .flatMap(granted -> granted.isZero()
+                        ? loadAndAct(credentials, client, true, exchange, chain)
+                        : answer(exchange, Outcome.THROTTLED, Rejections.tooManyRequests(exchange, granted)));
+    }
+
+    private Mono<Void> loadAndAct(
+            BasicCredentials credentials,
+            String client,
+            boolean reserved,
+            ServerWebExchange exchange,
+            GatewayFilterChain chain) {
         return authenticator
                 .loadAndDecide(credentials, client)
                 .flatMap(decision -> act(decision, client, reserved, exchange, chain));
@@ -88,11 +127,14 @@ class AccessGlobalFilter implements GlobalFilter, Ordered {
             }
             // The reservation already counted this failure; otherwise count it now. One the budget can
             // no longer hold (simultaneous failures) gets the 429 the next request would get.
-            Duration over = reserved ? null : throttle.recordFailure(client);
-            if (over != null) {
-                return answer(exchange, Outcome.THROTTLED, Rejections.tooManyRequests(exchange, over));
+            if (reserved) {
+                throttle.keep(client);
+                return answer(exchange, denied.reason(), Rejections.accessDenied(exchange));
             }
-            return answer(exchange, denied.reason(), Rejections.accessDenied(exchange));
+            return throttle.recordFailure(client)
+                    .flatMap(over -> over.isZero()
+                            ? answer(exchange, denied.reason(), Rejections.accessDenied(exchange))
+                            : answer(exchange, Outcome.THROTTLED, Rejections.tooManyRequests(exchange, over)));
         }
         // Unavailable. A reservation is kept (fail closed): the lookup was made all the same, and the
         // budget is what bounds one address's lookups against a store that is already struggling.
@@ -101,7 +143,11 @@ class AccessGlobalFilter implements GlobalFilter, Ordered {
 
     private Mono<Void> act(ScopeDecision decision, ServerWebExchange exchange, GatewayFilterChain chain) {
         if (decision instanceof ScopeDecision.Permitted) {
-            return answer(exchange, Outcome.ALLOWED, chain.filter(exchange));
+            Caller caller = exchange.getAttribute(Caller.ATTRIBUTE);
+            if (!TokenLimits.limits(caller)) {
+                return answer(exchange, Outcome.ALLOWED, chain.filter(exchange));
+            }
+            return limits.take(caller).flatMap(verdict -> act(verdict, exchange, chain));
         }
         if (decision instanceof ScopeDecision.OutOfScope refused) {
             return answer(exchange, Outcome.OUT_OF_SCOPE, Rejections.outOfScope(exchange, refused.missingScope()));
@@ -122,13 +168,28 @@ class AccessGlobalFilter implements GlobalFilter, Ordered {
                     Outcome.WEBSOCKET_REFUSED,
                     Rejections.badRequest(exchange, "A WebSocket handshake must be a GET request"));
         }
-        if (decision instanceof ScopeDecision.RateLimited limited) {
-            return answer(exchange, Outcome.RATE_LIMITED, Rejections.tooManyRequests(exchange, limited.retryAfter()));
-        }
         return answer(
                 exchange,
                 Outcome.METHOD_OVERRIDE,
                 Rejections.badRequest(exchange, "Method override headers are not accepted; send the real method"));
+    }
+
+    /** The rate and quotas were taken: forward with the headers, or refuse (the headers say until when). */
+    private Mono<Void> act(LimitVerdict verdict, ServerWebExchange exchange, GatewayFilterChain chain) {
+        verdict.writeHeaders(exchange.getResponse().getHeaders());
+        if (verdict.admitted()) {
+            // Set again as the response commits: the upstream's own RateLimit-* headers, copied over
+            // ours on the way back, describe some other limit than the one this client is held to.
+            exchange.getResponse().beforeCommit(() -> {
+                verdict.writeHeaders(exchange.getResponse().getHeaders());
+                return Mono.empty();
+            });
+            return answer(exchange, Outcome.ALLOWED, chain.filter(exchange));
+        }
+        if (verdict.refusal() == LimitVerdict.Refusal.QUOTA) {
+            return answer(exchange, Outcome.QUOTA_EXCEEDED, Rejections.quotaExceeded(exchange, verdict.retryAfter()));
+        }
+        return answer(exchange, Outcome.RATE_LIMITED, Rejections.tooManyRequests(exchange, verdict.retryAfter()));
     }
 
     /** The one place the access outcome is recorded, whatever the answer. */

@@ -76,6 +76,23 @@ public final class Rejections {
                 problem(429, "too-many-requests", "Too Many Requests", "Retry after " + seconds + " s"));
     }
 
+    /**
+     * A token's quota for the UTC day or month is used up: 429 like the rate, but its own problem type,
+     * as waiting a second does not help; {@code Retry-After} is when the period ends.
+     */
+    public static Mono<Void> quotaExceeded(ServerWebExchange exchange, Duration retryAfter) {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        exchange.getResponse().getHeaders().set("Retry-After", Long.toString(seconds));
+        return write(
+                exchange,
+                HttpStatus.TOO_MANY_REQUESTS,
+                problem(
+                        429,
+                        "quota-exceeded",
+                        "Quota Exceeded",
+                        "The token's request quota is used up; it renews in " + seconds + " s"));
+    }
+
     public static Mono<Void> unavailable(ServerWebExchange exchange) {
         exchange.getResponse().getHeaders().set("Retry-After", "1");
         return write(exchange, HttpStatus.SERVICE_UNAVAILABLE, UNAVAILABLE);

@@ -15,6 +15,9 @@ public final class Outcome {
     public static final String IP_NOT_ALLOWED = "ip_not_allowed";
     public static final String OUT_OF_SCOPE = "out_of_scope";
     public static final String RATE_LIMITED = "rate_limited";
+    /** The token's quota for the day or the month is used up (429 quota-exceeded). */
+    public static final String QUOTA_EXCEEDED = "quota_exceeded";
+
     public static final String THROTTLED = "throttled";
     public static final String STORE_UNAVAILABLE = "store_unavailable";
     public static final String METHOD_OVERRIDE = "method_override";

@@ -1,6 +1,7 @@
 package io.scopegate.gateway.revocation;
 
 import io.scopegate.gateway.GatewaySettings;
+import io.scopegate.gateway.limit.LiveReplicas;
 import io.scopegate.store.lifecycle.RepeatingWork;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +16,8 @@ import reactor.core.publisher.Mono;
  * Tells the store, every {@link #INTERVAL}, that this replica is alive and which token event it has
  * applied ({@code gateway_instances}): the admin API purges token events only once every replica
  * heard from lately has applied them. The id is the host name (the pod's, on Kubernetes) and a random
- * part, so a restarted replica is a new one and the old row ages out.
+ * part, so a restarted replica is a new one and the old row ages out. The same beat reads how many
+ * replicas are alive ({@link LiveReplicas}), so the request path never asks the store for it.
  */
 @Component
 class GatewayHeartbeat extends RepeatingWork {
@@ -26,11 +28,14 @@ class GatewayHeartbeat extends RepeatingWork {
     private final StoreSync sync;
     private final GatewaySettings settings;
     private final Clock clock;
+    private final LiveReplicas liveReplicas;
     private final String instanceId;
     private final Instant startedAt;
 
-    GatewayHeartbeat(DatabaseClient db, StoreSync sync, GatewaySettings settings, Clock clock) {
+    GatewayHeartbeat(
+            DatabaseClient db, StoreSync sync, GatewaySettings settings, Clock clock, LiveReplicas liveReplicas) {
         this.db = db;
+        this.liveReplicas = liveReplicas;
         this.sync = sync;
         this.settings = settings;
         this.clock = clock;
@@ -62,6 +67,16 @@ class GatewayHeartbeat extends RepeatingWork {
                 .bind("started", startedAt)
                 .bind("now", clock.instant())
                 .then()
+                .then(countLiveReplicas())
                 .timeout(settings.storeTimeout());
+    }
+
+    private Mono<Void> countLiveReplicas() {
+        return db.sql("select count(*) from gateway_instances where seen_at > :since")
+                .bind("since", clock.instant().minus(LiveReplicas.WINDOW))
+                .map(row -> row.get(0, Long.class))
+                .one()
+                .doOnNext(liveReplicas::seen)
+                .then();
     }
 }

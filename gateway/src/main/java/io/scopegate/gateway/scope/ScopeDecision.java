@@ -1,7 +1,5 @@
 package io.scopegate.gateway.scope;
 
-import java.time.Duration;
-
 /** What a verified caller may do with one request: go on, or which refusal. Values, not exceptions. */
 public sealed interface ScopeDecision {
 
@@ -32,7 +30,4 @@ public sealed interface ScopeDecision {
 
     /** The caller's scopes (or the API) do not grant this method; {@code missingScope} like {@code campaigns:POST}. */
     record OutOfScope(String missingScope) implements ScopeDecision {}
-
-    /** The token's own rate limit is used up for now. */
-    record RateLimited(Duration retryAfter) implements ScopeDecision {}
 }

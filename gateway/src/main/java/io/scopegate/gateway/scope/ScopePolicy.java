@@ -4,7 +4,6 @@ import io.scopegate.gateway.catalog.ApiRoute;
 import io.scopegate.gateway.catalog.CatalogRoutes;
 import io.scopegate.gateway.tls.ClientCertificates;
 import io.scopegate.gateway.token.Caller;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.springframework.cloud.gateway.route.Route;
@@ -15,10 +14,11 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * What a verified caller may do with this request. Deny by default: the request's API (from its
- * route) and method must be granted by the caller's scopes and served by the API, and the token's
- * rate limit must allow it. Method-override headers are refused outright, so a GET-only token
- * cannot smuggle a POST past this check to an upstream that honours them. A token bound to a client
- * certificate, or any token on an API that requires mutual TLS, needs that certificate on the connection. A WebSocket upgrade is
+ * route) and method must be granted by the caller's scopes and served by the API (the token's rate
+ * limit and quotas are taken after this, by the access filter, from {@code TokenLimits}). Method-override
+ * headers are refused outright, so a GET-only token cannot smuggle a POST past this check to an upstream
+ * that honours them. A token bound to a client certificate, or any token on an API that requires mutual
+ * TLS, needs that certificate on the connection. A WebSocket upgrade is
  * refused unless the API opted in; there it is a GET like any other, and the open tunnel is held to
  * {@link #permitsTunnel} for as long as it lasts. Decides only: the access filter acts on the decision.
  */
@@ -33,13 +33,7 @@ public class ScopePolicy {
 
     private static final String WEBSOCKET = "websocket";
 
-    private final TokenRateLimiter rateLimiter;
-
-    ScopePolicy(TokenRateLimiter rateLimiter) {
-        this.rateLimiter = rateLimiter;
-    }
-
-    /** Takes one request from the token's rate limit when, and only when, everything else permits it. */
+    /** Whether the caller's scopes permit this request; the rate limit is not taken here. */
     public ScopeDecision decide(ServerWebExchange exchange, Caller caller) {
         HttpHeaders headers = exchange.getRequest().getHeaders();
         for (String override : METHOD_OVERRIDE_HEADERS) {
@@ -70,8 +64,7 @@ public class ScopePolicy {
         if (!apiServes || !caller.permits(api, method)) {
             return new ScopeDecision.OutOfScope(api + ":" + method);
         }
-        Duration wait = rateLimiter.retryAfter(caller);
-        return wait == null ? ScopeDecision.PERMITTED : new ScopeDecision.RateLimited(wait);
+        return ScopeDecision.PERMITTED;
     }
 
     /**

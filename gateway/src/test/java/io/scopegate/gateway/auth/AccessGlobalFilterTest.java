@@ -3,6 +3,8 @@ package io.scopegate.gateway.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scopegate.gateway.GatewaySettings;
+import io.scopegate.gateway.limit.LiveReplicas;
+import io.scopegate.gateway.limit.TestLimits;
 import io.scopegate.gateway.observability.Outcome;
 import io.scopegate.gateway.scope.TestScopes;
 import io.scopegate.gateway.token.CachedToken;
@@ -47,6 +49,8 @@ import reactor.core.publisher.Sinks;
 class AccessGlobalFilterTest {
 
     private static final String SID = "ST0123456789abcdef0123456789abcdef";
+    private static final String RATE_LIMITED = "ST" + "7".repeat(32);
+    private static final String ONE_A_DAY = "ST" + "8".repeat(32);
 
     private final KeyedHasher hasher = new KeyedHasher(new byte[32]);
     private final String secret = new CredentialFormat(new SecureRandom())
@@ -67,10 +71,16 @@ class AccessGlobalFilterTest {
             null));
     /** Tokens whose secret is right but which may not be used here. */
     private final Map<String, CachedToken> refusedTokens = Map.of(
-            "ST" + "d".repeat(32), refusedToken("ST" + "d".repeat(32), false, null, null),
+            "ST" + "d".repeat(32),
+            refusedToken("ST" + "d".repeat(32), false, null, null),
             "ST" + "e".repeat(32),
-                    refusedToken("ST" + "e".repeat(32), true, Instant.now().minusSeconds(1), null),
-            "ST" + "c".repeat(32), refusedToken("ST" + "c".repeat(32), true, null, List.of("192.0.2.0/24")));
+            refusedToken("ST" + "e".repeat(32), true, Instant.now().minusSeconds(1), null),
+            "ST" + "c".repeat(32),
+            refusedToken("ST" + "c".repeat(32), true, null, List.of("192.0.2.0/24")),
+            RATE_LIMITED,
+            limitedToken(RATE_LIMITED, new CachedToken.RateLimit(1, 1), null),
+            ONE_A_DAY,
+            limitedToken(ONE_A_DAY, null, new CachedToken.Quota(1, null)));
 
     private final GatewaySettings settings = new GatewaySettings(
             6, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(2), Duration.ofMillis(250), 1000);
@@ -86,9 +96,10 @@ class AccessGlobalFilterTest {
             Clock.systemUTC());
     private final AccessGlobalFilter filter = new AccessGlobalFilter(
             authenticator,
-            new FailedAuthThrottle(settings, Clock.systemUTC()),
+            new FailedAuthThrottle(settings, Clock.systemUTC(), TestLimits.localBackend(), new LiveReplicas()),
             new ClientAddress(settings),
-            TestScopes.policy());
+            TestScopes.policy(),
+            TestLimits.local(Clock.systemUTC()));
     private final AtomicInteger forwarded = new AtomicInteger();
     private final GatewayFilterChain chain = exchange -> {
         forwarded.incrementAndGet();
@@ -109,6 +120,21 @@ class AccessGlobalFilterTest {
                         : allowedIps.stream().map(IpAddressMatcher::new).toList(),
                 null,
                 null,
+                null);
+    }
+
+    private CachedToken limitedToken(String sid, CachedToken.RateLimit rate, CachedToken.Quota quota) {
+        return new CachedToken.Scoped(
+                sid,
+                "AC1",
+                2,
+                true,
+                List.of(new Scope("campaigns", Set.of("GET"))),
+                StoredCredential.of(hasher.hash(secret)),
+                null,
+                null,
+                rate,
+                quota,
                 null);
     }
 
@@ -151,6 +177,56 @@ class AccessGlobalFilterTest {
         assertThat(forwarded).hasValue(1);
         assertThat(Outcome.of(exchange)).isEqualTo(Outcome.ALLOWED);
         assertThat(exchange.<Caller>getAttribute(Caller.ATTRIBUTE).tokenId()).isEqualTo(SID);
+    }
+
+    @Test
+    void aTokenWithoutLimitsGetsNoRateLimitHeaders() {
+        MockServerWebExchange exchange = run(exchange(HttpMethod.GET, SID, secret));
+
+        assertThat(exchange.getResponse().getHeaders().containsHeader("RateLimit-Limit"))
+                .isFalse();
+    }
+
+    @Test
+    void aRateLimitedTokenIsForwardedWithItsHeadersThenRefusedWithRetryAfter() {
+        // Out of scope first: a refused request spends nothing of the rate.
+        MockServerWebExchange outOfScope = run(exchange(HttpMethod.POST, RATE_LIMITED, secret));
+        MockServerWebExchange first = run(exchange(HttpMethod.GET, RATE_LIMITED, secret));
+        MockServerWebExchange second = run(exchange(HttpMethod.GET, RATE_LIMITED, secret));
+
+        assertThat(outOfScope.getResponse().getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(forwarded).hasValue(1);
+        assertThat(Outcome.of(first)).isEqualTo(Outcome.ALLOWED);
+        HttpHeaders headers = first.getResponse().getHeaders();
+        assertThat(headers.getFirst("RateLimit-Limit")).isEqualTo("1");
+        assertThat(headers.getFirst("RateLimit-Remaining")).isEqualTo("0");
+        assertThat(headers.getFirst("RateLimit-Reset")).isEqualTo("1");
+        assertThat(headers.getFirst("RateLimit-Policy")).isEqualTo("1;w=1;burst=1");
+        assertThat(second.getResponse().getStatusCode()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertThat(Outcome.of(second)).isEqualTo(Outcome.RATE_LIMITED);
+        assertThat(second.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("1");
+        assertThat(second.getResponse().getHeaders().getFirst("RateLimit-Remaining"))
+                .isEqualTo("0");
+        assertThat(second.getResponse().getBodyAsString().block()).contains("urn:scopegate:problem:too-many-requests");
+    }
+
+    @Test
+    void aTokenOverItsDailyQuotaGetsQuotaExceededUntilMidnight() {
+        MockServerWebExchange first = run(exchange(HttpMethod.GET, ONE_A_DAY, secret));
+        MockServerWebExchange second = run(exchange(HttpMethod.GET, ONE_A_DAY, secret));
+
+        assertThat(Outcome.of(first)).isEqualTo(Outcome.ALLOWED);
+        assertThat(first.getResponse().getHeaders().getFirst("RateLimit-Policy"))
+                .isEqualTo("1;w=86400");
+        assertThat(second.getResponse().getStatusCode()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertThat(Outcome.of(second)).isEqualTo(Outcome.QUOTA_EXCEEDED);
+        assertThat(second.getResponse().getBodyAsString().block()).contains("urn:scopegate:problem:quota-exceeded");
+        long untilMidnight = 86_400 - Math.floorMod(Instant.now().getEpochSecond(), 86_400);
+        assertThat(Long.parseLong(second.getResponse().getHeaders().getFirst("Retry-After")))
+                .isBetween(untilMidnight - 5, untilMidnight);
+        assertThat(second.getResponse().getHeaders().getFirst("RateLimit-Remaining"))
+                .isEqualTo("0");
+        assertThat(forwarded).hasValue(1);
     }
 
     @Test
@@ -284,9 +360,14 @@ class AccessGlobalFilterTest {
                 Clock.systemUTC());
         AccessGlobalFilter burstFilter = new AccessGlobalFilter(
                 slowStore,
-                new FailedAuthThrottle(burstSettings, Clock.fixed(Instant.now(), ZoneOffset.UTC)),
+                new FailedAuthThrottle(
+                        burstSettings,
+                        Clock.fixed(Instant.now(), ZoneOffset.UTC),
+                        TestLimits.localBackend(),
+                        new LiveReplicas()),
                 new ClientAddress(burstSettings),
-                TestScopes.policy());
+                TestScopes.policy(),
+                TestLimits.local(Clock.systemUTC()));
 
         List<MockServerWebExchange> exchanges = new ArrayList<>();
         List<Mono<Void>> answers = new ArrayList<>();

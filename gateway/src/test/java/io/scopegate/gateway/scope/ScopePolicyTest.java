@@ -3,7 +3,6 @@ package io.scopegate.gateway.scope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scopegate.gateway.catalog.TestCatalog;
-import io.scopegate.gateway.token.CachedToken;
 import io.scopegate.gateway.token.Caller;
 import io.scopegate.store.scope.LegacyKind;
 import io.scopegate.store.scope.Scope;
@@ -19,7 +18,7 @@ import org.springframework.mock.web.server.MockServerWebExchange;
 /** The scope decision on a routed exchange, as the access filter asks for it. */
 class ScopePolicyTest {
 
-    private final ScopePolicy policy = new ScopePolicy(new TokenRateLimiter());
+    private final ScopePolicy policy = new ScopePolicy();
     private final Caller getOnly =
             new Caller("AC1", "ST1", 1, List.of(new Scope("campaigns", Set.of("GET"))), null, null, null, null);
 
@@ -125,24 +124,5 @@ class ScopePolicyTest {
         MockServerWebExchange exchange = MockServerWebExchange.from(
                 MockServerHttpRequest.get("/campaigns/1").build());
         assertThat(policy.decide(exchange, getOnly)).isInstanceOf(ScopeDecision.Unrouted.class);
-    }
-
-    @Test
-    void beyondItsBurstATokenIsRateLimitedWithAWait() {
-        Caller limited =
-                new Caller("AC1", "ST2", 1, getOnly.scopes(), null, new CachedToken.RateLimit(1, 2), null, null);
-        assertThat(policy.decide(routed(HttpMethod.GET), limited)).isEqualTo(ScopeDecision.PERMITTED);
-        assertThat(policy.decide(routed(HttpMethod.GET), limited)).isEqualTo(ScopeDecision.PERMITTED);
-        ScopeDecision third = policy.decide(routed(HttpMethod.GET), limited);
-        assertThat(third).isInstanceOf(ScopeDecision.RateLimited.class);
-        assertThat(((ScopeDecision.RateLimited) third).retryAfter()).isPositive();
-    }
-
-    @Test
-    void aRefusedRequestDoesNotSpendTheRateLimit() {
-        Caller limited =
-                new Caller("AC1", "ST3", 1, getOnly.scopes(), null, new CachedToken.RateLimit(1, 1), null, null);
-        policy.decide(routed(HttpMethod.POST), limited);
-        assertThat(policy.decide(routed(HttpMethod.GET), limited)).isEqualTo(ScopeDecision.PERMITTED);
     }
 }

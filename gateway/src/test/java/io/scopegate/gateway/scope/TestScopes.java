@@ -6,6 +6,6 @@ public final class TestScopes {
     private TestScopes() {}
 
     public static ScopePolicy policy() {
-        return new ScopePolicy(new TokenRateLimiter());
+        return new ScopePolicy();
     }
 }

@@ -1,0 +1,67 @@
+package io.scopegate.gateway.limit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Bucket4j token buckets in this replica's memory, per key and shape, so a changed limit (or a changed
+ * number of replicas to share it with) starts a fresh bucket. Bounded: a spray of keys cannot exhaust
+ * memory; a bucket unused for ten minutes is full again anyway.
+ */
+final class LocalBuckets {
+
+    /** {@code requests} per {@code seconds}, up to {@code burst}. */
+    record Shape(long requests, long seconds, long burst) {
+
+        /** This replica's share of a limit while Redis is away: the rate and the burst over {@code replicas}. */
+        static Shape shareOf(long requestsPerSecond, long burst, int replicas) {
+            return new Shape(requestsPerSecond, replicas, Math.max(1, burst / replicas));
+        }
+    }
+
+    private record Key(String key, Shape shape) {}
+
+    private final TimeMeter time;
+    private final Cache<Key, Bucket> buckets = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterAccess(Duration.ofMinutes(10))
+            .build();
+
+    /** Time from {@code clock}, so tests decide when buckets refill. */
+    LocalBuckets(Clock clock) {
+        this.time = new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                Instant now = clock.instant();
+                return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return true;
+            }
+        };
+    }
+
+    Bucket bucket(String key, Shape shape) {
+        return buckets.get(new Key(key, shape), this::create);
+    }
+
+    private Bucket create(Key key) {
+        return Bucket.builder()
+                .addLimit(Bandwidth.builder()
+                        .capacity(key.shape().burst())
+                        .refillGreedy(
+                                key.shape().requests(),
+                                Duration.ofSeconds(key.shape().seconds()))
+                        .build())
+                .withCustomTimePrecision(time)
+                .build();
+    }
+}
