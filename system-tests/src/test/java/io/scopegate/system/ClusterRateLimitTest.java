@@ -30,7 +30,9 @@ import reactor.core.publisher.Mono;
 class ClusterRateLimitTest extends SystemTest {
 
     private static final java.util.Random RANDOM = new java.util.Random();
-    private static final int RATE = 20;
+    /** 20/s in CI; {@code -Dscopegate.test.cluster-rate=100} measures the issue's figure on a quiet machine. */
+    private static final int RATE = Integer.getInteger("scopegate.test.cluster-rate", 20);
+
     private static final int BURST = 5;
     /** Not a status: where {@link #load} puts the span of its sends, in milliseconds. */
     private static final int SPAN_MILLIS = -1;
@@ -95,9 +97,10 @@ class ClusterRateLimitTest extends SystemTest {
      * few seconds gets the token's rate within 5 %. Admitted is compared with what one bucket allows
      * over the measured time (burst + rate × the span between the first and the last request sent), not
      * with a fixed sleep, so a slow machine changes the expectation, not the verdict. The rate is
-     * {@value #RATE}/s rather than the issue's 100/s: the check needs more offered than admitted, and a
+     * 20/s by default rather than the issue's 100/s: the check needs more offered than admitted, and a
      * shared two-core build machine offers 30 to 60 requests a second through five applications in one
-     * JVM; the arithmetic is the same at any rate (bench/ measures throughput).
+     * JVM; the arithmetic is the same at any rate (bench/ measures throughput), and the property above
+     * runs it at 100/s.
      */
     @Test
     void threeReplicasHoldOneTokenToItsRateWithinFivePercent() {
@@ -135,7 +138,12 @@ class ClusterRateLimitTest extends SystemTest {
         assertThat(statuses.get(429))
                 .as("offered well over the rate, else nothing is measured: " + measured)
                 .isGreaterThan(admitted / 2);
-        assertThat((double) admitted).as(measured).isCloseTo(BURST + RATE * span, withinPercentage(5));
+        double expected = BURST + RATE * span;
+        // The figure the issue asks to measure, in the test's output: admitted against one bucket's worth.
+        System.out.printf(
+                "cluster rate %d/s over 3 replicas: admitted %d, one bucket allows %.1f (%+.1f %%); %s%n",
+                RATE, admitted, expected, 100 * (admitted - expected) / expected, measured);
+        assertThat((double) admitted).as(measured).isCloseTo(expected, withinPercentage(5));
         clients.get(0)
                 .get()
                 .uri("/" + api + "/x")
