@@ -3,6 +3,7 @@ package io.scopegate.admin.notify;
 import io.scopegate.admin.usage.ReportSettings;
 import io.scopegate.store.lifecycle.RepeatingWork;
 import io.scopegate.store.lifecycle.StoreLeader;
+import io.scopegate.store.token.QuotaUse;
 import io.scopegate.store.token.TokenState;
 import java.time.Clock;
 import java.time.Duration;
@@ -177,7 +178,7 @@ class ReminderScheduler extends RepeatingWork {
                            sum(requests) as month
                     from token_usage_daily
                     where token_sid in (select sid from limited) and day between :monthStart and :today
-                      and outcome = 'allowed'
+                      and outcome = any(:outcomes)
                     group by token_sid
                 ), periods as (
                     select l.account_sid, l.sid, l.name, 'day' as period, cast(:today as text) as starts,
@@ -201,6 +202,7 @@ class ReminderScheduler extends RepeatingWork {
                 .bind("enabled", TokenState.ENABLED.name())
                 .bind("today", today)
                 .bind("monthStart", today.withDayOfMonth(1))
+                .bind("outcomes", QuotaUse.countedOutcomes())
                 .bind("type", NotificationType.TOKEN_QUOTA_NEAR_LIMIT.wireName())
                 .bind("percent", ReportSettings.QUOTA_WARNING_PERCENT)
                 .bind("now", now)

@@ -1,5 +1,6 @@
 package io.scopegate.admin.usage;
 
+import io.scopegate.store.token.QuotaUse;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -53,8 +54,9 @@ class UsageRepository {
 
     /**
      * What each token of the account (or the one named) used of its quota: the requests the gateways
-     * let through on the UTC day of {@code now} and in its UTC month. Refused requests (out of scope,
-     * over the rate, over the quota itself) are not counted: they reached no upstream.
+     * let through on the UTC day of {@code now} and in its UTC month, as the gateways count it
+     * ({@link QuotaUse}). Refused requests (out of scope, over the rate, over the quota itself) are not
+     * counted: they reached no upstream.
      */
     Mono<Map<String, QuotaCount>> quotaCounts(String account, String tokenSid, Instant now) {
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
@@ -63,14 +65,15 @@ class UsageRepository {
                        coalesce(sum(requests) filter (where day = :today), 0) as today,
                        sum(requests) as month
                 from token_usage_daily
-                where account_sid = :account and day between :monthStart and :today and outcome = :allowed
+                where account_sid = :account and day between :monthStart and :today
+                  and outcome = any(:outcomes)
                   and (cast(:sid as varchar) is null or token_sid = :sid)
                 group by token_sid
                 """)
                 .bind("account", account)
                 .bind("today", today)
                 .bind("monthStart", today.withDayOfMonth(1))
-                .bind("allowed", TokenUsage.ALLOWED)
+                .bind("outcomes", QuotaUse.countedOutcomes())
                 .bind("sid", org.springframework.r2dbc.core.Parameter.fromOrEmpty(tokenSid, String.class))
                 .map(row -> new QuotaCount(
                         row.get("token_sid", String.class),

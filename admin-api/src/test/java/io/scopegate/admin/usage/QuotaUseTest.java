@@ -35,11 +35,15 @@ class QuotaUseTest extends AdminApiTest {
     }
 
     @Test
-    void theUsageReportShowsAllowedRequestsTodayAndThisMonthAgainstTheQuota() {
+    void theUsageReportShowsRequestsLetThroughTodayAndThisMonthAgainstTheQuota() {
         String sid = tokenWithQuota(100, 1_000);
-        used(sid, today, "GET", "allowed", 40);
+        used(sid, today, "GET", "allowed", 35);
+        // Let through, then failed by the upstream: the gateways counted them against the quota too.
+        used(sid, today, "GET", "upstream_error", 3);
+        used(sid, today, "GET", "upstream_timeout", 2);
         used(sid, today, "POST", "allowed", 30);
         used(sid, today, "GET", "rate_limited", 500);
+        used(sid, today, "GET", "quota_exceeded", 50);
         used(sid, today.withDayOfMonth(1), "GET", "allowed", 500);
         used(sid, today.withDayOfMonth(1).minusDays(1), "GET", "allowed", 900);
 

@@ -1,7 +1,7 @@
 package io.scopegate.gateway.limit;
 
 import io.scopegate.gateway.GatewaySettings;
-import io.scopegate.gateway.observability.Outcome;
+import io.scopegate.store.token.QuotaUse;
 import java.time.Duration;
 import java.time.LocalDate;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -11,9 +11,6 @@ import reactor.core.publisher.Mono;
 /** A token's uses today and this month from {@code token_usage_daily}: what every replica flushed so far. */
 @Component
 class StoreQuotaUse implements LocalQuotas.QuotaUse {
-
-    /** Outcomes of requests that passed the limits (and so used quota), whatever the upstream then did. */
-    private static final String[] ADMITTED = {Outcome.ALLOWED, Outcome.UPSTREAM_ERROR, Outcome.UPSTREAM_TIMEOUT};
 
     private final DatabaseClient db;
     private final Duration storeTimeout;
@@ -35,7 +32,7 @@ class StoreQuotaUse implements LocalQuotas.QuotaUse {
                 .bind("token", tokenId)
                 .bind("today", today)
                 .bind("monthStart", today.withDayOfMonth(1))
-                .bind("outcomes", ADMITTED)
+                .bind("outcomes", QuotaUse.countedOutcomes())
                 .map(row -> new long[] {
                     row.get("today", Number.class).longValue(),
                     row.get("month", Number.class).longValue()
