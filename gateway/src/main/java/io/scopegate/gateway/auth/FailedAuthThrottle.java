@@ -8,6 +8,7 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.TimeMeter;
 import io.scopegate.gateway.GatewaySettings;
+import io.scopegate.gateway.limit.ClockTime;
 import io.scopegate.gateway.limit.LiveReplicas;
 import io.scopegate.gateway.limit.SharedLimits;
 import java.time.Clock;
@@ -175,20 +176,5 @@ class FailedAuthThrottle {
                         .build())
                 .withCustomTimePrecision(time)
                 .build();
-    }
-
-    /** The injected clock as Bucket4j's time source, so tests decide when the budget refills. */
-    private record ClockTime(Clock clock) implements TimeMeter {
-
-        @Override
-        public long currentTimeNanos() {
-            Instant now = clock.instant();
-            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        }
-
-        @Override
-        public boolean isWallClockBased() {
-            return true;
-        }
     }
 }

@@ -7,7 +7,6 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * Bucket4j token buckets in this replica's memory, per key and shape, so a changed limit (or a changed
@@ -35,18 +34,7 @@ final class LocalBuckets {
 
     /** Time from {@code clock}, so tests decide when buckets refill. */
     LocalBuckets(Clock clock) {
-        this.time = new TimeMeter() {
-            @Override
-            public long currentTimeNanos() {
-                Instant now = clock.instant();
-                return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-            }
-
-            @Override
-            public boolean isWallClockBased() {
-                return true;
-            }
-        };
+        this.time = new ClockTime(clock);
     }
 
     Bucket bucket(String key, Shape shape) {
