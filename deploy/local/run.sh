@@ -273,7 +273,7 @@ if [ -n "$tls" ]; then
   tls_info="
   tls            HTTPS only on both services' ports (HTTP/2, TLS 1.2+), certificates in $tls_dir:
                  ca.pem is the local CA to trust; a new server certificate
-                 (deploy/local/tls-certificates.sh $tls_dir --renew) is picked up without a restart.
+                 (deploy/local/tls-certificates.sh $tls_dir --renew) is picked up without a restart, about 10 s later.
                  A secret sent to a TLS port over plain http has crossed the network in clear: reset it.
                  The demo partner's client certificate (mutual TLS): partner-client.pem, partner-client-key.pem"
 fi

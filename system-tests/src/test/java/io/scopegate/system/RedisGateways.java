@@ -18,6 +18,7 @@ final class RedisGateways {
         Map<String, String> properties = new HashMap<>(Map.of(
                 "scopegate.rate-limit.backend", "redis",
                 "spring.data.redis.url", redis.url(),
+                "spring.data.redis.password", RedisServer.PASSWORD,
                 "scopegate.gateway.trusted-proxies", "127.0.0.1/32,::1/128",
                 "management.endpoint.health.show-details", "always"));
         properties.putAll(overrides);

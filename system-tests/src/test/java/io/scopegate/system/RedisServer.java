@@ -61,7 +61,10 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** {@code spring.data.redis.url} for the gateways. */
+    /** The password every test Redis requires; the gateways get it as spring.data.redis.password. */
+    static final String PASSWORD = "test-redis-password";
+
+    /** {@code spring.data.redis.url} for the gateways (without the password, as a ConfigMap would hold it). */
     String url() {
         return "redis://127.0.0.1:" + port;
     }
@@ -94,6 +97,9 @@ final class RedisServer implements AutoCloseable {
                             Integer.toString(port),
                             "--bind",
                             "127.0.0.1",
+                            // As in production: a Redis that wants a password (run.sh's does too).
+                            "--requirepass",
+                            PASSWORD,
                             "--dir",
                             dir.toString(),
                             "--save",

@@ -95,12 +95,16 @@ final class RedisLink {
                 .withHost(standalone.getHost())
                 .withPort(standalone.getPort())
                 .withDatabase(standalone.getDatabase());
-        if (details.getPassword() != null) {
-            if (details.getUsername() != null) {
-                uri.withAuthentication(
-                        details.getUsername(), details.getPassword().toCharArray());
+        // Spring Boot takes the password from the URL alone when a URL is set, silently dropping
+        // spring.data.redis.password; a URL from a ConfigMap and a password from a Secret is the usual
+        // split, so the separate password counts whenever the URL carries none.
+        String password = details.getPassword() != null ? details.getPassword() : properties.getPassword();
+        String username = details.getUsername() != null ? details.getUsername() : properties.getUsername();
+        if (password != null) {
+            if (username != null) {
+                uri.withAuthentication(username, password.toCharArray());
             } else {
-                uri.withPassword(details.getPassword().toCharArray());
+                uri.withPassword(password.toCharArray());
             }
         }
         boolean tls = properties.getSsl().isEnabled()

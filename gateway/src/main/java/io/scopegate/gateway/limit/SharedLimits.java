@@ -18,6 +18,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -231,9 +232,11 @@ public class SharedLimits implements DisposableBean {
 
     private void notConnected(Throwable error) {
         nextAttemptNanos = System.nanoTime() + settings.redisRetryInterval().toNanos();
+        // The root cause says what to fix: Lettuce wraps a refused password (NOAUTH, WRONGPASS) in
+        // "Unable to connect", which reads like a network problem.
         log.warn(
                 "Redis for cluster-wide rate limits not reachable ({}); each replica enforces its share",
-                error.toString());
+                NestedExceptionUtils.getMostSpecificCause(error).toString());
     }
 
     /** New calls stop here first; the connection is closed without waiting (see {@link RedisLink#close}). */
