@@ -116,11 +116,11 @@ class TokenService {
     Mono<TokenView> update(Actor actor, String account, String sid, TokenPatch patch) {
         Instant now = clock.instant();
         List<FieldProblem> problems = new ArrayList<>();
-        if (patch.has("expiresAt") && expiryProblem(patch.fields().expiresAt(), now) != null) {
-            problems.add(expiryProblem(patch.fields().expiresAt(), now));
+        if (patch.has("expiresAt")) {
+            Optional.ofNullable(expiryProblem(patch.fields().expiresAt(), now)).ifPresent(problems::add);
         }
-        if (patch.has("quota") && Quota.problem(patch.fields().quota()) != null) {
-            problems.add(Quota.problem(patch.fields().quota()));
+        if (patch.has("quota")) {
+            Optional.ofNullable(Quota.problem(patch.fields().quota())).ifPresent(problems::add);
         }
         if (!problems.isEmpty()) {
             return Mono.error(ApiProblem.invalid(problems));
