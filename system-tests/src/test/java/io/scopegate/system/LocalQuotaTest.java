@@ -30,7 +30,10 @@ class LocalQuotaTest extends SystemTest {
         while (statusOf(gatewayA, api, auth) == 200) {
             admitted++;
         }
-        assertThat(admitted).isEqualTo(3);
+        // Never more than the quota. One fewer when the store's count (read after the first request,
+        // without waiting) arrived after that request's usage was flushed (every 200 ms here): the first
+        // request is then counted in both, and the replica errs toward refusing early, never late.
+        assertThat(admitted).isBetween(2, 3);
         // Every replica's usage reaches the store (every 200 ms in these tests).
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> ((Number) admin().get()

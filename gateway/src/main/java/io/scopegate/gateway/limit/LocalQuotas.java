@@ -19,6 +19,9 @@ import reactor.core.publisher.Mono;
  * counts start from what the store's {@code token_usage_daily} holds for today and this month (every
  * replica's flushed usage), read once when the token is first seen here; the read is asynchronous and
  * bounded, and the request path never waits for it: requests admitted meanwhile are counted on top.
+ * One whose usage was flushed before the read came back is then counted twice: the count errs toward
+ * refusing early, never toward letting a token past its quota (usage flushes every 10 s, the read takes
+ * milliseconds, so in practice only on a struggling store).
  */
 @Component
 class LocalQuotas {
