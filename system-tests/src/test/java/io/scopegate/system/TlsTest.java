@@ -262,6 +262,29 @@ class TlsTest extends SystemTest {
     }
 
     @Test
+    void aClientCannotMakeTheGatewayRenegotiateTls() throws Exception {
+        try (SSLSocket socket = (SSLSocket)
+                TestCertificates.clientContext(ca, null).getSocketFactory().createSocket("localhost", gateway.port())) {
+            // Renegotiation exists only up to TLS 1.2.
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.setSoTimeout(5000);
+            socket.startHandshake();
+
+            // A second handshake on the open connection: refused, the connection closed.
+            assertThatThrownBy(() -> {
+                        socket.startHandshake();
+                        socket.getOutputStream()
+                                .write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                        socket.getOutputStream().flush();
+                        if (socket.getInputStream().read() < 0) {
+                            throw new IOException("closed");
+                        }
+                    })
+                    .isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
     void aRenewedCertificateIsServedWithoutARestartRenewalAfterRenewal() throws Exception {
         // As a Kubernetes Secret volume renews: a new directory, then the ..data link swapped to it.
         // Twice, since a watcher that follows only the first swap would pass a single renewal.

@@ -25,6 +25,8 @@ public class TlsEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
     static final String SOURCE_NAME = "scopegate-tls";
 
+    static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
     /** TLS 1.3's suites, then TLS 1.2's ECDHE with AES-GCM or ChaCha20-Poly1305: no CBC, no RSA key exchange. */
     static final String CIPHERS = String.join(
             ",",
@@ -63,6 +65,13 @@ public class TlsEnvironmentPostProcessor implements EnvironmentPostProcessor {
             tls.put("server.ssl.client-auth", "want");
         }
         tls.put("server.ssl.bundle", SERVER_BUNDLE);
+        // TLS 1.2 lets a client ask for a new handshake on an open connection, over and over: each costs
+        // the server a full key exchange, a lever for exhausting its CPU that no connection limit
+        // bounds (HTTP/2 forbids it anyway). Set before the first TLS engine exists, as the JDK reads it
+        // once; -Djdk.tls.rejectClientInitiatedRenegotiation=false on the command line still wins.
+        if (System.getProperty(REJECT_RENEGOTIATION) == null) {
+            System.setProperty(REJECT_RENEGOTIATION, "true");
+        }
         tls.put("server.http2.enabled", true);
         // The management port would inherit server.ssl: it stays plain for probes and scrapes from
         // inside the cluster unless management.server.ssl.* is set.
