@@ -8,6 +8,7 @@ import io.scopegate.gateway.scope.ScopeDecision;
 import io.scopegate.gateway.scope.ScopePolicy;
 import io.scopegate.gateway.token.Caller;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
@@ -61,10 +62,7 @@ class AccessGlobalFilter implements GlobalFilter, Ordered {
         if (throttle.reservesEveryAttempt(client)) {
             // Failed here lately, with a budget shared by the cluster: even a decision from memory waits for
             // a reservation, so replicas cannot each verify one more guess from an address already stopped.
-            return throttle.reserve(client)
-                    .flatMap(granted -> granted.isZero()
-                            ? decide(credentials, client, true, exchange, chain)
-                            : answer(exchange, Outcome.THROTTLED, Rejections.tooManyRequests(exchange, granted)));
+            return afterReservation(client, exchange, () -> decide(credentials, client, true, exchange, chain));
         }
         return decide(credentials, client, false, exchange, chain);
     }
@@ -89,10 +87,15 @@ class AccessGlobalFilter implements GlobalFilter, Ordered {
         if (authenticator.joinsLoadUnderWay(credentials)) {
             return loadAndAct(credentials, client, false, exchange, chain);
         }
+        return afterReservation(client, exchange, () -> loadAndAct(credentials, client, true, exchange, chain));
+    }
+
+    /** Takes a failure from the client's budget: {@code reserved} goes on when granted, else 429. */
+    private Mono<Void> afterReservation(String client, ServerWebExchange exchange, Supplier<Mono<Void>> reserved) {
         return throttle.reserve(client)
-                .flatMap(granted -> granted.isZero()
-                        ? loadAndAct(credentials, client, true, exchange, chain)
-                        : answer(exchange, Outcome.THROTTLED, Rejections.tooManyRequests(exchange, granted)));
+                .flatMap(wait -> wait.isZero()
+                        ? reserved.get()
+                        : answer(exchange, Outcome.THROTTLED, Rejections.tooManyRequests(exchange, wait)));
     }
 
     private Mono<Void> loadAndAct(
