@@ -3,7 +3,7 @@ package io.scopegate.admin.notify;
 import io.scopegate.admin.usage.ReportSettings;
 import io.scopegate.store.lifecycle.RepeatingWork;
 import io.scopegate.store.lifecycle.StoreLeader;
-import io.scopegate.store.token.QuotaUse;
+import io.scopegate.store.token.QuotaOutcomes;
 import io.scopegate.store.token.TokenState;
 import java.time.Clock;
 import java.time.Duration;
@@ -202,7 +202,7 @@ class ReminderScheduler extends RepeatingWork {
                 .bind("enabled", TokenState.ENABLED.name())
                 .bind("today", today)
                 .bind("monthStart", today.withDayOfMonth(1))
-                .bind("outcomes", QuotaUse.countedOutcomes())
+                .bind("outcomes", QuotaOutcomes.countedOutcomes())
                 .bind("type", NotificationType.TOKEN_QUOTA_NEAR_LIMIT.wireName())
                 .bind("percent", ReportSettings.QUOTA_WARNING_PERCENT)
                 .bind("now", now)

@@ -12,7 +12,7 @@ import java.util.List;
  */
 @Schema(
         nullable = true,
-        description = "The token's quota and its use this UTC day and month (allowed requests, as the gateways"
+        description = "The token's quota and its use this UTC day and month (requests let through, as the gateways"
                 + " last flushed them, about 10 s behind); null when the token has no quota")
 record QuotaUse(
         @Schema(nullable = true) Integer perDay,

@@ -1,6 +1,6 @@
 package io.scopegate.admin.usage;
 
-import io.scopegate.store.token.QuotaUse;
+import io.scopegate.store.token.QuotaOutcomes;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -55,7 +55,7 @@ class UsageRepository {
     /**
      * What each token of the account (or the one named) used of its quota: the requests the gateways
      * let through on the UTC day of {@code now} and in its UTC month, as the gateways count it
-     * ({@link QuotaUse}). Refused requests (out of scope, over the rate, over the quota itself) are not
+     * ({@link QuotaOutcomes}). Refused requests (out of scope, over the rate, over the quota itself) are not
      * counted: they reached no upstream.
      */
     Mono<Map<String, QuotaCount>> quotaCounts(String account, String tokenSid, Instant now) {
@@ -73,7 +73,7 @@ class UsageRepository {
                 .bind("account", account)
                 .bind("today", today)
                 .bind("monthStart", today.withDayOfMonth(1))
-                .bind("outcomes", QuotaUse.countedOutcomes())
+                .bind("outcomes", QuotaOutcomes.countedOutcomes())
                 .bind("sid", org.springframework.r2dbc.core.Parameter.fromOrEmpty(tokenSid, String.class))
                 .map(row -> new QuotaCount(
                         row.get("token_sid", String.class),

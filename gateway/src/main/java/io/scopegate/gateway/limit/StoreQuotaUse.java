@@ -1,7 +1,7 @@
 package io.scopegate.gateway.limit;
 
 import io.scopegate.gateway.GatewaySettings;
-import io.scopegate.store.token.QuotaUse;
+import io.scopegate.store.token.QuotaOutcomes;
 import java.time.Duration;
 import java.time.LocalDate;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -32,7 +32,7 @@ class StoreQuotaUse implements LocalQuotas.QuotaUse {
                 .bind("token", tokenId)
                 .bind("today", today)
                 .bind("monthStart", today.withDayOfMonth(1))
-                .bind("outcomes", QuotaUse.countedOutcomes())
+                .bind("outcomes", QuotaOutcomes.countedOutcomes())
                 .map(row -> new long[] {
                     row.get("today", Number.class).longValue(),
                     row.get("month", Number.class).longValue()

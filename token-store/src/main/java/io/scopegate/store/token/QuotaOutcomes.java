@@ -5,12 +5,12 @@ package io.scopegate.store.token;
  * limits, whatever the upstream then did. The gateways count a quota this way and the admin API reports
  * and warns about it the same way, so "used 80 %" means what the next 429 will mean.
  */
-public final class QuotaUse {
+public final class QuotaOutcomes {
 
     /** As the gateway's outcome tags spell them: allowed, and forwarded requests the upstream failed. */
     private static final String[] COUNTED_OUTCOMES = {"allowed", "upstream_error", "upstream_timeout"};
 
-    private QuotaUse() {}
+    private QuotaOutcomes() {}
 
     /** A fresh copy, ready to bind as a SQL array ({@code outcome = any(:outcomes)}). */
     public static String[] countedOutcomes() {
