@@ -2,14 +2,12 @@ package io.scopegate.gateway.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.EstimationProbe;
-import io.github.bucket4j.TimeMeter;
 import io.scopegate.gateway.GatewaySettings;
-import io.scopegate.gateway.limit.ClockTime;
 import io.scopegate.gateway.limit.LiveReplicas;
+import io.scopegate.gateway.limit.LocalBuckets;
 import io.scopegate.gateway.limit.SharedLimits;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,14 +42,10 @@ class FailedAuthThrottle {
     static final Duration GRANTED = Duration.ZERO;
 
     private final int perMinute;
-    private final TimeMeter time;
     private final Clock clock;
     private final SharedLimits shared;
     private final LiveReplicas replicas;
-    private final Cache<String, Bucket> buckets = Caffeine.newBuilder()
-            .maximumSize(100_000)
-            .expireAfterAccess(Duration.ofMinutes(2))
-            .build();
+    private final LocalBuckets buckets;
     /** Shared backend: until when Redis said an address must wait. */
     private final Cache<String, Instant> stopped = Caffeine.newBuilder()
             .maximumSize(100_000)
@@ -65,7 +59,7 @@ class FailedAuthThrottle {
 
     FailedAuthThrottle(GatewaySettings settings, Clock clock, SharedLimits shared, LiveReplicas replicas) {
         this.perMinute = settings.authFailuresPerMinute();
-        this.time = new ClockTime(clock);
+        this.buckets = new LocalBuckets(clock);
         this.clock = clock;
         this.shared = shared;
         this.replicas = replicas;
@@ -84,7 +78,7 @@ class FailedAuthThrottle {
             }
             stopped.invalidate(client);
         }
-        Bucket bucket = buckets.getIfPresent(bucketKey(client));
+        Bucket bucket = buckets.existing(client, shape());
         if (bucket == null) {
             return null;
         }
@@ -117,7 +111,7 @@ class FailedAuthThrottle {
             shared.failure(client, perMinute, -1).subscribe(ignored -> {}, ignored -> {});
             return;
         }
-        Bucket bucket = buckets.getIfPresent(bucketKey(client));
+        Bucket bucket = buckets.existing(client, shape());
         if (bucket != null) {
             // Never above the capacity (Bucket4j caps it), so releasing cannot raise the budget.
             bucket.addTokens(1);
@@ -158,23 +152,15 @@ class FailedAuthThrottle {
     }
 
     private Duration consumeLocally(String client) {
-        ConsumptionProbe probe = buckets.get(bucketKey(client), this::newBucket).tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe = buckets.bucket(client, shape()).tryConsumeAndReturnRemaining(1);
         return probe.isConsumed() ? GRANTED : Duration.ofNanos(Math.max(1, probe.getNanosToWaitForRefill()));
     }
 
-    /** Local buckets are per address and, with the shared backend, per share: a new share starts afresh. */
-    private String bucketKey(String client) {
-        return shared.enabled() ? replicas.count() + "/" + client : client;
-    }
-
-    private Bucket newBucket(String key) {
-        int share = shared.enabled() ? replicas.count() : 1;
-        return Bucket.builder()
-                .addLimit(Bandwidth.builder()
-                        .capacity(Math.max(1, perMinute / share))
-                        .refillGreedy(perMinute, Duration.ofMinutes(share))
-                        .build())
-                .withCustomTimePrecision(time)
-                .build();
+    /**
+     * The address's budget on this replica: all of it with the local backend; with the shared one (Redis
+     * away) its share over the live replicas, and a new share starts afresh.
+     */
+    private LocalBuckets.Shape shape() {
+        return LocalBuckets.Shape.shareOf(perMinute, 60, perMinute, shared.enabled() ? replicas.count() : 1);
     }
 }

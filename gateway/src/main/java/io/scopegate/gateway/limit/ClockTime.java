@@ -5,7 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 
 /** The injected clock as Bucket4j's time source, so tests decide when buckets and budgets refill. */
-public record ClockTime(Clock clock) implements TimeMeter {
+record ClockTime(Clock clock) implements TimeMeter {
 
     @Override
     public long currentTimeNanos() {

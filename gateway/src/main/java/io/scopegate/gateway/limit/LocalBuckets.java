@@ -13,14 +13,19 @@ import java.time.Duration;
  * number of replicas to share it with) starts a fresh bucket. Bounded: a spray of keys cannot exhaust
  * memory; a bucket unused for ten minutes is full again anyway.
  */
-final class LocalBuckets {
+public final class LocalBuckets {
 
     /** {@code requests} per {@code seconds}, up to {@code burst}. */
-    record Shape(long requests, long seconds, long burst) {
+    public record Shape(long requests, long seconds, long burst) {
 
         /** This replica's share of a limit while Redis is away: the rate and the burst over {@code replicas}. */
         static Shape shareOf(long requestsPerSecond, long burst, int replicas) {
-            return new Shape(requestsPerSecond, replicas, Math.max(1, burst / replicas));
+            return shareOf(requestsPerSecond, 1, burst, replicas);
+        }
+
+        /** This replica's share of {@code requests} per {@code seconds} up to {@code burst}, over {@code replicas}. */
+        public static Shape shareOf(long requests, long seconds, long burst, int replicas) {
+            return new Shape(requests, seconds * replicas, Math.max(1, burst / replicas));
         }
     }
 
@@ -33,12 +38,17 @@ final class LocalBuckets {
             .build();
 
     /** Time from {@code clock}, so tests decide when buckets refill. */
-    LocalBuckets(Clock clock) {
+    public LocalBuckets(Clock clock) {
         this.time = new ClockTime(clock);
     }
 
-    Bucket bucket(String key, Shape shape) {
+    public Bucket bucket(String key, Shape shape) {
         return buckets.get(new Key(key, shape), this::create);
+    }
+
+    /** The bucket if one was made, else null: asking makes none (an address that never failed has none). */
+    public Bucket existing(String key, Shape shape) {
+        return buckets.getIfPresent(new Key(key, shape));
     }
 
     private Bucket create(Key key) {
