@@ -104,8 +104,7 @@ public class SharedLimits implements DisposableBean {
                     if (result.refusal() == 0) {
                         return Duration.ZERO;
                     }
-                    double wait = Math.max(0, 1 - result.tokens()) / perSecond;
-                    return Duration.ofNanos(Math.max(1, (long) Math.ceil(wait * 1e9)));
+                    return Windows.untilOneToken(result.tokens(), perSecond);
                 });
     }
 

@@ -42,8 +42,7 @@ final class Windows {
                     rate.burst(), (long) Math.floor(Math.max(0, rate.tokens())), ceilSeconds(missing / perSecond)));
             policy.add(rate.requests() + ";w=" + rate.seconds() + ";burst=" + rate.burst());
             if (refusal == LimitVerdict.Refusal.RATE) {
-                double wait = Math.max(0, 1 - rate.tokens()) / perSecond;
-                retryAfter = Duration.ofNanos(Math.max(1, (long) Math.ceil(wait * 1e9)));
+                retryAfter = untilOneToken(rate.tokens(), perSecond);
             }
         }
         if (quota != null && quota.perDay() != null) {
@@ -71,6 +70,12 @@ final class Windows {
         }
         return new LimitVerdict(
                 refusal, retryAfter, headline.limit, headline.remaining, headline.reset, String.join(", ", policy));
+    }
+
+    /** How long a bucket holding {@code tokens}, refilled at {@code perSecond}, takes to hold one; at least 1 ns. */
+    static Duration untilOneToken(double tokens, double perSecond) {
+        double wait = Math.max(0, 1 - tokens) / perSecond;
+        return Duration.ofNanos(Math.max(1, (long) Math.ceil(wait * 1e9)));
     }
 
     static long secondsToNextDay(Instant now) {
