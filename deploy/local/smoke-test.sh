@@ -83,12 +83,14 @@ esac
 grep -q "rate limits    shared by every gateway through Redis on 127.0.0.1:16379" "$log" \
   || fail "run.sh --redis did not say where its Redis is"
 # And the gateway really counts on it (it signs in with run.sh's password): not degraded to its share.
+# The scrape is read whole before grep: with pipefail, grep -q leaving early would fail curl (SIGPIPE).
+degraded() { curl -s http://127.0.0.1:18081/actuator/prometheus | awk '/^scopegate_rate_limit_backend_degraded /{print $2}'; }
 for _ in $(seq 1 20); do
-  curl -s http://127.0.0.1:18081/actuator/prometheus | grep -q '^scopegate_rate_limit_backend_degraded 0' && break
+  [ "$(degraded)" = "0.0" ] && break
   sleep 1
 done
-curl -s http://127.0.0.1:18081/actuator/prometheus | grep -q '^scopegate_rate_limit_backend_degraded 0' \
-  || fail "the gateway of run.sh --redis is not counting on its Redis (scopegate_rate_limit_backend_degraded is not 0)"
+[ "$(degraded)" = "0.0" ] \
+  || fail "the gateway of run.sh --redis is not counting on its Redis (scopegate_rate_limit_backend_degraded is '$(degraded)')"
 # The same credentials in clear to the TLS port: the handshake is missing, so no HTTP answer at all.
 clear=$(printf '%s' "$allowed" | sed -e 's/--cacert [^ ]* //' -e 's#https://#http://#')
 clear_status=$(status_of "$clear" || true)
