@@ -19,6 +19,16 @@ unset SPRING_MAIL_HOST
 log="$work/run.log"
 
 fail() { echo "smoke-test: FAILED: $*" >&2; tail -n 60 "$log" >&2 || true; exit 1; }
+# A failed check must not leave run.sh's services, store and Redis running (the next run would find
+# its ports taken): whatever run.sh is still up when this script exits is stopped the way a user would.
+run_pid=""
+stop_run() {
+  if [ -n "$run_pid" ] && kill -0 "$run_pid" 2>/dev/null; then
+    kill -TERM "$run_pid" 2>/dev/null || true
+    wait "$run_pid" 2>/dev/null || true
+  fi
+}
+trap stop_run EXIT
 
 "$root/deploy/local/run.sh" >"$log" 2>&1 &
 run_pid=$!
@@ -55,6 +65,7 @@ done
 stop_and_check() {
   kill -TERM "$run_pid"
   wait "$run_pid" || true
+  run_pid=""
   for port in 18090 18091 18080 18081 19000 15432 11025 18025 18026 16379; do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && fail "port $port still open after stopping"
   done
