@@ -20,6 +20,7 @@ final class CuttableProxy implements AutoCloseable {
     private final int targetPort;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
+    private volatile boolean frozen;
 
     CuttableProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -42,6 +43,19 @@ final class CuttableProxy implements AutoCloseable {
 
     void restore() {
         cut = false;
+    }
+
+    /**
+     * Stops relaying bytes, both ways, while every connection stays open: what a frozen peer or a
+     * stalled network path looks like from either end (nothing refused, nothing answered).
+     */
+    void freeze() {
+        frozen = true;
+    }
+
+    /** Relays again, the bytes held meanwhile first. */
+    void thaw() {
+        frozen = false;
     }
 
     private void accept() {
@@ -71,11 +85,16 @@ final class CuttableProxy implements AutoCloseable {
                             OutputStream out = to.getOutputStream()) {
                         int read;
                         while ((read = in.read(buffer)) >= 0) {
+                            while (frozen) {
+                                Thread.sleep(5);
+                            }
                             out.write(buffer, 0, read);
                             out.flush();
                         }
                     } catch (IOException e) {
                         // one side closed
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     } finally {
                         closeQuietly(from);
                         closeQuietly(to);

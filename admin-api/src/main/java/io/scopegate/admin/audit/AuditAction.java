@@ -48,6 +48,16 @@ public enum AuditAction {
     }
 
     /**
+     * Whether the call answers only once every live gateway replica has applied this change (see
+     * the propagation package): every change the gateways apply but a new token's, which no replica
+     * can hold an older state of (legacy tokens are issued under the account's SID, which a replica
+     * may hold, so issuing them waits).
+     */
+    public boolean awaitsGateways() {
+        return eventKind != null && this != TOKEN_CREATED && this != TOKEN_DUPLICATED;
+    }
+
+    /**
      * The notification this change makes (a {@code NotificationType} wire name), or null: token and
      * legacy-token changes notify; an edit only when it changed the scopes.
      */

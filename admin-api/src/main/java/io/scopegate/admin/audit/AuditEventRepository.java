@@ -22,6 +22,8 @@ class AuditEventRepository {
     /**
      * @param id        only grows; SIEMs de-duplicate on it
      * @param accountSid null for platform-level changes (catalog, operator users)
+     * @param propagation for a change the gateways apply, what the call knew when it answered of the
+     *                    replicas that had applied it (its {@code Scopegate-Propagation} header)
      */
     record AuditEvent(
             long id,
@@ -31,13 +33,16 @@ class AuditEventRepository {
             @Schema(nullable = true) String accountSid,
             @Schema(nullable = true) String tokenSid,
             @Schema(nullable = true) String sourceIp,
-            Map<String, Object> details) {}
+            Map<String, Object> details,
+
+            @Schema(nullable = true, example = "confirmed=3/3; ms=14")
+            String propagation) {}
 
     /** Rows fetched per round trip while streaming, so an export of millions never sits in memory. */
     private static final int STREAM_FETCH_SIZE = 500;
 
     private static final String SELECT = """
-            select id, at, actor, action, account_sid, token_sid, source_ip, details from audit_events
+            select id, at, actor, action, account_sid, token_sid, source_ip, details, propagation from audit_events
             where (cast(:account as varchar) is null or account_sid = :account)
               and (cast(:sid as varchar) is null or token_sid = :sid)
               and (cast(:actor as varchar) is null or actor = :actor)
@@ -117,7 +122,8 @@ class AuditEventRepository {
                 row.get("account_sid", String.class),
                 row.get("token_sid", String.class),
                 row.get("source_ip", String.class),
-                details(row.get("details", Json.class)));
+                details(row.get("details", Json.class)),
+                row.get("propagation", String.class));
     }
 
     @SuppressWarnings("unchecked")

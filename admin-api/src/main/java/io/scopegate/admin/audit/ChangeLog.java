@@ -2,6 +2,7 @@ package io.scopegate.admin.audit;
 
 import io.r2dbc.postgresql.codec.Json;
 import io.scopegate.admin.notify.Outbox;
+import io.scopegate.admin.propagation.ChangesToConfirm;
 import io.scopegate.admin.security.Actor;
 import io.scopegate.store.event.StoreEvent;
 import java.time.Clock;
@@ -15,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes the audit row, for changes the gateway must see the {@code token_events} row and its
- * NOTIFY, and for changes that notify the outbox row. Call it inside the change's transaction: PostgreSQL delivers the NOTIFY only on commit,
+ * NOTIFY (and, for a change the call must see applied, notes it in {@link ChangesToConfirm}), and for
+ * changes that notify the outbox row. Call it inside the change's transaction: PostgreSQL delivers the NOTIFY only on commit,
  * so a rolled-back change leaves no audit row, no event and no notification.
  */
 @Component
@@ -41,7 +43,12 @@ public class ChangeLog {
     public Mono<Void> record(
             Actor actor, AuditAction action, String accountSid, String subject, Map<String, ?> details) {
         return audit(actor, action, accountSid, subject, details)
-                .then(action.eventKind() == null ? Mono.empty() : event(action, accountSid, subject))
+                .flatMap(auditId -> action.eventKind() == null
+                        ? Mono.<Void>empty()
+                        : event(action, accountSid, subject)
+                                .flatMap(eventId -> action.awaitsGateways()
+                                        ? ChangesToConfirm.expect(auditId, eventId)
+                                        : Mono.empty()))
                 .then(notification(actor, action, accountSid, subject, details));
     }
 
@@ -64,13 +71,15 @@ public class ChangeLog {
         return outbox.enqueue(accountSid, type, data);
     }
 
-    private Mono<Void> audit(
+    /** The new audit record's id. */
+    private Mono<Long> audit(
             Actor actor, AuditAction action, String accountSid, String subject, Map<String, ?> details) {
         boolean aboutToken = action.eventKind() != null && action.eventKind().namesCredential()
                 || action == AuditAction.CREDENTIALS_READ;
         return db.sql("""
                 insert into audit_events (at, actor, action, account_sid, token_sid, source_ip, details)
                 values (:at, :actor, :action, :account, :token, :ip, :details)
+                returning id
                 """)
                 .bind("at", clock.instant())
                 .bind("actor", actor.username())
@@ -79,14 +88,15 @@ public class ChangeLog {
                 .bind("token", Parameter.fromOrEmpty(aboutToken ? subject : null, String.class))
                 .bind("ip", Parameter.fromOrEmpty(actor.sourceIp(), String.class))
                 .bind("details", Json.of(json.writeValueAsString(details)))
-                .then();
+                .map(row -> row.get("id", Long.class))
+                .one();
     }
 
     /**
      * The event row, then its NOTIFY with the payload {@link StoreEvent} defines: enough for a gateway
-     * to reload the named cache entry at once, before its poll reads the row itself.
+     * to reload the named cache entry at once, before its poll reads the row itself. Gives the event's id.
      */
-    private Mono<Void> event(AuditAction action, String accountSid, String subject) {
+    private Mono<Long> event(AuditAction action, String accountSid, String subject) {
         StoreEvent.Kind kind = action.eventKind();
         boolean aboutApi = kind == StoreEvent.Kind.API;
         // Held to commit: events become visible in id order (see StoreEvent.WRITE_LOCK).
@@ -105,7 +115,7 @@ public class ChangeLog {
                 .bind("api", Parameter.fromOrEmpty(aboutApi ? subject : null, String.class))
                 .map(row -> row.get("id", Long.class))
                 .one()
-                .flatMap(id -> notify(new StoreEvent(id, kind, subject))));
+                .flatMap(id -> notify(new StoreEvent(id, kind, subject)).thenReturn(id)));
     }
 
     private Mono<Void> notify(StoreEvent event) {

@@ -1,8 +1,10 @@
 package io.scopegate.admin.openapi;
 
+import io.scopegate.admin.propagation.Propagation;
 import io.scopegate.admin.security.Actor;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Schema;
@@ -69,6 +71,40 @@ class OpenApiConfiguration {
                                 .description("Path of the new resource")
                                 .style(Header.StyleEnum.SIMPLE)
                                 .schema(new StringSchema())));
+    }
+
+    /**
+     * The calls whose change the gateways apply answer once every live replica applied it (see the
+     * propagation package) and say so: a token's or a legacy token's change other than a creation, and
+     * a catalog entry's.
+     */
+    @Bean
+    OpenApiCustomizer propagationOfChanges() {
+        return openApi -> openApi.getPaths().forEach((path, item) -> {
+            boolean tokenChange = path.contains("/tokens/{sid}") && !path.endsWith("/duplicate");
+            boolean applied = tokenChange || path.contains("/legacy-tokens/") || path.equals("/v1/apis/{api}");
+            if (!applied) {
+                return;
+            }
+            item.readOperationsMap().forEach((method, operation) -> {
+                if (method == PathItem.HttpMethod.GET) {
+                    return;
+                }
+                operation.getResponses().forEach((status, response) -> {
+                    if (status.startsWith("2")) {
+                        response.addHeaderObject(
+                                Propagation.HEADER,
+                                new Header()
+                                        .description("Whether every live gateway replica applied the change before this"
+                                                + " answer: `confirmed=<applied>/<live>; ms=<wait>`, with `; timeout`"
+                                                + " when the bound (scopegate.propagation.max-wait, 1 s) passed first;"
+                                                + " `unknown; ms=<wait>` when the store could not say")
+                                        .style(Header.StyleEnum.SIMPLE)
+                                        .schema(new StringSchema().example("confirmed=3/3; ms=14")));
+                    }
+                });
+            });
+        });
     }
 
     /**

@@ -5,8 +5,8 @@ import io.scopegate.gateway.limit.LiveReplicas;
 import io.scopegate.store.lifecycle.RepeatingWork;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -14,35 +14,38 @@ import reactor.core.publisher.Mono;
 
 /**
  * Tells the store, every {@link #INTERVAL}, that this replica is alive and which token event it has
- * applied ({@code gateway_instances}): the admin API purges token events only once every replica
- * heard from lately has applied them. The id is the host name (the pod's, on Kubernetes) and a random
- * part, so a restarted replica is a new one and the old row ages out. The same beat reads how many
- * replicas are alive ({@link LiveReplicas}), so the request path never asks the store for it.
+ * applied ({@link GatewayInstance}): the admin API purges token events only once every replica heard
+ * from lately has applied them, and waits for the live ones when a change revokes. The same beat reads
+ * how many replicas are alive ({@link LiveReplicas}), so the request path never asks the store for it.
+ * Stopping takes this replica out of the live set before the application closes.
  */
 @Component
 class GatewayHeartbeat extends RepeatingWork {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayHeartbeat.class);
 
     static final Duration INTERVAL = Duration.ofSeconds(5);
 
     private final DatabaseClient db;
     private final StoreSync sync;
+    private final GatewayInstance instance;
     private final GatewaySettings settings;
     private final Clock clock;
     private final LiveReplicas liveReplicas;
-    private final String instanceId;
-    private final Instant startedAt;
 
     GatewayHeartbeat(
-            DatabaseClient db, StoreSync sync, GatewaySettings settings, Clock clock, LiveReplicas liveReplicas) {
+            DatabaseClient db,
+            StoreSync sync,
+            GatewayInstance instance,
+            GatewaySettings settings,
+            Clock clock,
+            LiveReplicas liveReplicas) {
         this.db = db;
-        this.liveReplicas = liveReplicas;
         this.sync = sync;
+        this.instance = instance;
         this.settings = settings;
         this.clock = clock;
-        String host = System.getenv().getOrDefault("HOSTNAME", "gateway");
-        String name = host.length() > 40 ? host.substring(0, 40) : host;
-        this.instanceId = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        this.startedAt = clock.instant();
+        this.liveReplicas = liveReplicas;
     }
 
     @Override
@@ -56,19 +59,18 @@ class GatewayHeartbeat extends RepeatingWork {
         if (applied < 0) {
             return Mono.empty(); // not synced yet: nothing applied to report
         }
-        return db.sql("""
-                        insert into gateway_instances (instance_id, applied_event_id, started_at, seen_at)
-                        values (:id, :applied, :started, :now)
-                        on conflict (instance_id) do update
-                           set applied_event_id = excluded.applied_event_id, seen_at = excluded.seen_at
-                        """)
-                .bind("id", instanceId)
-                .bind("applied", applied)
-                .bind("started", startedAt)
-                .bind("now", clock.instant())
-                .then()
-                .then(countLiveReplicas())
-                .timeout(settings.storeTimeout());
+        return instance.report(applied).then(countLiveReplicas()).timeout(settings.storeTimeout());
+    }
+
+    @Override
+    public void stop(Runnable callback) {
+        super.stop(() -> instance.leave()
+                .timeout(settings.storeTimeout())
+                .doOnError(
+                        error -> log.warn("could not leave the live replicas ({}); the row ages out", error.toString()))
+                .onErrorComplete()
+                .doFinally(done -> callback.run())
+                .subscribe());
     }
 
     private Mono<Void> countLiveReplicas() {

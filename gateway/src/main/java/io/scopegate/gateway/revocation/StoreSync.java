@@ -18,6 +18,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * Keeps the gateway's memory in step with the store. {@code token_events} is the source of truth,
@@ -44,6 +45,9 @@ public class StoreSync extends RepeatingWork {
     private final Clock clock;
     private final Timer lag;
     private final AtomicLong cursor = new AtomicLong(-1);
+    /** The cursor each time it moved: what {@link AppliedAcknowledgements} tells the admin API. */
+    private final Sinks.Many<Long> advances = Sinks.many().replay().latest();
+
     private final HintedEvents hinted = new HintedEvents(MAX_HINTED);
     private volatile Instant lastSuccessfulSync;
     private volatile boolean lastRunSucceeded;
@@ -120,7 +124,7 @@ public class StoreSync extends RepeatingWork {
                 .one()
                 .flatMap(max -> catalog.reload(settings.storeTimeout()).doOnSuccess(done -> {
                     cache.invalidateAll();
-                    cursor.set(max);
+                    advanceTo(max);
                     log.info("store sync ready at event {} with {} APIs", max, catalog.size());
                 }));
     }
@@ -185,9 +189,23 @@ public class StoreSync extends RepeatingWork {
         }
         long last = events.get(events.size() - 1).id();
         Mono<Void> reload = catalogChanged ? catalog.reload(settings.storeTimeout()) : Mono.empty();
-        return reload.doOnSuccess(done -> cursor.set(last))
+        return reload.doOnSuccess(done -> advanceTo(last))
                 // A full batch means more may be waiting: keep going now rather than at the next tick.
                 .then(events.size() == BATCH ? Mono.defer(() -> catchUp(last)) : Mono.empty());
+    }
+
+    /** Runs serially (one sync run at a time), so the emissions never race. */
+    private void advanceTo(long applied) {
+        cursor.set(applied);
+        advances.tryEmitNext(applied);
+    }
+
+    /**
+     * The last event applied, each time it moves (the latest one at once on subscribing). Every event
+     * up to it holds in this replica's memory: dropped or reloaded entries, the catalog reloaded.
+     */
+    public Flux<Long> advances() {
+        return advances.asFlux();
     }
 
     /** An entry the NOTIFY of this very event already reloaded after the commit needs nothing more. */

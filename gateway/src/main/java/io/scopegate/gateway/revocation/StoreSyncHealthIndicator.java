@@ -16,10 +16,12 @@ class StoreSyncHealthIndicator implements ReactiveHealthIndicator {
 
     private final StoreSync sync;
     private final TokenCache cache;
+    private final GatewayInstance instance;
 
-    StoreSyncHealthIndicator(StoreSync sync, TokenCache cache) {
+    StoreSyncHealthIndicator(StoreSync sync, TokenCache cache, GatewayInstance instance) {
         this.sync = sync;
         this.cache = cache;
+        this.instance = instance;
     }
 
     @Override
@@ -31,6 +33,8 @@ class StoreSyncHealthIndicator implements ReactiveHealthIndicator {
                 .withDetail("lastSuccessfulSync", String.valueOf(sync.lastSuccessfulSync()))
                 .withDetail("eventCursor", sync.cursor())
                 .withDetail("listening", sync.listening())
+                // The row the admin API reads (gateway_instances): which replica missed a confirmation.
+                .withDetail("instance", instance.id())
                 .build());
     }
 }

@@ -1,0 +1,44 @@
+package io.scopegate.admin.propagation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import reactor.core.publisher.Mono;
+
+/**
+ * The changes one admin call made that every gateway replica must apply: the last token event (a
+ * replica that applied it applied the earlier ones too) and the audit records that are to keep what
+ * the wait found. Travels in the call's Reactor context from {@link PropagationFilter} to the change
+ * log, which adds to it inside the transaction; read once the call's answer is ready.
+ */
+public final class ChangesToConfirm {
+
+    private long lastEventId = -1;
+    private final List<Long> auditIds = new ArrayList<>();
+
+    /**
+     * Within a call, notes a change to confirm before the call answers; outside one (scheduled work),
+     * nothing. A retried transaction notes its change again: the rolled-back attempt's event id is
+     * lower and its audit id names no row.
+     */
+    public static Mono<Void> expect(long auditId, long eventId) {
+        return Mono.deferContextual(context -> {
+            context.<ChangesToConfirm>getOrEmpty(ChangesToConfirm.class)
+                    .ifPresent(changes -> changes.add(auditId, eventId));
+            return Mono.empty();
+        });
+    }
+
+    synchronized void add(long auditId, long eventId) {
+        lastEventId = Math.max(lastEventId, eventId);
+        auditIds.add(auditId);
+    }
+
+    synchronized OptionalLong lastEventId() {
+        return lastEventId < 0 ? OptionalLong.empty() : OptionalLong.of(lastEventId);
+    }
+
+    synchronized List<Long> auditIds() {
+        return List.copyOf(auditIds);
+    }
+}
