@@ -1,7 +1,6 @@
 package io.scopegate.admin.propagation;
 
 import io.scopegate.store.event.Acknowledgement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,14 +26,11 @@ class PropagationWait {
     private final DatabaseClient db;
     private final GatewayAcknowledgements acknowledgements;
     private final PropagationSettings settings;
-    private final Clock clock;
 
-    PropagationWait(
-            DatabaseClient db, GatewayAcknowledgements acknowledgements, PropagationSettings settings, Clock clock) {
+    PropagationWait(DatabaseClient db, GatewayAcknowledgements acknowledgements, PropagationSettings settings) {
         this.db = db;
         this.acknowledgements = acknowledgements;
         this.settings = settings;
-        this.clock = clock;
     }
 
     Mono<Propagation> await(long eventId) {
@@ -56,10 +52,16 @@ class PropagationWait {
         });
     }
 
-    /** Each replica seen alive within the live window, with the last event it said it applied. */
+    /**
+     * Each replica seen alive within the live window, with the last event it said it applied. By the
+     * store's clock, the one all replicas' rows are compared against here.
+     */
     private Mono<Map<String, Long>> liveReplicas() {
-        return db.sql("select instance_id, applied_event_id from gateway_instances where seen_at > :since")
-                .bind("since", clock.instant().minus(settings.liveWindow()))
+        return db.sql("""
+                        select instance_id, applied_event_id from gateway_instances
+                        where seen_at > now() - :windowMillis * interval '1 millisecond'
+                        """)
+                .bind("windowMillis", settings.liveWindow().toMillis())
                 .map(row -> Map.entry(row.get("instance_id", String.class), row.get("applied_event_id", Long.class)))
                 .all()
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue)

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 /** The admin API's REST calls the bench tools make, as the bootstrap operator {@code admin}. */
 final class AdminClient {
 
-    /** A call's answer. */
-    record Response(int status, String body) {
+    /** A call's answer, with its Scopegate-Propagation header (null when it has none). */
+    record Response(int status, String body, String propagation) {
 
         boolean ok() {
             return status / 100 == 2;
@@ -51,7 +51,10 @@ final class AdminClient {
                                 : HttpRequest.BodyPublishers.ofString(json))
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        return new Response(response.statusCode(), response.body());
+        return new Response(
+                response.statusCode(),
+                response.body(),
+                response.headers().firstValue("Scopegate-Propagation").orElse(null));
     }
 
     /** One call that must succeed (2xx); its body. */

@@ -14,11 +14,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Revocation propagation, end to end: create a token, see it pass on every replica, disable it through
- * the admin API, then poll each replica until it refuses. The figure is from the moment the disable
- * call returned (the change is committed) to the moment the last replica refused. The API's upstream
+ * the admin API, send each replica one request the instant the call returned (all refused is the
+ * promise: the call waits for every replica's acknowledgement), then poll each replica until it
+ * refuses. Figures: how many of those first requests were refused, the disable call's own duration and
+ * the wait its Scopegate-Propagation header reports, and from the call's return to the moment the
+ * last replica refused. The API's upstream
  * is a local server answering 204 at once, so a poll that still passes is as quick as one that is
  * refused: the polls' round trip is the measurement's resolution, and is printed with it.
  * Usage: RevocationProbe adminUrl adminPassword trials gatewayUrl...
@@ -30,6 +35,7 @@ public final class RevocationProbe {
     private static final AtomicLong POLLS = new AtomicLong();
     private static final AtomicLong POLL_NANOS = new AtomicLong();
     private static final AtomicLong REFUSED_FROM_MEMORY_NANOS = new AtomicLong();
+    private static final Pattern WAITED = Pattern.compile("confirmed=(\\d+)/(\\d+); ms=(\\d+)(; timeout)?");
 
     public static void main(String[] args) throws Exception {
         AdminClient admin = new AdminClient(HTTP, args[0], args[1]);
@@ -49,6 +55,10 @@ public final class RevocationProbe {
                 "[\"GET\"]",
                 "http://127.0.0.1:" + upstream.getAddress().getPort());
         List<Double> millis = new ArrayList<>();
+        List<Double> callMillis = new ArrayList<>();
+        List<Double> waitedMillis = new ArrayList<>();
+        int firstRequestsRefused = 0;
+        int unconfirmed = 0;
         // One polling thread per replica: the common pool has a single thread on a 2-core machine and
         // would poll the replicas one after the other, adding the first one's time to the second's.
         ExecutorService pollers = Executors.newFixedThreadPool(gateways.size());
@@ -70,8 +80,25 @@ public final class RevocationProbe {
                     Thread.sleep(5);
                 }
             }
-            admin.send("POST", "/v1/accounts/" + account + "/tokens/" + sid + "/disable", "");
+            long calling = System.nanoTime();
+            AdminClient.Response disabled =
+                    admin.call("POST", "/v1/accounts/" + account + "/tokens/" + sid + "/disable", "");
             long committed = System.nanoTime();
+            callMillis.add((committed - calling) / 1e6);
+            List<CompletableFuture<Integer>> first = gateways.stream()
+                    .map(gateway ->
+                            CompletableFuture.supplyAsync(() -> statusOrThrow(gateway + "/probe/x", auth), pollers))
+                    .toList();
+            firstRequestsRefused +=
+                    (int) first.stream().filter(status -> status.join() == 403).count();
+            Matcher waited = WAITED.matcher(String.valueOf(disabled.propagation()));
+            if (!disabled.ok() || !waited.matches()) {
+                throw new IllegalStateException("disable answered " + disabled.status() + " " + disabled.propagation());
+            }
+            waitedMillis.add(Double.parseDouble(waited.group(3)));
+            if (waited.group(4) != null || !waited.group(1).equals(waited.group(2))) {
+                unconfirmed++;
+            }
             List<CompletableFuture<Long>> refused = gateways.stream()
                     .map(gateway ->
                             CompletableFuture.supplyAsync(() -> pollUntilRefused(gateway + "/probe/x", auth), pollers))
@@ -88,6 +115,21 @@ public final class RevocationProbe {
         upstream.stop(0);
         upstreamThreads.shutdown();
         Collections.sort(millis);
+        Collections.sort(callMillis);
+        Collections.sort(waitedMillis);
+        System.out.printf(
+                "first request to each replica the instant the disable call returned: %d of %d refused%n",
+                firstRequestsRefused, trials * gateways.size());
+        System.out.printf(
+                "disable call (commit + wait for the replicas): p50 %.1f ms, p99 %.1f ms, max %.1f ms;"
+                        + " its Scopegate-Propagation wait: p50 %.0f ms, p99 %.0f ms, max %.0f ms; unconfirmed in %d%n",
+                percentile(callMillis, 50),
+                percentile(callMillis, 99),
+                percentile(callMillis, 100),
+                percentile(waitedMillis, 50),
+                percentile(waitedMillis, 99),
+                percentile(waitedMillis, 100),
+                unconfirmed);
         System.out.printf(
                 "revocation over %d replicas, %d trials: p50 %.1f ms, p99 %.1f ms, max %.1f ms"
                         + " (polls: %d, %.2f ms each)%n",
@@ -101,6 +143,19 @@ public final class RevocationProbe {
         System.out.printf(
                 "a refusal answered from memory right after: %.2f ms on average%n",
                 REFUSED_FROM_MEMORY_NANOS.get() / 1e6 / trials);
+    }
+
+    /** Of a sorted list. */
+    private static double percentile(List<Double> sorted, int percent) {
+        return sorted.get(Math.max(0, (int) Math.ceil(sorted.size() * percent / 100.0) - 1));
+    }
+
+    private static int statusOrThrow(String url, String auth) {
+        try {
+            return status(url, auth);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static long pollUntilRefused(String url, String auth) {
