@@ -40,6 +40,8 @@ class PropagationWait {
             // Subscribed first: an acknowledgement is then either heard or already in the rows read next.
             Flux<Boolean> heard = acknowledgements.heard().map(tally::heard);
             Flux<Boolean> read = Flux.interval(Duration.ZERO, settings.recheck())
+                    // A read slower than the interval (a busy store) skips ticks rather than failing the wait.
+                    .onBackpressureDrop()
                     .concatMap(tick -> liveReplicas()
                             .map(tally::read)
                             // One failed read is not the end: the next tick asks again.

@@ -49,6 +49,8 @@ public class GatewayInstance {
                             values (:id, :applied, :started, :now)
                             on conflict (instance_id) do update
                                set applied_event_id = excluded.applied_event_id, seen_at = excluded.seen_at
+                               -- a report that raced with leave() must not bring the replica back
+                               where gateway_instances.seen_at <> '-infinity'
                             returning instance_id)
                         select pg_notify(:channel, :payload) from reported
                         """)
