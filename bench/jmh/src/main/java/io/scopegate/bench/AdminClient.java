@@ -57,9 +57,17 @@ final class AdminClient {
                 response.headers().firstValue("Scopegate-Propagation").orElse(null));
     }
 
-    /** One call that must succeed (2xx); its body. */
+    /**
+     * One call that must succeed (2xx); its body. An idempotent call answered 503 (the store did not
+     * answer in time: a busy machine) is sent again after Retry-After, twice at most, as the admin API
+     * asks; a POST is not (it may have been made).
+     */
     String send(String method, String path, String json) throws IOException, InterruptedException {
         Response response = call(method, path, json);
+        for (int retry = 0; retry < 2 && response.status() == 503 && !method.equals("POST"); retry++) {
+            Thread.sleep(5_000);
+            response = call(method, path, json);
+        }
         if (!response.ok()) {
             throw new IllegalStateException(method + " " + path + ": " + response.status() + " " + response.body());
         }

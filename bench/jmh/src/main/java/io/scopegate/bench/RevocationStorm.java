@@ -40,7 +40,19 @@ public final class RevocationStorm {
 
     private record Sample(long scheduledNanos, double millis, int status) {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            storm(args);
+            System.exit(0);
+        } catch (Throwable failed) {
+            // The pools' threads are not daemons: without an exit a failure would leave the JVM (and the script)
+            // waiting.
+            failed.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void storm(String[] args) throws Exception {
         AdminClient admin = new AdminClient(HTTP, args[0], args[1]);
         int tokens = Integer.parseInt(args[2]);
         int rate = Integer.parseInt(args[3]);
@@ -190,7 +202,6 @@ public final class RevocationStorm {
                 backgroundErrors);
         workers.shutdown();
         upstream.stop(0);
-        System.exit(0);
     }
 
     /** {@code count} tokens on the API, 20 per account (the admin API's limit of active tokens). */
