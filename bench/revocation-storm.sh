@@ -13,16 +13,8 @@ work="$(mktemp -d)"
 source "$root/bench/lib.sh"
 bench_build admin-api gateway bench/jmh
 
-bench_admin "$root/admin-api/target/admin-api-0.1.0-SNAPSHOT-local.jar" 18090 15434
-declare -A gateway_pids
-for n in 1 2; do
-  bench_gateway "$root/gateway/target/gateway-0.1.0-SNAPSHOT-exec.jar" 1828$n 1838$n 15434 "$work/gateway-$n.log"
-  gateway_pids[$n]=$gateway_pid
-done
-for n in 1 2; do bench_ready "http://127.0.0.1:1838$n" "${gateway_pids[$n]}" "$work/gateway-$n.log"; done
+bench_admin_and_two_replicas
 
 java -cp "$root/bench/jmh/target/benchmarks.jar" io.scopegate.bench.RevocationStorm http://127.0.0.1:18090 \
   "$SCOPEGATE_BOOTSTRAP_ADMIN_PASSWORD" "$tokens" "$rate" "$background" http://127.0.0.1:18281 http://127.0.0.1:18282
-for n in 1 2; do
-  echo "replica $n: $(curl -fs "http://127.0.0.1:1838$n/actuator/prometheus" | grep -E '^scopegate_invalidation_lag_seconds_(count|sum|max)' | tr '\n' ' ')"
-done
+bench_invalidation_lag
