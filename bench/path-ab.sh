@@ -110,10 +110,6 @@ if [ "${PIN:-1}" = 1 ]; then
 fi
 
 url_of() { local path=/bench/item; echo "http://127.0.0.1:${v_port[$1]}$path"; }
-to_ms() { # wrk's latency (850.00us, 6.60ms, 1.20s) in milliseconds
-  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n *= 1; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
-}
-load1() { awk '{print $1}' /proc/loadavg; }
 allocated() { # bytes allocated so far by the live threads of a JVM (jcmd Thread.print -e)
   jcmd "$1" Thread.print -e 2>/dev/null | grep -o 'allocated=[0-9.]*[BKMG]' | awk -F= '{
     v = $2 + 0; u = substr($2, length($2)); if (u == "K") v *= 1024; else if (u == "M") v *= 1048576; else if (u == "G") v *= 1073741824; s += v }
@@ -156,12 +152,12 @@ done
   ps -eo pcpu,args --sort=-pcpu | head -n 6 | cut -c 1-160 | sed 's/^/#   /'; } | tee "$out"
 
 if [ -n "${PROFILE:-}" ]; then
-  # One recording per variant over one run; the interval is 1 ms of CPU (cpu) or 512 KiB (alloc).
+  # One recording per variant over one run; the interval is 1 ms of CPU (cpu) or 64 KiB (alloc).
   event=cpu; [ "$PROFILE" = alloc ] && event=alloc
   for round in $(seq 1 "$rounds"); do
     for name in "${names[@]}"; do
       stacks="$root/bench/results/path-ab-profile-$PROFILE-$stamp-$name-r$round.collapsed"
-      if [ "$event" = cpu ]; then start="start,event=cpu,interval=1ms"; else start="start,event=alloc,alloc=512k"; fi
+      if [ "$event" = cpu ]; then start="start,event=cpu,interval=1ms"; else start="start,event=alloc,alloc=64k"; fi
       jcmd "${v_pid[$name]}" JVMTI.agent_load "$profiler_lib" "\"$start\"" >/dev/null
       run "$name"
       jcmd "${v_pid[$name]}" JVMTI.agent_load "$profiler_lib" "\"stop,collapsed,total,file=$stacks\"" >/dev/null
@@ -174,19 +170,7 @@ if [ -n "${PROFILE:-}" ]; then
   exit 0
 fi
 
-for round in $(seq 1 "$rounds"); do
-  echo "# round $round: $(uptime)" | tee -a "$out"
-  for k in "${!names[@]}"; do run "${names[$(( (k + round - 1) % ${#names[@]} ))]}"; done # order rotates per round
-done
-echo "# after the rounds: $(uptime)" | tee -a "$out"
-
-median() { # name, field number: the median of that field over the rounds
-  grep "^$1 " "$out" | awk -v f="$2" '{print $f}' | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
-paired() { # name, reference, field: the median over the rounds of (name's value - reference's value) in the same round
-  join <(grep "^$1 " "$out" | awk -v f="$3" '{print $3, $f}' | sort) <(grep "^$2 " "$out" | awk -v f="$3" '{print $3, $f}' | sort) \
-    | awk '{print $2 - $3}' | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
+interleaved_rounds "$rounds" "${names[@]}"
 # fields: 5 rps, 7 p50, 10 p99, 13 cpu/req, 16 alloc/req
 echo "# medians over $rounds rounds" | tee -a "$out"
 for name in "${names[@]}"; do
@@ -222,8 +206,7 @@ if [ "$paced_rounds" -gt 0 ]; then
   done
   echo "# paced medians (ms)" | tee -a "$out"
   for name in "${names[@]}"; do
-    pm() { grep "^$name paced" "$out" | awk -v k="$1" '{for (f = 1; f < NF; f++) if ($f == k) print $(f + 1)}' | sort -g \
-      | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+    pm() { grep -E "^$name +paced" "$out" | awk -v k="$1" '{for (f = 1; f < NF; f++) if ($f == k) print $(f + 1) + 0}' | median_of_lines; }
     printf '# %-10s paced p50 %s  p99 %s  p99.9 %s  max %s  rate %s\n' "$name" "$(pm p50)" "$(pm p99)" "$(pm p99.9)" "$(pm max)" "$(pm rate)"
   done | tee -a "$out"
 fi
