@@ -83,10 +83,6 @@ if [ "${PIN:-1}" = 1 ]; then
   for pid in $(cat "$work/nginx/nginx.pid") $(pgrep -P "$(cat "$work/nginx/nginx.pid")"); do taskset -p 1 "$pid" >/dev/null; done
 fi
 
-to_ms() { # wrk's latency (850.00us, 6.60ms, 1.20s) in milliseconds
-  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n *= 1; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
-}
-load1() { awk '{print $1}' /proc/loadavg; }
 
 run() { # name
   local name=$1 pid=${gw_pid[$1]} url="http://127.0.0.1:${gw_port[$1]}" log=${gw_log[$1]}
@@ -125,19 +121,7 @@ done
   for i in "${!names[@]}"; do echo "# ${names[$i]}: ${options[$i]:-(defaults)}"; done
   echo "# other processes on this machine (top 5 by CPU, before the rounds):"
   ps -eo pcpu,args --sort=-pcpu | head -n 6 | cut -c 1-160 | sed 's/^/#   /'; } | tee "$out"
-for round in $(seq 1 "$rounds"); do
-  echo "# round $round: $(uptime)" | tee -a "$out"
-  for k in "${!names[@]}"; do run "${names[$(( (k + round - 1) % ${#names[@]} ))]}"; done # order rotates per round
-done
-echo "# after the rounds: $(uptime)" | tee -a "$out"
-
-median() { # name, field number: the median of that field over the rounds
-  grep "^$1 " "$out" | awk -v f="$2" '{print $f}' | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
-paired() { # name, reference, field: the median over the rounds of (name's value - reference's value) in the same round
-  join <(grep "^$1 " "$out" | awk -v f="$3" '{print $3, $f}' | sort) <(grep "^$2 " "$out" | awk -v f="$3" '{print $3, $f}' | sort) \
-    | awk '{print $2 - $3}' | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
+interleaved_rounds "$rounds" "${names[@]}"
 # fields: 5 rps, 7 p50, 10 p99, 13 cpu/req
 echo "# medians over $rounds rounds" | tee -a "$out"
 for name in "${names[@]}"; do

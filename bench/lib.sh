@@ -135,3 +135,30 @@ bench_invalidation_lag() { # each of the two replicas' scopegate_invalidation_la
     echo "replica $n: $(curl -fs "http://127.0.0.1:1838$n/actuator/prometheus" | grep -E '^scopegate_invalidation_lag_seconds_(count|sum|max)' | tr '\n' ' ')"
   done
 }
+
+# Results files with one line per run, '<name> round <n> ... <field> ...' ($out), as gateway-options.sh
+# and path-ab.sh write them: medians over the rounds and per-round paired differences.
+to_ms() { # wrk's latency (850.00us, 6.60ms, 1.20s) in milliseconds
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n *= 1; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+load1() { awk '{print $1}' /proc/loadavg; }
+median_of_lines() { # stdin: one number a line; prints their median
+  sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+median() { # name, field number: the median of that field over the rounds in $out
+  grep "^$1 " "$out" | awk -v f="$2" '{print $f}' | median_of_lines
+}
+paired() { # name, reference, field: the median over the rounds of (name's value - reference's value) in the same round
+  join <(grep "^$1 " "$out" | awk -v f="$3" '{print $3, $f}' | sort) <(grep "^$2 " "$out" | awk -v f="$3" '{print $3, $f}' | sort) \
+    | awk '{print $2 - $3}' | median_of_lines
+}
+interleaved_rounds() { # rounds, name...: calls run <name> for every name in every round, the order rotating per round
+  local rounds=$1 k
+  shift
+  local order=("$@")
+  for round in $(seq 1 "$rounds"); do
+    echo "# round $round: $(uptime)" | tee -a "$out"
+    for k in "${!order[@]}"; do run "${order[$(( (k + round - 1) % ${#order[@]} ))]}"; done
+  done
+  echo "# after the rounds: $(uptime)" | tee -a "$out"
+}

@@ -46,6 +46,8 @@ die() { echo "run.sh: $*" >&2; exit 1; }
 command -v java >/dev/null || die "Java 17 or newer is required (no 'java' on PATH)"
 java_major=$(java -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')
 [ "${java_major%%.*}" -ge 17 ] 2>/dev/null || die "Java 17 or newer is required (found $java_major)"
+# 17 works; 25 is what the images ship and what the gateway was measured faster on (bench/RESULTS.md).
+[ "${java_major%%.*}" -ge 25 ] 2>/dev/null || echo "run.sh: Java $java_major works; Java 25 is recommended (the gateway uses less CPU per request on it)" >&2
 command -v mvn >/dev/null || die "Maven is required to build (no 'mvn' on PATH)"
 command -v curl >/dev/null || die "curl is required (no 'curl' on PATH)"
 

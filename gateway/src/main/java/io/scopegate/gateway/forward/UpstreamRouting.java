@@ -34,6 +34,12 @@ class UpstreamRouting {
                 new UpstreamTlsClients(gatewayHttpClient, transport, bundles));
     }
 
+    /** In place of Spring Cloud Gateway's RouteToRequestUrlFilter, switched off in gateway.yaml. */
+    @Bean
+    UpstreamUrlFilter upstreamUrlFilter() {
+        return new UpstreamUrlFilter();
+    }
+
     @Bean
     NettyWriteResponseFilter nettyWriteResponseFilter(
             GatewayProperties gateway, ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
