@@ -12,14 +12,22 @@ class TlsEnvironmentPostProcessorTest {
     private final TlsEnvironmentPostProcessor processor = new TlsEnvironmentPostProcessor();
 
     @Test
-    void withoutACertificateNothingChanges() {
+    void withoutACertificateItIsPlainHttp11() {
         MockEnvironment environment = new MockEnvironment();
 
         processor.postProcessEnvironment(environment, new SpringApplication());
 
         assertThat(environment.getProperty("server.ssl.bundle")).isNull();
-        assertThat(environment.getPropertySources().contains(TlsEnvironmentPostProcessor.SOURCE_NAME))
-                .isFalse();
+        assertThat(environment.getProperty("server.http2.enabled")).isEqualTo("false");
+    }
+
+    @Test
+    void withoutACertificateAnExplicitHttp2SettingWins() {
+        MockEnvironment environment = new MockEnvironment().withProperty("server.http2.enabled", "true");
+
+        processor.postProcessEnvironment(environment, new SpringApplication());
+
+        assertThat(environment.getProperty("server.http2.enabled")).isEqualTo("true");
     }
 
     @Test
