@@ -48,7 +48,8 @@ public class TlsEnvironmentPostProcessor implements EnvironmentPostProcessor {
             // Plain HTTP is HTTP/1.1 (Boot's default, said out loud and still overridable): Spring Cloud
             // Gateway then also leaves out its gRPC header filters, which looked at every request's
             // content type for nothing (bench/RESULTS.md, "Request path"). With TLS, HTTP/2 is on (below).
-            environment.getPropertySources()
+            environment
+                    .getPropertySources()
                     .addLast(new MapPropertySource(SOURCE_NAME, Map.of("server.http2.enabled", false)));
             return;
         }
