@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Mono;
 
 /**
@@ -37,6 +38,7 @@ final class BatchedLoads {
     private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger waitingCount = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong queries = new AtomicLong();
 
     BatchedLoads(TokenLoader loader, Duration timeout, int maxInFlight, int maxBatch, int maxWaiting) {
         this.loader = loader;
@@ -60,9 +62,9 @@ final class BatchedLoads {
         return result;
     }
 
-    /** Store queries running now; for tests and health details. */
-    int inFlight() {
-        return inFlight.get();
+    /** Batches sent to the loader so far: the store queries the cache's misses cost (one per kind of name in a batch). */
+    long batches() {
+        return queries.get();
     }
 
     /**
@@ -105,6 +107,7 @@ final class BatchedLoads {
         for (Waiting one : batch) {
             usernames.add(one.username());
         }
+        queries.incrementAndGet();
         Mono<Map<String, CachedToken>> query;
         try {
             query = loader.loadAll(usernames);

@@ -74,6 +74,10 @@ public class TokenCache {
                         cache,
                         c -> c.synchronous().stats().loadCount())
                 .register(registry);
+        // Several misses share a batch: loads per second bounded by batches per second, which this shows.
+        FunctionCounter.builder("scopegate.token.cache.batches", loads, BatchedLoads::batches)
+                .description("Batched store lookups the cache's misses were sent in")
+                .register(registry);
         FunctionCounter.builder(
                         "scopegate.token.cache.evictions",
                         cache,
