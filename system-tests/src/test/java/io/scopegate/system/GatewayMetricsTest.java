@@ -113,6 +113,38 @@ class GatewayMetricsTest extends SystemTest {
         }
     }
 
+    /** The soak's finding: a deleted token's series stayed in every scrape until a restart. */
+    @Test
+    void aDeletedTokensSeriesLeaveTheScrapeOfEveryGateway() {
+        String account = newAccount();
+        String api = newApi("GET");
+        Map<String, Object> deleted = createToken(account, api, "GET");
+        Map<String, Object> kept = createToken(account, api, "GET");
+        String deletedSid = (String) deleted.get("sid");
+        String keptSid = (String) kept.get("sid");
+        for (RunningGateway gateway : new RunningGateway[] {gatewayA, gatewayB}) {
+            assertThat(status(gateway, "GET", "/" + api + "/x", basic(deletedSid, (String) deleted.get("authToken"))))
+                    .isEqualTo(200);
+            assertThat(status(gateway, "GET", "/" + api + "/x", basic(keptSid, (String) kept.get("authToken"))))
+                    .isEqualTo(200);
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(gateway.scrape()).contains("token=\"" + deletedSid + "\""));
+        }
+
+        admin().delete()
+                .uri("/v1/accounts/{a}/tokens/{s}", account, deletedSid)
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+
+        for (RunningGateway gateway : new RunningGateway[] {gatewayA, gatewayB}) {
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(gateway.scrape())
+                            .doesNotContain(deletedSid)
+                            .contains("token=\"" + keptSid + "\""));
+        }
+    }
+
     /** The value of the one series with exactly these labels (in Prometheus' sorted order). */
     @Test
     void managementRequestsAreNeitherCountedNorRefusedAsProxyTraffic() {

@@ -70,6 +70,15 @@ public class RequestCounters implements Collector {
         return created;
     }
 
+    /**
+     * Drops every series of this token (the next scrape no longer shows it). A walk over all series:
+     * deletions are rare next to requests, and an index by token would cost every series memory.
+     */
+    void forgetToken(String token) {
+        series.keySet().removeIf(key -> key.token().equals(token));
+        inLabelOrder.keySet().removeIf(key -> key.token().equals(token));
+    }
+
     @Override
     public MetricSnapshot collect() {
         List<CounterDataPointSnapshot> points = new ArrayList<>(series.size());

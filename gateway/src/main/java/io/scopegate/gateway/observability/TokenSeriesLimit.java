@@ -14,6 +14,8 @@ import org.springframework.validation.annotation.Validated;
  * {@code account="_overflow"}, so nothing goes uncounted and Prometheus stays bounded. Micrometer's
  * {@code MeterFilter.maximumAllowableTags} can only deny meters past the cap, not fold them into one.
  * Cost: about (APIs used × methods × outcomes) series per token; see docs/operations.md (Cardinality).
+ * A token the store deleted gives its place back ({@link DeletedTokenSeries}), so token churn does
+ * not use the cap up.
  */
 @Component
 class TokenSeriesLimit {
@@ -41,5 +43,15 @@ class TokenSeriesLimit {
             return token;
         }
         return OVERFLOW;
+    }
+
+    /** Whether this token has series of its own. */
+    boolean admitted(String token) {
+        return admitted.contains(token);
+    }
+
+    /** The token has no series any more: its place goes to the next new token. */
+    void forget(String token) {
+        admitted.remove(token);
     }
 }

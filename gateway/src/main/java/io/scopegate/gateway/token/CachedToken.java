@@ -1,5 +1,6 @@
 package io.scopegate.gateway.token;
 
+import com.github.benmanes.caffeine.cache.Interner;
 import io.scopegate.store.credential.StoredCredential;
 import io.scopegate.store.scope.LegacyKind;
 import io.scopegate.store.scope.Scope;
@@ -39,7 +40,25 @@ public sealed interface CachedToken {
             RateLimit rateLimit,
             Quota quota,
             X500Principal clientCertificateSubject)
-            implements CachedToken {}
+            implements CachedToken {
+
+        /**
+         * Many tokens hold the same grants and up to 20 share an account, but each row read from the
+         * store comes with its own strings and sets: a scope list alone was about half of a cached
+         * token's heap. Equal lists and account SIDs are shared through weak interners, so an entry
+         * costs little beyond its SID and hash, and a value no token holds any more is collected.
+         * The scope lists are immutable (List.copyOf of records over unmodifiable sets), so sharing one
+         * cannot let a change to one token reach another.
+         */
+        private static final Interner<String> ACCOUNT_SIDS = Interner.newWeakInterner();
+
+        private static final Interner<List<Scope>> SCOPE_LISTS = Interner.newWeakInterner();
+
+        public Scoped {
+            accountSid = accountSid == null ? null : ACCOUNT_SIDS.intern(accountSid);
+            scopes = scopes == null ? null : SCOPE_LISTS.intern(List.copyOf(scopes));
+        }
+    }
 
     /** A disabled one is kept, not dropped: its holder gets 403 "disabled", not 401, as for scoped tokens. */
     record LegacyCredential(LegacyKind kind, boolean enabled, int apiVersion, StoredCredential credential) {}

@@ -14,7 +14,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Credentials by Basic username, in memory. A miss loads once from the store and concurrent misses
- * for one name share that load (Caffeine's async cache keeps the in-flight future). Entries do not
+ * for one name share that load (Caffeine's async cache keeps the in-flight future); misses for
+ * different names made while the store is busy share one query ({@link BatchedLoads}), so a cold
+ * replica taking traffic for thousands of tokens does not send the store a query per token. Entries do not
  * expire by time: they are dropped when the store says they changed (see revocation). Invalidating
  * a name while its load is in flight removes that future, so a load that read the old row can
  * never put it back into the cache. Whatever holds on to a decision made from an entry (an open
@@ -36,15 +38,28 @@ public class TokenCache {
         void changedAll();
     }
 
+    /**
+     * Token queries one replica runs at once: the pool's other connections stay free for the event
+     * poll and usage writes, and N replicas starting together put at most 2N such queries on the store.
+     */
+    static final int MAX_QUERIES_IN_FLIGHT = 2;
+
+    /** SIDs per query: one index scan each, a few hundred rows at most, well inside the store timeout. */
+    static final int MAX_NAMES_PER_QUERY = 250;
+
+    /** Misses waiting for a query before new ones fail as unavailable (about 40 full queries' worth). */
+    static final int MAX_NAMES_WAITING = 10_000;
+
     private final AsyncLoadingCache<String, CachedToken> cache;
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
     public TokenCache(TokenLoader reader, GatewaySettings settings, MeterRegistry registry) {
+        BatchedLoads loads = new BatchedLoads(
+                reader, settings.storeTimeout(), MAX_QUERIES_IN_FLIGHT, MAX_NAMES_PER_QUERY, MAX_NAMES_WAITING);
         this.cache = Caffeine.newBuilder()
                 .maximumSize(settings.cacheMaximumSize())
                 .recordStats()
-                .buildAsync((username, executor) ->
-                        reader.load(username).timeout(settings.storeTimeout()).toFuture());
+                .buildAsync((username, executor) -> loads.load(username));
         Gauge.builder("scopegate.token.cache.size", cache, c -> c.synchronous().estimatedSize())
                 .description("Credentials held in the gateway's memory")
                 .register(registry);
@@ -58,6 +73,10 @@ public class TokenCache {
                         "scopegate.token.cache.misses",
                         cache,
                         c -> c.synchronous().stats().loadCount())
+                .register(registry);
+        // Several misses share a batch: loads per second bounded by batches per second, which this shows.
+        FunctionCounter.builder("scopegate.token.cache.batches", loads, BatchedLoads::batches)
+                .description("Batched store lookups the cache's misses were sent in")
                 .register(registry);
         FunctionCounter.builder(
                         "scopegate.token.cache.evictions",
