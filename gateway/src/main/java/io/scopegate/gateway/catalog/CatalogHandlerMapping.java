@@ -41,11 +41,6 @@ class CatalogHandlerMapping extends RoutePredicateHandlerMapping {
         return route != null ? Mono.just(route) : super.lookupRoute(exchange);
     }
 
-    @Override
-    protected String getSimpleName() {
-        return "CatalogHandlerMapping";
-    }
-
     @Configuration(proxyBeanMethods = false)
     static class Registration {
 
