@@ -42,9 +42,11 @@ public class RouteLookupBenchmark {
         List<ApiRoute> catalog = new ArrayList<>();
         for (int i = 1; i < apis; i++) {
             String id = "a%04d".formatted(i);
-            catalog.add(ApiRoute.of(id, List.of("/" + id + "/**", "/" + id + "/items/{id}"), List.of("GET"), "http://up", false));
+            catalog.add(ApiRoute.of(
+                    id, List.of("/" + id + "/**", "/" + id + "/items/{id}"), List.of("GET"), "http://up", false));
         }
-        catalog.add(ApiRoute.of("bench", List.of("/bench/**", "/bench/items/{id}"), List.of("GET"), "http://up", false));
+        catalog.add(
+                ApiRoute.of("bench", List.of("/bench/**", "/bench/items/{id}"), List.of("GET"), "http://up", false));
         index = RouteIndex.of(catalog);
         linearOrder = PatternRoute.mostSpecificFirst(catalog);
     }
