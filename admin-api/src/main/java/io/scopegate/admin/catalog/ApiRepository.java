@@ -41,7 +41,11 @@ public class ApiRepository {
                 .one();
     }
 
-    Mono<Boolean> upsert(ApiDefinition api) {
+    /** An upserted row's times as stored, and whether this statement created it. */
+    record Upserted(Instant createdAt, Instant updatedAt, boolean created) {}
+
+    /** Inserts or replaces the API; the row's times come back as stored, so no read-back is needed. */
+    Mono<Upserted> upsert(ApiDefinition api) {
         return db.sql("""
                 insert into apis (id, name, paths, methods, upstream_url, latest_version, websocket, mutual_tls,
                                   created_at, updated_at)
@@ -51,7 +55,7 @@ public class ApiRepository {
                        upstream_url = excluded.upstream_url, latest_version = excluded.latest_version,
                        websocket = excluded.websocket, mutual_tls = excluded.mutual_tls,
                        updated_at = excluded.updated_at
-                returning (xmax = 0) as created
+                returning created_at, updated_at, (xmax = 0) as created
                 """)
                 .bind("id", api.id())
                 .bind("name", api.name())
@@ -62,7 +66,10 @@ public class ApiRepository {
                 .bind("websocket", api.websocket())
                 .bind("mutualTls", api.mutualTls())
                 .bind("now", api.updatedAt())
-                .map((row, meta) -> Boolean.TRUE.equals(row.get("created", Boolean.class)))
+                .map((row, meta) -> new Upserted(
+                        row.get("created_at", Instant.class),
+                        row.get("updated_at", Instant.class),
+                        Boolean.TRUE.equals(row.get("created", Boolean.class))))
                 .one();
     }
 

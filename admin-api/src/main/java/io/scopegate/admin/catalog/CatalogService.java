@@ -54,9 +54,7 @@ class CatalogService {
 
     Mono<SavedApi> save(Actor actor, String id, SaveApi request) {
         ApiDefinition definition = request.definition(id, clock.instant());
-        return checkedUpstream(definition.upstreamUrl())
-                .then(tx.transactional(upsert(actor, definition)))
-                .flatMap(created -> catalog.find(id).map(stored -> new SavedApi(stored, created)));
+        return checkedUpstream(definition.upstreamUrl()).then(tx.transactional(upsert(actor, definition)));
     }
 
     Mono<Void> delete(Actor actor, String id) {
@@ -82,14 +80,31 @@ class CatalogService {
                         : Mono.empty());
     }
 
-    /** Emits true when the API is new. */
-    private Mono<Boolean> upsert(Actor actor, ApiDefinition api) {
+    /**
+     * The API as stored (what was asked, with the row's times), read back from the upsert itself: the
+     * save used to read the row again after the commit, one more round trip per registration.
+     */
+    private Mono<SavedApi> upsert(Actor actor, ApiDefinition api) {
         return catalog.lockCatalog()
                 .then(ensurePathsFree(api))
                 .then(ensureGrantedMethodsKept(api))
                 .then(catalog.upsert(api))
-                .flatMap(created -> changes.record(actor, AuditAction.API_SAVED, null, api.id(), savedDetails(api))
-                        .thenReturn(created));
+                .flatMap(upserted -> changes.record(actor, AuditAction.API_SAVED, null, api.id(), savedDetails(api))
+                        .thenReturn(new SavedApi(stored(api, upserted), upserted.created())));
+    }
+
+    private static ApiDefinition stored(ApiDefinition api, ApiRepository.Upserted upserted) {
+        return new ApiDefinition(
+                api.id(),
+                api.name(),
+                api.paths(),
+                api.methods(),
+                api.upstreamUrl(),
+                api.latestVersion(),
+                api.websocket(),
+                api.mutualTls(),
+                upserted.createdAt(),
+                upserted.updatedAt());
     }
 
     private static Map<String, Object> savedDetails(ApiDefinition api) {

@@ -38,12 +38,25 @@ record PatternRoute(PathPattern pattern, ApiRoute api) {
         return List.copyOf(routes);
     }
 
-    boolean matches(PathContainer path) {
-        return pattern.matches(path);
+    /**
+     * The pattern's first segment when it is plain text ({@code campaigns} of {@code /campaigns/**}),
+     * which then is the only first segment of a path it can match; null when it is a variable or
+     * holds a wildcard ({@code /**}, {@code /{tenant}/x}, {@code /v?/x}), or the pattern is {@code /}.
+     * Exact text, as ApiRoute's parser is case-sensitive.
+     */
+    String literalFirstSegment() {
+        String text = pattern.getPatternString();
+        if (!text.startsWith("/")) {
+            return null;
+        }
+        int end = text.indexOf('/', 1);
+        String segment = end < 0 ? text.substring(1) : text.substring(1, end);
+        boolean literal =
+                !segment.isEmpty() && segment.chars().noneMatch(c -> c == '{' || c == '}' || c == '*' || c == '?');
+        return literal ? segment : null;
     }
 
-    /** Unique per route (a pattern belongs to one API), readable in logs: {@code campaigns /campaigns/**}. */
-    String routeId() {
-        return api.id() + " " + pattern.getPatternString();
+    boolean matches(PathContainer path) {
+        return pattern.matches(path);
     }
 }

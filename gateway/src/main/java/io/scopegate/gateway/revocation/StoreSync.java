@@ -10,7 +10,9 @@ import io.scopegate.store.lifecycle.RepeatingWork;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -170,7 +172,7 @@ public class StoreSync extends RepeatingWork {
         if (events.isEmpty()) {
             return Mono.empty();
         }
-        boolean catalogChanged = false;
+        Set<String> changedApis = new HashSet<>();
         Instant now = clock.instant();
         for (EventRow event : events) {
             StoreEvent.Kind kind = StoreEvent.Kind.named(event.kind()).orElse(null);
@@ -182,13 +184,13 @@ public class StoreSync extends RepeatingWork {
             } else if (kind.namesCredential()) {
                 invalidateUnlessHinted(event.id(), event.subject());
             } else {
-                catalogChanged = true;
+                changedApis.add(event.subject());
             }
             Duration eventLag = Duration.between(event.at(), now);
             lag.record(eventLag.isNegative() ? Duration.ZERO : eventLag);
         }
         long last = events.get(events.size() - 1).id();
-        Mono<Void> reload = catalogChanged ? catalog.reload(settings.storeTimeout()) : Mono.empty();
+        Mono<Void> reload = catalog.reload(changedApis, settings.storeTimeout());
         return reload.doOnSuccess(done -> advanceTo(last))
                 // A full batch means more may be waiting: keep going now rather than at the next tick.
                 .then(events.size() == BATCH ? Mono.defer(() -> catchUp(last)) : Mono.empty());

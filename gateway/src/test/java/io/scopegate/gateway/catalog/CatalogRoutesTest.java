@@ -5,18 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
+import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 import org.springframework.cloud.gateway.route.Route;
+import org.springframework.http.server.PathContainer;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
-/**
- * Which API a path goes to, as Spring Cloud Gateway picks it: the catalog's routes in their order,
- * the first whose predicate matches.
- */
+/** Which API a path goes to, as the gateway picks it: the route the catalog gives for the path. */
 class CatalogRoutesTest {
 
     private final List<Object> published = new ArrayList<>();
@@ -26,21 +25,13 @@ class CatalogRoutesTest {
         return ApiRoute.of(id, List.of(paths), List.of("GET"), "http://" + id + ".upstream", false);
     }
 
-    /** The API of the first route (in route order) whose predicate matches the path; "none" without one. */
-    private Mono<String> routedApi(String path) {
-        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get(path));
-        return catalog.getRoutes()
-                .sort((a, b) -> Integer.compare(a.getOrder(), b.getOrder()))
-                .concatMap(route -> Flux.from(route.getPredicate().apply(exchange))
-                        .filter(Boolean::booleanValue)
-                        .map(matched -> route))
-                .next()
-                .map(CatalogRoutes::apiId)
-                .defaultIfEmpty("none");
+    private String routedApi(String path) {
+        Route route = catalog.route(PathContainer.parsePath(path));
+        return route == null ? "none" : CatalogRoutes.apiId(route);
     }
 
     private void assertRoutedTo(String path, String api) {
-        StepVerifier.create(routedApi(path)).expectNext(api).expectComplete().verify(Duration.ofSeconds(5));
+        assertThat(routedApi(path)).as(path).isEqualTo(api);
     }
 
     /** Issue 14, finding 5: B's exact pattern must not lift its catch-all above A's narrower pattern. */
@@ -85,20 +76,78 @@ class CatalogRoutesTest {
         ApiRoute first = api("first", "/p/{x}/a");
         ApiRoute second = api("second", "/p/a/{y}");
         catalog.use(List.of(first, second));
-        List<String> once = routeIds();
+        assertRoutedTo("/p/a/a", "second");
         catalog.use(List.of(second, first));
-        assertThat(routeIds()).isEqualTo(once);
         assertRoutedTo("/p/a/a", "second");
     }
 
+    /** Patterns with a variable or wildcard first segment compete with the literal ones, by specificity. */
     @Test
-    void aCatalogChangeAsksTheGatewayToRefreshItsRoutes() {
-        catalog.use(List.of(api("a", "/a/**")));
-        assertThat(published).hasSize(1);
-        assertThat(catalog.size()).isEqualTo(1);
+    void aWildcardFirstSegmentCompetesWithEveryLiteralOne() {
+        catalog.use(List.of(api("any", "/{tenant}/orders/**"), api("campaigns", "/campaigns/**"), api("all", "/**")));
+        assertRoutedTo("/campaigns/orders/1", "campaigns");
+        assertRoutedTo("/campaigns/1", "campaigns");
+        assertRoutedTo("/acme/orders/1", "any");
+        assertRoutedTo("/acme/other", "all");
+        assertRoutedTo("/", "all");
     }
 
-    private List<String> routeIds() {
-        return catalog.getRoutes().map(Route::getId).collectList().block(Duration.ofSeconds(5));
+    @Test
+    void aChangedApiIsRoutedAnewAndTheOthersStayAsTheyWere() {
+        catalog.use(List.of(api("a", "/a/**"), api("b", "/b/**")));
+        Route before = catalog.route("b");
+
+        catalog.change(List.of("a"), List.of(api("a", "/a2/**")));
+
+        assertRoutedTo("/a/1", "none");
+        assertRoutedTo("/a2/1", "a");
+        assertRoutedTo("/b/1", "b");
+        assertThat(catalog.route("b")).isSameAs(before);
+        assertThat(catalog.size()).isEqualTo(2);
+    }
+
+    @Test
+    void anApiGoneFromTheStoreIsNoLongerRouted() {
+        catalog.use(List.of(api("a", "/a/**"), api("b", "/b/**")));
+
+        catalog.change(List.of("a", "c"), List.of(api("c", "/c/**")));
+
+        assertRoutedTo("/a/1", "none");
+        assertRoutedTo("/c/1", "c");
+        assertThat(catalog.api("a")).isNull();
+        assertThat(catalog.size()).isEqualTo(2);
+    }
+
+    @Test
+    void everyCatalogChangeAsksTheGatewayToRefreshWhatItCachesPerRoute() {
+        catalog.use(List.of(api("a", "/a/**")));
+        catalog.change(List.of("a"), List.of());
+        assertThat(published).hasSize(2).allMatch(RefreshRoutesEvent.class::isInstance);
+        assertThat(catalog.size()).isZero();
+    }
+
+    @Test
+    void anApisRouteCarriesWhatTheFiltersReadAndMatchesItsOwnPaths() {
+        catalog.use(List.of(ApiRoute.of("chat", List.of("/chat/**"), List.of("GET", "POST"), "http://chat.up", true)));
+        Route route = catalog.route("chat");
+
+        assertThat(CatalogRoutes.apiId(route)).isEqualTo("chat");
+        assertThat(CatalogRoutes.methods(route)).containsExactlyInAnyOrder("GET", "POST");
+        assertThat(CatalogRoutes.websocket(route)).isTrue();
+        assertThat(CatalogRoutes.mutualTls(route)).isFalse();
+        assertThat(route.getUri().getHost()).isEqualTo("chat.up");
+        StepVerifier.create(predicate(route, "/chat/1"))
+                .expectNext(true)
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
+        StepVerifier.create(predicate(route, "/other"))
+                .expectNext(false)
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
+    }
+
+    private static Mono<Boolean> predicate(Route route, String path) {
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get(path));
+        return Mono.from(Objects.requireNonNull(route.getPredicate().apply(exchange)));
     }
 }

@@ -1,6 +1,5 @@
 package io.scopegate.gateway.catalog;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.springframework.cloud.gateway.route.Route;
@@ -28,9 +27,7 @@ public final class TestCatalog {
 
     /** The route a request to the API would be given. */
     public static Route route(CatalogRoutes catalog, String apiId) {
-        return catalog.getRoutes()
-                .filter(route -> apiId.equals(CatalogRoutes.apiId(route)))
-                .blockFirst(Duration.ofSeconds(5));
+        return catalog.route(apiId);
     }
 
     /** A route of an API with these methods, as the catalog builds it. */
