@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -68,8 +69,10 @@ class PropagationTest extends SystemTest {
                             .exchange()
                             .expectStatus()
                             .isOk();
-                    Map<String, Object> body =
-                            reset.expectBody(MAP).returnResult().getResponseBody();
+                    EntityExchangeResult<Map<String, Object>> result =
+                            reset.expectBody(MAP).returnResult();
+                    assertThat(result.getResponseHeaders().getFirst(HEADER)).matches("confirmed=2/2; ms=\\d+");
+                    Map<String, Object> body = result.getResponseBody();
                     String old = auth;
                     auth = basic(sid, (String) body.get("authToken"));
                     refusedOnBoth(old, "GET", i);

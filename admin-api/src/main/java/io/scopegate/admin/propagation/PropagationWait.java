@@ -106,7 +106,9 @@ class PropagationWait {
             return live != null && applied.containsAll(live);
         }
 
-        synchronized Propagation result(Duration waited, boolean timedOut) {
+        /** Timed out only if still unconfirmed: the last word may have come just as the bound passed. */
+        synchronized Propagation result(Duration waited, boolean boundPassed) {
+            boolean timedOut = boundPassed && !confirmed();
             if (live == null) {
                 return new Propagation(0, -1, waited, timedOut, List.of());
             }

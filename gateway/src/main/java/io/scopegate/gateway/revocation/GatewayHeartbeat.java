@@ -3,7 +3,6 @@ package io.scopegate.gateway.revocation;
 import io.scopegate.gateway.GatewaySettings;
 import io.scopegate.gateway.limit.LiveReplicas;
 import io.scopegate.store.lifecycle.RepeatingWork;
-import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +29,6 @@ class GatewayHeartbeat extends RepeatingWork {
     private final StoreSync sync;
     private final GatewayInstance instance;
     private final GatewaySettings settings;
-    private final Clock clock;
     private final LiveReplicas liveReplicas;
 
     GatewayHeartbeat(
@@ -38,13 +36,11 @@ class GatewayHeartbeat extends RepeatingWork {
             StoreSync sync,
             GatewayInstance instance,
             GatewaySettings settings,
-            Clock clock,
             LiveReplicas liveReplicas) {
         this.db = db;
         this.sync = sync;
         this.instance = instance;
         this.settings = settings;
-        this.clock = clock;
         this.liveReplicas = liveReplicas;
     }
 
@@ -62,6 +58,12 @@ class GatewayHeartbeat extends RepeatingWork {
         return instance.report(applied).then(countLiveReplicas()).timeout(settings.storeTimeout());
     }
 
+    /** See {@link StoreSync#PHASE}: alive and counted until the web server has drained. */
+    @Override
+    public int getPhase() {
+        return StoreSync.PHASE;
+    }
+
     @Override
     public void stop(Runnable callback) {
         super.stop(() -> instance.leave()
@@ -74,8 +76,11 @@ class GatewayHeartbeat extends RepeatingWork {
     }
 
     private Mono<Void> countLiveReplicas() {
-        return db.sql("select count(*) from gateway_instances where seen_at > :since")
-                .bind("since", clock.instant().minus(LiveReplicas.WINDOW))
+        return db.sql("""
+                        select count(*) from gateway_instances
+                        where seen_at > now() - :windowMillis * interval '1 millisecond'
+                        """)
+                .bind("windowMillis", LiveReplicas.WINDOW.toMillis())
                 .map(row -> row.get(0, Long.class))
                 .one()
                 .doOnNext(liveReplicas::seen)

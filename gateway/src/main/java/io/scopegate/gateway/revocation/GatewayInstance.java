@@ -18,14 +18,12 @@ import reactor.core.publisher.Mono;
 public class GatewayInstance {
 
     private final DatabaseClient db;
-    private final Clock clock;
     private final String id;
     private final Instant startedAt;
     private volatile boolean left;
 
     GatewayInstance(DatabaseClient db, Clock clock) {
         this.db = db;
-        this.clock = clock;
         String host = System.getenv().getOrDefault("HOSTNAME", "gateway").replace(' ', '-');
         String name = host.length() > 40 ? host.substring(0, 40) : host;
         this.id = name + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -46,9 +44,13 @@ public class GatewayInstance {
         return db.sql("""
                         with reported as (
                             insert into gateway_instances (instance_id, applied_event_id, started_at, seen_at)
-                            values (:id, :applied, :started, :now)
+                            values (:id, :applied, :started, now())
                             on conflict (instance_id) do update
-                               set applied_event_id = excluded.applied_event_id, seen_at = excluded.seen_at
+                               -- greatest: a heartbeat that read the cursor before an acknowledgement moved it
+                               -- must not write it back; now(): seen by the store's clock, which the admin API
+                               -- compares with (a gateway's clock may be off)
+                               set applied_event_id = greatest(gateway_instances.applied_event_id, excluded.applied_event_id),
+                                   seen_at = excluded.seen_at
                                -- a report that raced with leave() must not bring the replica back
                                where gateway_instances.seen_at <> '-infinity'
                             returning instance_id)
@@ -57,7 +59,6 @@ public class GatewayInstance {
                 .bind("id", id)
                 .bind("applied", applied)
                 .bind("started", startedAt)
-                .bind("now", clock.instant())
                 .bind("channel", Acknowledgement.CHANNEL)
                 .bind("payload", new Acknowledgement(id, applied).payload())
                 .then();
