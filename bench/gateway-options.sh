@@ -76,12 +76,7 @@ ticks_per_second=$(getconf CLK_TCK)
 
 # Pinning as in load.sh (PIN=0 turns it off): every gateway's threads on CPU 1, wrk and nginx on CPU 0.
 # The idle gateways share CPU 1 with the one under test; each variant has the same three idle beside it.
-load_cpu=()
-if [ "${PIN:-1}" = 1 ]; then
-  load_cpu=(taskset -c 0)
-  for name in "${names[@]}"; do taskset -a -p 2 "${gw_pid[$name]}" >/dev/null; done
-  for pid in $(cat "$work/nginx/nginx.pid") $(pgrep -P "$(cat "$work/nginx/nginx.pid")"); do taskset -p 1 "$pid" >/dev/null; done
-fi
+bench_pin $(for name in "${names[@]}"; do echo "${gw_pid[$name]}"; done)
 
 
 run() { # name

@@ -162,3 +162,12 @@ interleaved_rounds() { # rounds, name...: calls run <name> for every name in eve
   done
   echo "# after the rounds: $(uptime)" | tee -a "$out"
 }
+
+bench_pin() { # pid...: unless PIN=0, those JVMs' threads on CPU 1 and nginx on CPU 0, and load_cpu=(taskset -c 0) to run wrk with
+  load_cpu=()
+  [ "${PIN:-1}" = 1 ] || return 0
+  load_cpu=(taskset -c 0)
+  local pid
+  for pid in "$@"; do taskset -a -p 2 "$pid" >/dev/null; done
+  for pid in $(cat "$work/nginx/nginx.pid") $(pgrep -P "$(cat "$work/nginx/nginx.pid")"); do taskset -p 1 "$pid" >/dev/null; done
+}

@@ -102,12 +102,7 @@ ticks_per_second=$(getconf CLK_TCK)
 
 # Pinning as in load.sh (PIN=0 turns it off): every proxy's threads on CPU 1, wrk and nginx on CPU 0;
 # the JVMs started unpinned, so their ergonomics are a 2-core machine's.
-load_cpu=()
-if [ "${PIN:-1}" = 1 ]; then
-  load_cpu=(taskset -c 0)
-  for name in "${names[@]}"; do taskset -a -p 2 "${v_pid[$name]}" >/dev/null; done
-  for pid in $(cat "$work/nginx/nginx.pid") $(pgrep -P "$(cat "$work/nginx/nginx.pid")"); do taskset -p 1 "$pid" >/dev/null; done
-fi
+bench_pin $(for name in "${names[@]}"; do echo "${v_pid[$name]}"; done)
 
 url_of() { local path=/bench/item; echo "http://127.0.0.1:${v_port[$1]}$path"; }
 allocated() { # bytes allocated so far by the live threads of a JVM (jcmd Thread.print -e)
