@@ -25,11 +25,6 @@ class AppliedAcknowledgements extends RepeatingWork {
     }
 
     @Override
-    public int getPhase() {
-        return StoreSync.PHASE;
-    }
-
-    @Override
     protected Flux<?> triggers() {
         return sync.advances();
     }

@@ -58,12 +58,6 @@ class GatewayHeartbeat extends RepeatingWork {
         return instance.report(applied).then(countLiveReplicas()).timeout(settings.storeTimeout());
     }
 
-    /** See {@link StoreSync#PHASE}: alive and counted until the web server has drained. */
-    @Override
-    public int getPhase() {
-        return StoreSync.PHASE;
-    }
-
     @Override
     public void stop(Runnable callback) {
         super.stop(() -> instance.leave()

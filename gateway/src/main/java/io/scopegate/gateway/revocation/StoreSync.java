@@ -35,14 +35,6 @@ public class StoreSync extends RepeatingWork {
     private static final Logger log = LoggerFactory.getLogger(StoreSync.class);
     private static final int BATCH = 500;
 
-    /**
-     * The phase of the sync, its acknowledgements and the heartbeat: they stop after the web server
-     * (graceful shutdown drains requests at DEFAULT_PHASE - 1024, the server stops at - 2048), so a
-     * replica applies and acknowledges revocations for as long as it serves, and leaves the live set
-     * only then; before the usage recorder's last flush (- 4096).
-     */
-    public static final int PHASE = DEFAULT_PHASE - 3072;
-
     private static final int MAX_HINTED = 10_000;
 
     /** A polled {@code token_events} row; its kind is kept as written, as a newer writer may know more kinds. */
@@ -82,11 +74,6 @@ public class StoreSync extends RepeatingWork {
                 .publishPercentileHistogram()
                 .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
-    }
-
-    @Override
-    public int getPhase() {
-        return PHASE;
     }
 
     /** Every poll interval, and at once on each NOTIFY (after its hint was applied). */
