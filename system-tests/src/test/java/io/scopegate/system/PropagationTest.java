@@ -91,6 +91,33 @@ class PropagationTest extends SystemTest {
     }
 
     @Test
+    void disablingAllOfAnAccountsTokensHoldsForEveryOneOnBothReplicasTheInstantTheCallReturns() {
+        List<String> auths = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Map<String, Object> token = createToken(account, api, "GET");
+            auths.add(basic((String) token.get("sid"), (String) token.get("authToken")));
+        }
+        Map<String, Object> legacy = admin().post()
+                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> legacyTokens = (List<Map<String, Object>>) legacy.get("tokens");
+        legacyTokens.forEach(t -> auths.add(basic((String) t.get("sid"), (String) t.get("authToken"))));
+        auths.forEach(this::acceptedOnBoth);
+
+        confirmedByAll(call(admin().post().uri("/v1/accounts/{a}/tokens/disable-all", account)));
+
+        for (int i = 0; i < auths.size(); i++) {
+            refusedOnBoth(auths.get(i), "GET", i);
+        }
+    }
+
+    @Test
     void aFrozenReplicaHoldsTheCallOnlyForTheBoundIsNamedAndRefusesTheTokenOnceItWakes() throws Exception {
         Map<String, Object> token = createToken(account, api, "GET");
         String sid = (String) token.get("sid");

@@ -7,10 +7,12 @@ import io.scopegate.admin.security.Actor;
 import io.scopegate.store.event.StoreEvent;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,6 +37,9 @@ public class ChangeLog {
         this.outbox = outbox;
     }
 
+    /** One change of a call: what was done to which subject, and the details its audit row keeps. */
+    public record Change(AuditAction action, String subject, Map<String, ?> details) {}
+
     /**
      * @param subject the token SID for token actions (the account SID for legacy tokens), the API id
      *                for catalog actions, the username for admin-user actions
@@ -42,14 +47,44 @@ public class ChangeLog {
      */
     public Mono<Void> record(
             Actor actor, AuditAction action, String accountSid, String subject, Map<String, ?> details) {
-        return audit(actor, action, accountSid, subject, details)
-                .flatMap(auditId -> action.eventKind() == null
-                        ? Mono.<Void>empty()
-                        : event(action, accountSid, subject)
-                                .flatMap(eventId -> action.awaitsGateways()
-                                        ? ChangesToConfirm.expect(auditId, eventId)
-                                        : Mono.empty()))
-                .then(notification(actor, action, accountSid, subject, details));
+        return recordEach(actor, accountSid, List.of(new Change(action, subject, details)));
+    }
+
+    /**
+     * Several changes of one call, in one account, in one transaction: each gets its audit row, its
+     * notification and (when the gateways must see it) its event, as {@link #record} gives one change.
+     * The events come last, after every other row: the write lock they take is held to commit and
+     * serialises every change in the store, so it is taken once, for the shortest time.
+     */
+    public Mono<Void> recordEach(Actor actor, String accountSid, List<Change> changes) {
+        return Flux.fromIterable(changes)
+                .concatMap(change -> audit(actor, change.action(), accountSid, change.subject(), change.details())
+                        .flatMap(auditId -> notification(
+                                        actor, change.action(), accountSid, change.subject(), change.details())
+                                .thenReturn(auditId)))
+                .collectList()
+                .flatMap(auditIds -> events(accountSid, changes, auditIds));
+    }
+
+    private Mono<Void> events(String accountSid, List<Change> changes, List<Long> auditIds) {
+        if (changes.stream().allMatch(change -> change.action().eventKind() == null)) {
+            return Mono.empty();
+        }
+        // Held to commit: events become visible in id order (see StoreEvent.WRITE_LOCK).
+        Mono<Void> inIdOrder = db.sql("select pg_advisory_xact_lock(:lock)")
+                .bind("lock", StoreEvent.WRITE_LOCK)
+                .then();
+        return inIdOrder
+                .thenMany(Flux.range(0, changes.size()))
+                .filter(i -> changes.get(i).action().eventKind() != null)
+                .concatMap(i -> {
+                    AuditAction action = changes.get(i).action();
+                    return event(action, accountSid, changes.get(i).subject())
+                            .flatMap(eventId -> action.awaitsGateways()
+                                    ? ChangesToConfirm.expect(auditIds.get(i), eventId)
+                                    : Mono.empty());
+                })
+                .then();
     }
 
     /** The change's notification, into the outbox in the same transaction. */
@@ -94,16 +129,13 @@ public class ChangeLog {
 
     /**
      * The event row, then its NOTIFY with the payload {@link StoreEvent} defines: enough for a gateway
-     * to reload the named cache entry at once, before its poll reads the row itself. Gives the event's id.
+     * to reload the named cache entry at once, before its poll reads the row itself. Gives the event's
+     * id. Only under the write lock ({@link #events}).
      */
     private Mono<Long> event(AuditAction action, String accountSid, String subject) {
         StoreEvent.Kind kind = action.eventKind();
         boolean aboutApi = kind == StoreEvent.Kind.API;
-        // Held to commit: events become visible in id order (see StoreEvent.WRITE_LOCK).
-        Mono<Void> inIdOrder = db.sql("select pg_advisory_xact_lock(:lock)")
-                .bind("lock", StoreEvent.WRITE_LOCK)
-                .then();
-        return inIdOrder.then(db.sql("""
+        return db.sql("""
                 insert into token_events (at, kind, account_sid, token_sid, api_id)
                 values (:at, :kind, :account, :token, :api)
                 returning id
@@ -115,7 +147,7 @@ public class ChangeLog {
                 .bind("api", Parameter.fromOrEmpty(aboutApi ? subject : null, String.class))
                 .map(row -> row.get("id", Long.class))
                 .one()
-                .flatMap(id -> notify(new StoreEvent(id, kind, subject)).thenReturn(id)));
+                .flatMap(id -> notify(new StoreEvent(id, kind, subject)).thenReturn(id));
     }
 
     private Mono<Void> notify(StoreEvent event) {

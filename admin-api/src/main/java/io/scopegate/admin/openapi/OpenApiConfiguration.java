@@ -75,13 +75,14 @@ class OpenApiConfiguration {
 
     /**
      * The calls whose change the gateways apply answer once every live replica applied it (see the
-     * propagation package) and say so: a token's or a legacy token's change other than a creation, and
-     * a catalog entry's.
+     * propagation package) and say so: a token's or a legacy token's change other than a creation,
+     * disable-all, and a catalog entry's.
      */
     @Bean
     OpenApiCustomizer propagationOfChanges() {
         return openApi -> openApi.getPaths().forEach((path, item) -> {
-            boolean tokenChange = path.contains("/tokens/{sid}") && !path.endsWith("/duplicate");
+            boolean tokenChange = path.contains("/tokens/{sid}") && !path.endsWith("/duplicate")
+                    || path.endsWith("/tokens/disable-all");
             boolean applied = tokenChange || path.contains("/legacy-tokens/") || path.equals("/v1/apis/{api}");
             if (!applied) {
                 return;

@@ -91,4 +91,13 @@ final class AdminClient {
         }
         return matcher.group(1);
     }
+
+    /** How many times {@code needle} occurs in {@code json}. */
+    static int count(String json, String needle) {
+        int count = 0;
+        for (int at = json.indexOf(needle); at >= 0; at = json.indexOf(needle, at + needle.length())) {
+            count++;
+        }
+        return count;
+    }
 }

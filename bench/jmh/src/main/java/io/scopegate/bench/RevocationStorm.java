@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * A revocation storm (an account base offboarded): {@code tokens} tokens, each cached on every replica,
- * disabled through the admin API at {@code rate} calls per second (ten at a time, one operator), while a paced
+ * disabled through the admin API at {@code rate} calls per second (ten at a time, one operator) — a disable
+ * per token, or with {@code -Dstorm.mode=accounts} a disable-all per account of 20 — while a paced
  * background load of other tokens' requests runs against the replicas. After each disable call
  * returns, one request per replica with the disabled token must be refused. Reports the rate reached,
  * how each call's Scopegate-Propagation ended, and the background requests' p50/p99 before and during
@@ -112,22 +113,38 @@ public final class RevocationStorm {
         Thread.sleep(10_000);
         long stormStart = System.nanoTime();
 
+        // One revoking call per token (disable), or, with -Dstorm.mode=accounts, one disable-all per account.
+        boolean perAccount = "accounts".equals(System.getProperty("storm.mode", "tokens"));
+        List<List<Token>> batches =
+                perAccount ? byAccount(doomed) : doomed.stream().map(List::of).toList();
         List<CompletableFuture<String>> calls = new ArrayList<>();
         AtomicInteger refusedAtOnce = new AtomicInteger();
         List<Double> callMillis = Collections.synchronizedList(new ArrayList<>());
-        for (int i = 0; i < doomed.size(); i++) {
-            Token token = doomed.get(i);
+        for (int i = 0; i < batches.size(); i++) {
+            List<Token> batch = batches.get(i);
             long due = stormStart + i * 1_000_000_000L / rate;
             calls.add(CompletableFuture.supplyAsync(
                     () -> {
                         sleepUntil(due);
                         long calling = System.nanoTime();
-                        AdminClient.Response answer = disable(admin, token);
+                        AdminClient.Response answer =
+                                perAccount ? disableAll(admin, batch) : disable(admin, batch.get(0));
                         callMillis.add((System.nanoTime() - calling) / 1e6);
-                        for (String gateway : gateways) {
-                            if (status(gateway, token) == 403) {
-                                refusedAtOnce.incrementAndGet();
+                        // The probes of a batch run on their own threads, so that they do not hold back the next call.
+                        List<CompletableFuture<Void>> probed = new ArrayList<>();
+                        for (Token token : batch) {
+                            for (String gateway : gateways) {
+                                probed.add(CompletableFuture.runAsync(
+                                        () -> {
+                                            if (status(gateway, token) == 403) {
+                                                refusedAtOnce.incrementAndGet();
+                                            }
+                                        },
+                                        probes));
                             }
+                        }
+                        if (!perAccount) {
+                            probed.forEach(CompletableFuture::join);
                         }
                         return answer.propagation();
                     },
@@ -179,8 +196,14 @@ public final class RevocationStorm {
         Collections.sort(callMillis);
         double seconds = (stormEnd - stormStart) / 1e9;
         System.out.printf(
-                "storm: %d disables over %d replicas in %.2f s (%.0f calls/s, asked %d/s)%n",
-                doomed.size(), gateways.size(), seconds, doomed.size() / seconds, rate);
+                "storm: %d disables over %d replicas in %.2f s (%.0f revocations/s in %d %s calls, asked %d calls/s)%n",
+                doomed.size(),
+                gateways.size(),
+                seconds,
+                doomed.size() / seconds,
+                batches.size(),
+                perAccount ? "disable-all" : "disable",
+                rate);
         System.out.printf(
                 "each call's Scopegate-Propagation: %d timeouts; wait p50 %.0f ms, p99 %.0f ms, max %.0f ms;"
                         + " call p50 %.0f ms, p99 %.0f ms%n",
@@ -258,6 +281,27 @@ public final class RevocationStorm {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** One disable-all per account: every token of it in one change. */
+    private static AdminClient.Response disableAll(AdminClient admin, List<Token> account) {
+        try {
+            AdminClient.Response answer =
+                    admin.call("POST", "/v1/accounts/" + account.get(0).account() + "/tokens/disable-all", "");
+            if (!answer.ok() || AdminClient.count(answer.body(), "\"sid\"") != account.size()) {
+                throw new IllegalStateException("disable-all answered " + answer.status() + " " + answer.body());
+            }
+            return answer;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<List<Token>> byAccount(List<Token> tokens) {
+        return List.copyOf(tokens.stream()
+                .collect(java.util.stream.Collectors.groupingBy(
+                        Token::account, java.util.LinkedHashMap::new, java.util.stream.Collectors.toList()))
+                .values());
     }
 
     private static HttpRequest request(String gateway, Token token) {
