@@ -1,11 +1,11 @@
 package io.scopegate.admin.audit;
 
-import io.r2dbc.postgresql.codec.Json;
 import io.scopegate.admin.notify.Outbox;
 import io.scopegate.admin.propagation.ChangesToConfirm;
 import io.scopegate.admin.security.Actor;
 import io.scopegate.store.event.StoreEvent;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,108 +52,147 @@ public class ChangeLog {
 
     /**
      * Several changes of one call, in one account, in one transaction: each gets its audit row, its
-     * notification and (when the gateways must see it) its event, as {@link #record} gives one change.
-     * The events come last, after every other row: the write lock they take is held to commit and
-     * serialises every change in the store, so it is taken once, for the shortest time.
+     * notification and (when the gateways must see it) its event and NOTIFY, as {@link #record} gives
+     * one change — in one statement per kind of row however many changes there are. The events come
+     * last: the write lock they take is held to commit and serialises every change in the store, so
+     * it is taken once, for the shortest time.
      */
     public Mono<Void> recordEach(Actor actor, String accountSid, List<Change> changes) {
-        return Flux.fromIterable(changes)
-                .concatMap(change -> audit(actor, change.action(), accountSid, change.subject(), change.details())
-                        .flatMap(auditId -> notification(
-                                        actor, change.action(), accountSid, change.subject(), change.details())
-                                .thenReturn(auditId)))
-                .collectList()
-                .flatMap(auditIds -> events(accountSid, changes, auditIds));
+        if (changes.isEmpty()) {
+            return Mono.empty();
+        }
+        return audit(actor, accountSid, changes)
+                .flatMap(awaitingIds -> notifications(actor, accountSid, changes)
+                        .then(events(accountSid, changes))
+                        .flatMap(lastEventId -> lastEventId < 0 || awaitingIds.isEmpty()
+                                ? Mono.<Void>empty()
+                                : Flux.fromIterable(awaitingIds)
+                                        .concatMap(auditId -> ChangesToConfirm.expect(auditId, lastEventId))
+                                        .then()));
     }
 
-    private Mono<Void> events(String accountSid, List<Change> changes, List<Long> auditIds) {
-        if (changes.stream().allMatch(change -> change.action().eventKind() == null)) {
+    /** The changes' notifications, into the outbox in the same transaction. */
+    private Mono<Void> notifications(Actor actor, String accountSid, List<Change> changes) {
+        if (accountSid == null) {
             return Mono.empty();
+        }
+        List<Outbox.Notification> notifications = new ArrayList<>();
+        for (Change change : changes) {
+            String type = change.action().notification(change.details());
+            if (type != null) {
+                notifications.add(new Outbox.Notification(type, data(actor, accountSid, change, type)));
+            }
+        }
+        return outbox.enqueueAll(accountSid, notifications);
+    }
+
+    private static Map<String, Object> data(Actor actor, String accountSid, Change change, String type) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("accountSid", accountSid);
+        data.put("tokenSid", change.subject());
+        if (type.startsWith("legacy_token.") && change.details().get("kind") != null) {
+            // A legacy change is about the account's credential of this kind: say which, as reminders do.
+            data.put("legacyKind", change.details().get("kind"));
+        }
+        data.put("actor", actor.username());
+        data.put("details", change.details());
+        return data;
+    }
+
+    /** The audit rows; gives the ids of those whose change the call is to see applied by the gateways. */
+    private Mono<List<Long>> audit(Actor actor, String accountSid, List<Change> changes) {
+        String[] actions = new String[changes.size()];
+        String[] tokens = new String[changes.size()];
+        String[] details = new String[changes.size()];
+        for (int i = 0; i < changes.size(); i++) {
+            Change change = changes.get(i);
+            AuditAction action = change.action();
+            boolean aboutToken =
+                    action.eventKind() != null && action.eventKind().namesCredential()
+                            || action == AuditAction.CREDENTIALS_READ;
+            actions[i] = action.name();
+            tokens[i] = aboutToken ? change.subject() : "";
+            details[i] = json.writeValueAsString(change.details());
+        }
+        return db.sql("""
+                insert into audit_events (at, actor, action, account_sid, token_sid, source_ip, details)
+                select :at, :actor, c.action, :account, nullif(c.token, ''), :ip, cast(c.details as jsonb)
+                from unnest(cast(:actions as text[]), cast(:tokens as text[]), cast(:details as text[]))
+                     with ordinality as c(action, token, details, n)
+                order by c.n
+                returning id, action
+                """)
+                .bind("at", clock.instant())
+                .bind("actor", actor.username())
+                .bind("account", Parameter.fromOrEmpty(accountSid, String.class))
+                .bind("ip", Parameter.fromOrEmpty(actor.sourceIp(), String.class))
+                .bind("actions", actions)
+                .bind("tokens", tokens)
+                .bind("details", details)
+                .map(row -> AuditAction.valueOf(row.get("action", String.class)).awaitsGateways()
+                        ? row.get("id", Long.class)
+                        : -1L)
+                .all()
+                .filter(id -> id >= 0)
+                .collectList();
+    }
+
+    /**
+     * The event rows, then their NOTIFYs with the payload {@link StoreEvent} defines: enough for a
+     * gateway to reload the named cache entry at once, before its poll reads the row itself. Gives the
+     * last event's id, or -1 when no change is one the gateways see.
+     */
+    private Mono<Long> events(String accountSid, List<Change> changes) {
+        List<Change> seen = changes.stream()
+                .filter(change -> change.action().eventKind() != null)
+                .toList();
+        if (seen.isEmpty()) {
+            return Mono.just(-1L);
+        }
+        String[] kinds = new String[seen.size()];
+        String[] tokens = new String[seen.size()];
+        String[] apis = new String[seen.size()];
+        for (int i = 0; i < seen.size(); i++) {
+            StoreEvent.Kind kind = seen.get(i).action().eventKind();
+            kinds[i] = kind.name();
+            tokens[i] = kind == StoreEvent.Kind.API ? "" : seen.get(i).subject();
+            apis[i] = kind == StoreEvent.Kind.API ? seen.get(i).subject() : "";
         }
         // Held to commit: events become visible in id order (see StoreEvent.WRITE_LOCK).
         Mono<Void> inIdOrder = db.sql("select pg_advisory_xact_lock(:lock)")
                 .bind("lock", StoreEvent.WRITE_LOCK)
                 .then();
-        return inIdOrder
-                .thenMany(Flux.range(0, changes.size()))
-                .filter(i -> changes.get(i).action().eventKind() != null)
-                .concatMap(i -> {
-                    AuditAction action = changes.get(i).action();
-                    return event(action, accountSid, changes.get(i).subject())
-                            .flatMap(eventId -> action.awaitsGateways()
-                                    ? ChangesToConfirm.expect(auditIds.get(i), eventId)
-                                    : Mono.empty());
-                })
-                .then();
-    }
-
-    /** The change's notification, into the outbox in the same transaction. */
-    private Mono<Void> notification(
-            Actor actor, AuditAction action, String accountSid, String subject, Map<String, ?> details) {
-        String type = action.notification(details);
-        if (type == null || accountSid == null) {
-            return Mono.empty();
-        }
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("accountSid", accountSid);
-        data.put("tokenSid", subject);
-        if (type.startsWith("legacy_token.") && details.get("kind") != null) {
-            // A legacy change is about the account's credential of this kind: say which, as reminders do.
-            data.put("legacyKind", details.get("kind"));
-        }
-        data.put("actor", actor.username());
-        data.put("details", details);
-        return outbox.enqueue(accountSid, type, data);
-    }
-
-    /** The new audit record's id. */
-    private Mono<Long> audit(
-            Actor actor, AuditAction action, String accountSid, String subject, Map<String, ?> details) {
-        boolean aboutToken = action.eventKind() != null && action.eventKind().namesCredential()
-                || action == AuditAction.CREDENTIALS_READ;
-        return db.sql("""
-                insert into audit_events (at, actor, action, account_sid, token_sid, source_ip, details)
-                values (:at, :actor, :action, :account, :token, :ip, :details)
-                returning id
-                """)
-                .bind("at", clock.instant())
-                .bind("actor", actor.username())
-                .bind("action", action.name())
-                .bind("account", Parameter.fromOrEmpty(accountSid, String.class))
-                .bind("token", Parameter.fromOrEmpty(aboutToken ? subject : null, String.class))
-                .bind("ip", Parameter.fromOrEmpty(actor.sourceIp(), String.class))
-                .bind("details", Json.of(json.writeValueAsString(details)))
-                .map(row -> row.get("id", Long.class))
-                .one();
-    }
-
-    /**
-     * The event row, then its NOTIFY with the payload {@link StoreEvent} defines: enough for a gateway
-     * to reload the named cache entry at once, before its poll reads the row itself. Gives the event's
-     * id. Only under the write lock ({@link #events}).
-     */
-    private Mono<Long> event(AuditAction action, String accountSid, String subject) {
-        StoreEvent.Kind kind = action.eventKind();
-        boolean aboutApi = kind == StoreEvent.Kind.API;
-        return db.sql("""
+        Mono<List<StoreEvent>> written = db.sql("""
                 insert into token_events (at, kind, account_sid, token_sid, api_id)
-                values (:at, :kind, :account, :token, :api)
-                returning id
+                select :at, e.kind, :account, nullif(e.token, ''), nullif(e.api, '')
+                from unnest(cast(:kinds as text[]), cast(:tokens as text[]), cast(:apis as text[]))
+                     with ordinality as e(kind, token, api, n)
+                order by e.n
+                returning id, kind, token_sid, api_id
                 """)
                 .bind("at", clock.instant())
-                .bind("kind", kind.name())
                 .bind("account", Parameter.fromOrEmpty(accountSid, String.class))
-                .bind("token", Parameter.fromOrEmpty(aboutApi ? null : subject, String.class))
-                .bind("api", Parameter.fromOrEmpty(aboutApi ? subject : null, String.class))
-                .map(row -> row.get("id", Long.class))
-                .one()
-                .flatMap(id -> notify(new StoreEvent(id, kind, subject)).thenReturn(id));
+                .bind("kinds", kinds)
+                .bind("tokens", tokens)
+                .bind("apis", apis)
+                .map(row -> {
+                    StoreEvent.Kind kind = StoreEvent.Kind.valueOf(row.get("kind", String.class));
+                    String subject = row.get(kind == StoreEvent.Kind.API ? "api_id" : "token_sid", String.class);
+                    return new StoreEvent(row.get("id", Long.class), kind, subject);
+                })
+                .all()
+                .collectList();
+        return inIdOrder
+                .then(written)
+                .flatMap(events -> notify(events)
+                        .thenReturn(
+                                events.stream().mapToLong(StoreEvent::id).max().orElseThrow()));
     }
 
-    private Mono<Void> notify(StoreEvent event) {
-        return db.sql("select pg_notify(:channel, :payload)")
+    private Mono<Void> notify(List<StoreEvent> events) {
+        return db.sql("select pg_notify(:channel, payload) from unnest(cast(:payloads as text[])) as payload")
                 .bind("channel", StoreEvent.CHANNEL)
-                .bind("payload", event.payload())
+                .bind("payloads", events.stream().map(StoreEvent::payload).toArray(String[]::new))
                 .then();
     }
 }
