@@ -3,10 +3,12 @@ package io.scopegate.admin.offboarding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scopegate.admin.AdminApiTest;
+import io.scopegate.admin.console.ConsoleSession;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** {@code POST …/tokens/disable-all}: an account's credentials revoked in one change, each audited. */
@@ -173,6 +175,27 @@ class DisableAllTest extends AdminApiTest {
         disableAll(operator(), "AC" + "0".repeat(32), null).expectStatus().isNotFound();
 
         assertTokenState(account, sid, "ENABLED");
+    }
+
+    @Test
+    void anAccountAdminDisablesEveryTokenFromTheConsoleAfterAConfirmation() {
+        String account = newAccount();
+        String api = newApi();
+        String first = sid(createToken(account, "CRM sync", api, "GET"));
+        String second = sid(createToken(account, "Billing export", api, "GET"));
+        ConsoleSession session = ConsoleSession.signIn(web, newUser(account, "ACCOUNT_ADMIN"), USER_PASSWORD);
+        String tokens = "/console/accounts/" + account + "/tokens";
+
+        assertThat(session.get(tokens).getResponseBody()).contains("id=\"disable-all\"");
+        assertThat(session.get(tokens + "/confirm-disable-all").getResponseBody())
+                .contains("Disable every token of", "Its 2 active token(s) stop working");
+        assertTokenState(account, first, "ENABLED");
+
+        EntityExchangeResult<String> posted = session.post(tokens + "/disable-all", ConsoleSession.form());
+        assertThat(posted.getResponseHeaders().getLocation()).hasToString(tokens + "?disabledAll=2");
+        assertThat(session.get(tokens + "?disabledAll=2").getResponseBody()).contains("id=\"disabled-all\"");
+        assertTokenState(account, first, "DISABLED");
+        assertTokenState(account, second, "DISABLED");
     }
 
     private WebTestClient.ResponseSpec disableAll(WebTestClient client, String account, Map<String, ?> body) {
