@@ -19,6 +19,9 @@ import reactor.core.publisher.Mono;
  * row, read at the start and every {@code recheck} (which also drops a replica that stopped meanwhile,
  * and keeps the wait working while the LISTEN connection is down). Never fails: what it could not
  * learn, it reports.
+ * <p>
+ * The rechecks are one poll shared by every wait under way (it runs only while some wait does): in a
+ * storm of revocations the store answers one read per {@code recheck}, not one per call.
  */
 @Component
 class PropagationWait {
@@ -26,11 +29,20 @@ class PropagationWait {
     private final DatabaseClient db;
     private final GatewayAcknowledgements acknowledgements;
     private final PropagationSettings settings;
+    private final Flux<Map<String, Long>> rechecked;
 
     PropagationWait(DatabaseClient db, GatewayAcknowledgements acknowledgements, PropagationSettings settings) {
         this.db = db;
         this.acknowledgements = acknowledgements;
         this.settings = settings;
+        this.rechecked = Flux.interval(settings.recheck(), settings.recheck())
+                // A read slower than the interval (a busy store) skips ticks rather than failing the waits.
+                .onBackpressureDrop()
+                .concatMap(tick -> liveReplicas()
+                        // One failed read is not the end: the next tick asks again.
+                        .onErrorResume(error -> Mono.empty()))
+                .publish()
+                .refCount();
     }
 
     Mono<Propagation> await(long eventId) {
@@ -39,13 +51,11 @@ class PropagationWait {
             Tally tally = new Tally(eventId);
             // Subscribed first: an acknowledgement is then either heard or already in the rows read next.
             Flux<Boolean> heard = acknowledgements.heard().map(tally::heard);
-            Flux<Boolean> read = Flux.interval(Duration.ZERO, settings.recheck())
-                    // A read slower than the interval (a busy store) skips ticks rather than failing the wait.
-                    .onBackpressureDrop()
-                    .concatMap(tick -> liveReplicas()
-                            .map(tally::read)
-                            // One failed read is not the end: the next tick asks again.
-                            .onErrorResume(error -> Mono.empty()));
+            // Its own first read, started after that subscription; then the shared rechecks.
+            Flux<Boolean> read = liveReplicas()
+                    .onErrorResume(error -> Mono.empty())
+                    .concatWith(rechecked)
+                    .map(tally::read);
             return Flux.merge(heard, read)
                     .filter(confirmed -> confirmed)
                     .next()
