@@ -62,15 +62,7 @@ class DisableAllTest extends AdminApiTest {
         assertTokenState(account, first, "DISABLED");
         assertTokenState(account, second, "DISABLED");
         assertTokenState(otherAccount, bystander, "ENABLED");
-        operator()
-                .get()
-                .uri("/v1/accounts/{a}/legacy-tokens", account)
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
-                .jsonPath("$.tokens[*].state")
-                .isEqualTo(List.of("DISABLED", "DISABLED"));
+        assertLegacyStates(account, "DISABLED");
         // One audit record and one gateway event per credential, as four single calls would write.
         assertThat(count(ACTION_COUNT, account)).isEqualTo(1 + 4);
         assertThat(count("select count(*) from token_events where account_sid = $1", account) - eventsBefore)
@@ -124,15 +116,7 @@ class DisableAllTest extends AdminApiTest {
         assertThat(disabled.get("legacyTokens")).isEqualTo(List.of());
         assertTokenState(account, leaked, "DISABLED");
         assertTokenState(account, kept, "ENABLED");
-        operator()
-                .get()
-                .uri("/v1/accounts/{a}/legacy-tokens", account)
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
-                .jsonPath("$.tokens[*].state")
-                .isEqualTo(List.of("ENABLED", "ENABLED"));
+        assertLegacyStates(account, "ENABLED");
     }
 
     @Test
@@ -205,6 +189,18 @@ class DisableAllTest extends AdminApiTest {
                 : request.contentType(MediaType.APPLICATION_JSON)
                         .bodyValue(body)
                         .exchange();
+    }
+
+    private void assertLegacyStates(String account, String state) {
+        operator()
+                .get()
+                .uri("/v1/accounts/{a}/legacy-tokens", account)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.tokens[*].state")
+                .isEqualTo(List.of(state, state));
     }
 
     private static String sid(Map<String, Object> token) {
