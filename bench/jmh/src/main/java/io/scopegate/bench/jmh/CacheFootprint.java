@@ -43,7 +43,8 @@ public final class CacheFootprint {
                         0,
                         List.of(),
                         Duration.ofMinutes(5),
-                        // Not a timing benchmark: the first load (class loading, the JIT) may take seconds on a busy machine.
+                        // Not a timing benchmark: the first load (class loading, the JIT) may take seconds on a busy
+                        // machine.
                         Duration.ofMinutes(1),
                         Duration.ofMillis(250),
                         tokens * 2L),
