@@ -1,5 +1,8 @@
 package io.scopegate.system;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -42,7 +45,10 @@ class GatewayConnectionSecurityTest extends SystemTest {
         gateway = system.startGateway(Map.of(
                 "scopegate.gateway.connections.idle-timeout", "2s",
                 "scopegate.gateway.connections.request-head-timeout", "1s",
-                "scopegate.gateway.connections.max-per-address", "3"));
+                "scopegate.gateway.connections.request-body-read-timeout", "2s",
+                "scopegate.gateway.connections.max-per-address", "3",
+                // Longer than the idle timeout: a slow upstream's response must not be cut by it.
+                "spring.cloud.gateway.server.webflux.httpclient.response-timeout", "10s"));
         awaitReady(gateway);
     }
 
@@ -95,6 +101,68 @@ class GatewayConnectionSecurityTest extends SystemTest {
 
             assertThat(closedByPeer(socket)).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    /** A request under way is not idle: an upstream slower than the idle timeout still gets its answer through. */
+    @Test
+    void aResponseSlowerThanTheIdleTimeoutIsNotCut() throws IOException {
+        String authorization = routedApiAndToken();
+        upstream.stubFor(get(urlPathEqualTo("/" + api + "/slow"))
+                .willReturn(aResponse().withStatus(200).withBody("late").withFixedDelay(3_000)));
+
+        try (Socket socket = connect()) {
+            send(
+                    socket,
+                    "GET /" + api + "/slow HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + authorization
+                            + "\r\n\r\n");
+            assertThat(readHead(socket)).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    /** A request body that stops arriving is closed after request-body-read-timeout, not held open. */
+    @Test
+    void aStalledRequestBodyIsClosedAfterTheBodyReadTimeout() throws IOException {
+        String authorization = routedApiAndToken();
+        try (Socket socket = connect()) {
+            send(
+                    socket,
+                    "POST /" + api + "/upload HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + authorization
+                            + "\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nonly ten b");
+            long start = System.nanoTime();
+
+            assertThat(closedByPeerAfterAnyResponse(socket)).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    private String api;
+    private String authorization;
+
+    /** An API routed on this test's gateway and a token for GET and POST on it, made once. */
+    private String routedApiAndToken() {
+        if (api == null) {
+            String account = newAccount();
+            api = newApi("GET", "POST");
+            awaitRouted(api, gateway);
+            Map<String, Object> token = createToken(account, api, "GET", "POST");
+            authorization = basic((String) token.get("sid"), (String) token.get("authToken"));
+        }
+        return authorization;
+    }
+
+    /** Whether the gateway closed the connection before the read timeout, reading past whatever it answered. */
+    private static boolean closedByPeerAfterAnyResponse(Socket socket) throws IOException {
+        try {
+            InputStream in = socket.getInputStream();
+            while (in.read() != -1) {
+                // an error answer may come first; the close is what counts
+            }
+            return true;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (SocketException reset) {
+            return true;
         }
     }
 
@@ -173,6 +241,15 @@ class GatewayConnectionSecurityTest extends SystemTest {
 
     /** One response with a Content-Length: its head and body, leaving the connection at the next message. */
     private static String readResponse(Socket socket) throws IOException {
+        String text = readHead(socket);
+        Matcher length = Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(text);
+        assertThat(length.find()).as("Content-Length in " + text).isTrue();
+        socket.getInputStream().readNBytes(Integer.parseInt(length.group(1)));
+        return text;
+    }
+
+    /** A response's head (status line and headers). */
+    private static String readHead(Socket socket) throws IOException {
         InputStream in = socket.getInputStream();
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
@@ -182,11 +259,7 @@ class GatewayConnectionSecurityTest extends SystemTest {
             }
             head.write(b);
         }
-        String text = head.toString(StandardCharsets.US_ASCII);
-        Matcher length = Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(text);
-        assertThat(length.find()).as("Content-Length in " + text).isTrue();
-        in.readNBytes(Integer.parseInt(length.group(1)));
-        return text;
+        return head.toString(StandardCharsets.US_ASCII);
     }
 
     private double metric(String name) {
