@@ -38,6 +38,16 @@ final class StoreProcesses {
         pids.add(postmaster.pid());
         postmaster.descendants().forEach(process -> pids.add(process.pid()));
         signal("STOP", pids);
+        // A backend forked between the listing and the postmaster's stop (a pool refilling after a
+        // cut) would still answer: list again now that nothing can fork, and stop the late ones too.
+        List<Long> late = postmaster.descendants()
+                .map(ProcessHandle::pid)
+                .filter(pid -> !pids.contains(pid))
+                .toList();
+        if (!late.isEmpty()) {
+            signal("STOP", late);
+            pids.addAll(late);
+        }
         return pids;
     }
 

@@ -27,7 +27,8 @@ import reactor.netty.NettyPipeline;
  * read and request timeouts start only once the head is complete);
  * <li>a request body under way, last read at <i>t</i>: closed at <i>t</i> + {@code body} (what Reactor
  * Netty's {@code readTimeout} did);
- * <li>a response under way: nothing (the upstream's own timeouts bound it);
+ * <li>a response under way: nothing (the upstream's own timeouts bound it), also for a pipelined
+ * request that arrived behind it, until that response is done;
  * <li>nothing under way since <i>t</i> (the connection opened, or the last response was written, or the
  * last byte read, whichever is later): closed at <i>t</i> + {@code idle} (what Reactor Netty's
  * {@code idleTimeout} did). A response still being flushed to a slow reader counts as under way.
@@ -125,7 +126,11 @@ final class ConnectionDeadlines {
         long deadline = 0;
         boolean due = false;
         boolean headDeadline = false;
-        if (bodyUnderWay) {
+        if ((bodyUnderWay && responsesPending > 1) || (headUnderWay && !bodyUnderWay && responsesPending > 0)) {
+            // A pipelined request behind a response still under way: the server reads no more until that
+            // response is done, so the client is not the one stalling (Reactor Netty's read timeout, too,
+            // started only when such a request's turn came).
+        } else if (bodyUnderWay) {
             if (bodyNanos > 0) {
                 deadline = lastReadAt + bodyNanos;
                 due = true;

@@ -248,4 +248,23 @@ class ConnectionDeadlinesTest {
         assertThat(channel.pipeline().get(ConnectionDeadlines.MESSAGES)).isNull();
         assertThat(headTimeouts.count()).isZero();
     }
+
+    /** Review: a pipelined request's body behind a long response is not the client's stall; after it, it is. */
+    @Test
+    void aPipelinedRequestBehindALongResponseWaitsForItsTurnBeforeItsBodyDeadline() {
+        connect();
+        send("GET /download HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc");
+
+        waitStepwise(BODY.plusSeconds(30));
+        assertThat(channel.isActive())
+                .as("the download is still being answered")
+                .isTrue();
+
+        respond(HttpResponseStatus.OK);
+        // Now the upload's turn: its last read was a minute ago, so the next check closes it.
+        waitStepwise(HEAD);
+        assertThat(channel.isActive()).isFalse();
+        assertThat(headTimeouts.count()).isZero();
+    }
 }
