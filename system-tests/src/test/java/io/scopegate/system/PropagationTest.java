@@ -110,7 +110,10 @@ class PropagationTest extends SystemTest {
         legacyTokens.forEach(t -> auths.add(basic((String) t.get("sid"), (String) t.get("authToken"))));
         auths.forEach(this::acceptedOnBoth);
 
-        confirmedByAll(call(admin().post().uri("/v1/accounts/{a}/tokens/disable-all", account)));
+        confirmedByAll(call(admin().post()
+                .uri("/v1/accounts/{a}/tokens/disable-all", account)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("all", true))));
 
         for (int i = 0; i < auths.size(); i++) {
             refusedOnBoth(auths.get(i), "GET", i);

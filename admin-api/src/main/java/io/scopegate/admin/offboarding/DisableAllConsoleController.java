@@ -56,7 +56,8 @@ class DisableAllConsoleController {
     @PostMapping(TOKENS + "/disable-all")
     Mono<String> disableAll(Actor actor, @PathVariable String account) {
         return offboarding
-                .disableAll(actor, account, null)
-                .map(disabled -> "redirect:/console/accounts/" + account + "/tokens?disabledAll=" + disabled.count());
+                .disableAll(actor, account, DisableAllRequest.everything())
+                .map(disabled -> "redirect:/console/accounts/" + account + "/tokens?"
+                        + (disabled.count() == 0 ? "nothingToDisable" : "disabledAll=" + disabled.count()));
     }
 }

@@ -3,11 +3,8 @@ package io.scopegate.admin.offboarding;
 import io.scopegate.admin.openapi.ProblemResponses;
 import io.scopegate.admin.security.Actor;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.ArraySchema;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.util.List;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -21,14 +18,6 @@ import reactor.core.publisher.Mono;
 @ApiResponse(responseCode = "404", ref = ProblemResponses.NOT_FOUND)
 class DisableAllController {
 
-    /** {@code sids}: only these scoped tokens; absent: every enabled token of the account, legacy ones too. */
-    record DisableAllRequest(
-            @ArraySchema(
-                    schema = @Schema(description = "A scoped token's SID"),
-                    maxItems = Offboarding.MAX_SIDS,
-                    minItems = 1)
-            List<String> sids) {}
-
     private final Offboarding offboarding;
 
     DisableAllController(Offboarding offboarding) {
@@ -38,12 +27,12 @@ class DisableAllController {
     @PostMapping("/v1/accounts/{account}/tokens/disable-all")
     @Operation(
             operationId = "disableAllTokens",
-            summary = "Disable every enabled token of the account, legacy tokens too, or only the scoped tokens"
-                    + " named in `sids`, in one change; it returns once the gateways refuse them")
+            summary = "Disable every enabled token of the account, legacy tokens too ({\"all\": true}), or only the"
+                    + " scoped tokens named in `sids`, in one change; it returns once the gateways refuse them")
     @ApiResponse(responseCode = "200", description = "What was disabled (tokens already disabled are not listed)")
     @ApiResponse(responseCode = "400", ref = ProblemResponses.BAD_REQUEST)
     Mono<DisabledCredentials> disableAll(
             Actor actor, @PathVariable String account, @RequestBody(required = false) DisableAllRequest request) {
-        return offboarding.disableAll(actor, account, request == null ? null : request.sids());
+        return offboarding.disableAll(actor, account, request);
     }
 }

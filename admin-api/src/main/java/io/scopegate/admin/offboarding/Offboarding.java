@@ -26,9 +26,6 @@ import reactor.core.publisher.Mono;
 @Service
 class Offboarding {
 
-    /** Most SIDs one call may name: a page of the console's list is 100, an account's active tokens 20. */
-    static final int MAX_SIDS = 1000;
-
     private static final String VIA = "disable-all";
 
     private final EnabledCredentials credentials;
@@ -50,16 +47,20 @@ class Offboarding {
         this.clock = clock;
     }
 
-    /** @param sids the scoped tokens to disable, or null for every enabled credential of the account */
-    Mono<DisabledCredentials> disableAll(Actor actor, String account, List<String> sids) {
-        FieldProblem problem = sids == null ? null : sidsProblem(sids);
+    /**
+     * Under the account's lock, as every call that can enable a token takes it: a token created or
+     * enabled concurrently is either disabled by this call or enabled after it, never in between.
+     */
+    Mono<DisabledCredentials> disableAll(Actor actor, String account, DisableAllRequest request) {
+        FieldProblem problem = DisableAllRequest.problem(request);
         if (problem != null) {
             return Mono.error(ApiProblem.invalid(List.of(problem)));
         }
+        List<String> sids = request.everyToken() ? null : request.sids();
         Instant now = clock.instant();
-        return accounts.requireExists(account)
-                .then(tx.transactional(
-                        mustBelong(account, sids).then(Mono.defer(() -> disable(actor, account, sids, now)))));
+        return tx.transactional(accounts.lock(account)
+                .then(mustBelong(account, sids))
+                .then(Mono.defer(() -> disable(actor, account, sids, now))));
     }
 
     private Mono<DisabledCredentials> disable(Actor actor, String account, List<String> sids, Instant now) {
@@ -98,16 +99,5 @@ class Offboarding {
                         : Mono.error(ApiProblem.invalid(
                                 "sids[" + sids.indexOf(missing.get(0)) + "]",
                                 "Account " + account + " has no token " + missing.get(0))));
-    }
-
-    private static FieldProblem sidsProblem(List<String> sids) {
-        if (sids.isEmpty()) {
-            return new FieldProblem("sids", "must name at least one token (leave it out to disable every token)");
-        }
-        if (sids.size() > MAX_SIDS) {
-            return new FieldProblem("sids", "names " + sids.size() + " tokens; at most " + MAX_SIDS + " per call");
-        }
-        int blank = sids.indexOf(null);
-        return blank < 0 ? null : new FieldProblem("sids[" + blank + "]", "must be a token SID");
     }
 }

@@ -38,9 +38,12 @@ class PropagationWait {
         this.rechecked = Flux.interval(settings.recheck(), settings.recheck())
                 // A read slower than the interval (a busy store) skips ticks rather than failing the waits.
                 .onBackpressureDrop()
-                .concatMap(tick -> liveReplicas()
-                        // One failed read is not the end: the next tick asks again.
-                        .onErrorResume(error -> Mono.empty()))
+                .concatMap(
+                        tick -> liveReplicas()
+                                // One failed read is not the end: the next tick asks again.
+                                .onErrorResume(error -> Mono.empty()),
+                        // No prefetch: a tick that comes while a read is under way is dropped above.
+                        0)
                 .publish()
                 .refCount();
     }

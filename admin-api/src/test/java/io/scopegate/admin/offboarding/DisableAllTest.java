@@ -14,6 +14,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /** {@code POST …/tokens/disable-all}: an account's credentials revoked in one change, each audited. */
 class DisableAllTest extends AdminApiTest {
 
+    private static final Map<String, Object> ALL = Map.of("all", true);
+
     private static final String ACTION_COUNT =
             "select count(*) from audit_events where account_sid = $1 and action like '%DISABLED'";
 
@@ -40,7 +42,7 @@ class DisableAllTest extends AdminApiTest {
         String bystander = sid(createToken(otherAccount, "Not offboarded", api, "GET"));
         long eventsBefore = count("select count(*) from token_events where account_sid = $1", account);
 
-        Map<String, Object> disabled = disableAll(operator(), account, null)
+        Map<String, Object> disabled = disableAll(operator(), account, ALL)
                 .expectStatus()
                 .isOk()
                 .expectHeader()
@@ -80,7 +82,7 @@ class DisableAllTest extends AdminApiTest {
                 .isEqualTo("disable-all");
 
         // Again: nothing is enabled any more, so nothing changes and nothing is recorded.
-        Map<String, Object> again = disableAll(operator(), account, null)
+        Map<String, Object> again = disableAll(operator(), account, ALL)
                 .expectStatus()
                 .isOk()
                 .expectBody(MAP)
@@ -143,6 +145,14 @@ class DisableAllTest extends AdminApiTest {
         disableAll(operator(), account, Map.of("sids", List.of(mine), "reason", "offboarding"))
                 .expectStatus()
                 .isBadRequest();
+        // "All" is never implied: an empty or undefined list of SIDs is a mistake, not an offboarding.
+        java.util.Map<String, Object> nullSids = new java.util.HashMap<>();
+        nullSids.put("sids", null);
+        assertProblem(bodyOf(disableAll(operator(), account, nullSids)), 400, "all");
+        assertProblem(bodyOf(disableAll(operator(), account, Map.of())), 400, "all");
+        assertProblem(bodyOf(disableAll(operator(), account, null)), 400, "all");
+        assertProblem(bodyOf(disableAll(operator(), account, Map.of("all", false))), 400, "all");
+        assertProblem(bodyOf(disableAll(operator(), account, Map.of("all", true, "sids", List.of(mine)))), 400, "sids");
 
         assertTokenState(account, mine, "ENABLED");
         assertThat(count(ACTION_COUNT, account)).isZero();
@@ -155,8 +165,8 @@ class DisableAllTest extends AdminApiTest {
         String sid = sid(createToken(account, "Mine", api, "GET"));
         String outsider = newUser(newAccount(), "ACCOUNT_ADMIN");
 
-        disableAll(as(outsider, USER_PASSWORD), account, null).expectStatus().isForbidden();
-        disableAll(operator(), "AC" + "0".repeat(32), null).expectStatus().isNotFound();
+        disableAll(as(outsider, USER_PASSWORD), account, ALL).expectStatus().isForbidden();
+        disableAll(operator(), "AC" + "0".repeat(32), ALL).expectStatus().isNotFound();
 
         assertTokenState(account, sid, "ENABLED");
     }
@@ -201,6 +211,14 @@ class DisableAllTest extends AdminApiTest {
                 .expectBody()
                 .jsonPath("$.tokens[*].state")
                 .isEqualTo(List.of(state, state));
+    }
+
+    private static Map<String, Object> bodyOf(WebTestClient.ResponseSpec response) {
+        return response.expectStatus()
+                .isBadRequest()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
     }
 
     private static String sid(Map<String, Object> token) {

@@ -40,7 +40,8 @@ final class StoreProcesses {
         signal("STOP", pids);
         // A backend forked between the listing and the postmaster's stop (a pool refilling after a
         // cut) would still answer: list again now that nothing can fork, and stop the late ones too.
-        List<Long> late = postmaster.descendants()
+        List<Long> late = postmaster
+                .descendants()
                 .map(ProcessHandle::pid)
                 .filter(pid -> !pids.contains(pid))
                 .toList();

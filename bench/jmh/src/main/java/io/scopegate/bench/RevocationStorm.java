@@ -286,8 +286,8 @@ public final class RevocationStorm {
     /** One disable-all per account: every token of it in one change. */
     private static AdminClient.Response disableAll(AdminClient admin, List<Token> account) {
         try {
-            AdminClient.Response answer =
-                    admin.call("POST", "/v1/accounts/" + account.get(0).account() + "/tokens/disable-all", "");
+            AdminClient.Response answer = admin.call(
+                    "POST", "/v1/accounts/" + account.get(0).account() + "/tokens/disable-all", "{\"all\":true}");
             if (!answer.ok() || AdminClient.count(answer.body(), "\"sid\"") != account.size()) {
                 throw new IllegalStateException("disable-all answered " + answer.status() + " " + answer.body());
             }
