@@ -12,7 +12,6 @@ import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -66,9 +65,7 @@ public class ChangeLog {
                         .then(events(accountSid, changes))
                         .flatMap(lastEventId -> lastEventId < 0 || awaitingIds.isEmpty()
                                 ? Mono.<Void>empty()
-                                : Flux.fromIterable(awaitingIds)
-                                        .concatMap(auditId -> ChangesToConfirm.expect(auditId, lastEventId))
-                                        .then()));
+                                : ChangesToConfirm.expect(awaitingIds, lastEventId)));
     }
 
     /** The changes' notifications, into the outbox in the same transaction. */

@@ -17,21 +17,21 @@ public final class ChangesToConfirm {
     private final List<Long> auditIds = new ArrayList<>();
 
     /**
-     * Within a call, notes a change to confirm before the call answers; outside one (scheduled work),
-     * nothing. A retried transaction notes its change again: the rolled-back attempt's event id is
-     * lower and its audit id names no row.
+     * Within a call, notes changes to confirm before the call answers: their audit records and the
+     * last of their events. Outside one (scheduled work), nothing. A retried transaction notes its
+     * changes again: the rolled-back attempt's event id is lower and its audit ids name no row.
      */
-    public static Mono<Void> expect(long auditId, long eventId) {
+    public static Mono<Void> expect(List<Long> auditIds, long lastEventId) {
         return Mono.deferContextual(context -> {
             context.<ChangesToConfirm>getOrEmpty(ChangesToConfirm.class)
-                    .ifPresent(changes -> changes.add(auditId, eventId));
+                    .ifPresent(changes -> changes.add(auditIds, lastEventId));
             return Mono.empty();
         });
     }
 
-    synchronized void add(long auditId, long eventId) {
+    synchronized void add(List<Long> newAuditIds, long eventId) {
         lastEventId = Math.max(lastEventId, eventId);
-        auditIds.add(auditId);
+        auditIds.addAll(newAuditIds);
     }
 
     synchronized OptionalLong lastEventId() {

@@ -2,12 +2,10 @@ package io.scopegate.admin.propagation;
 
 import io.scopegate.store.event.Acknowledgement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -125,10 +123,10 @@ class PropagationWait {
             if (live == null) {
                 return new Propagation(0, -1, waited, timedOut, List.of());
             }
-            List<String> unconfirmed = new ArrayList<>(live.stream()
+            List<String> unconfirmed = live.stream()
                     .filter(instance -> !applied.contains(instance))
                     .sorted()
-                    .collect(Collectors.toList()));
+                    .toList();
             return new Propagation(live.size() - unconfirmed.size(), live.size(), waited, timedOut, unconfirmed);
         }
     }

@@ -126,10 +126,9 @@ final class ConnectionDeadlines {
         long deadline = 0;
         boolean due = false;
         boolean headDeadline = false;
-        if ((bodyUnderWay && responsesPending > 1) || (headUnderWay && !bodyUnderWay && responsesPending > 0)) {
-            // A pipelined request behind a response still under way: the server reads no more until that
-            // response is done, so the client is not the one stalling (Reactor Netty's read timeout, too,
-            // started only when such a request's turn came).
+        if (behindAResponse()) {
+            // The server reads no more until that response is done: the client is not the one stalling
+            // (Reactor Netty's read timeout, too, started only when such a request's turn came).
         } else if (bodyUnderWay) {
             if (bodyNanos > 0) {
                 deadline = lastReadAt + bodyNanos;
@@ -163,6 +162,14 @@ final class ConnectionDeadlines {
             return;
         }
         arm(due ? Math.min(deadline - now, checkNanos) : checkNanos);
+    }
+
+    /**
+     * A pipelined request arrived behind a response still under way. A decoded head counts among the
+     * pending responses; a head still arriving does not yet (the two are never under way together).
+     */
+    private boolean behindAResponse() {
+        return bodyUnderWay ? responsesPending > 1 : headUnderWay && responsesPending > 0;
     }
 
     /** Response bytes not yet taken by the socket: the last write is not done, so the connection is not idle. */
