@@ -71,6 +71,9 @@ class UsageStore {
                             cast(:apis as text[]), cast(:methods as text[]), cast(:outcomes as text[]),
                             cast(:counts as bigint[]), cast(:lasts as bigint[]))
                      as u(t, a, d, api, m, o, n, ms)
+                -- In key order: replicas flushing the same tokens' rows then lock them in the same order and
+                -- one waits for the other, where in any order they deadlock (seen in a revocation storm).
+                order by t, d, api, m, o
                 on conflict (token_sid, day, api_id, method, outcome) do update
                    set requests = token_usage_daily.requests + excluded.requests,
                        last_used_at = greatest(token_usage_daily.last_used_at, excluded.last_used_at)
@@ -89,17 +92,28 @@ class UsageStore {
         }
         String[] used = usedTokens.toArray(String[]::new);
         Long[] at = usedAt.toArray(Long[]::new);
+        // The rows are locked in SID order first, for the same reason as above: an UPDATE … FROM locks
+        // them in whatever order its join comes up with.
         return rows.then(db.sql("""
+                        with u as (select sid, to_timestamp(max(ms) / 1000.0) as at
+                                   from unnest(cast(:sids as text[]), cast(:lasts as bigint[])) as x(sid, ms)
+                                   group by sid),
+                             locked as (select t.sid from tokens t join u on t.sid = u.sid
+                                        order by t.sid for no key update of t)
                         update tokens t set last_used_at = greatest(t.last_used_at, u.at)
-                        from (select sid, to_timestamp(max(ms) / 1000.0) as at
-                              from unnest(cast(:sids as text[]), cast(:lasts as bigint[])) as x(sid, ms) group by sid) u
+                        from u join locked on locked.sid = u.sid
                         where t.sid = u.sid
                         """).bind("sids", used).bind("lasts", at).then())
                 .then(db.sql("""
+                        with u as (select sid, to_timestamp(max(ms) / 1000.0) as at
+                                   from unnest(cast(:sids as text[]), cast(:lasts as bigint[])) as x(sid, ms)
+                                   group by sid),
+                             locked as (select l.account_sid, l.kind from legacy_tokens l
+                                        join u on l.account_sid || ':' || l.kind = u.sid
+                                        order by l.account_sid, l.kind for no key update of l)
                         update legacy_tokens l set last_used_at = greatest(l.last_used_at, u.at)
-                        from (select sid, to_timestamp(max(ms) / 1000.0) as at
-                              from unnest(cast(:sids as text[]), cast(:lasts as bigint[])) as x(sid, ms) group by sid) u
-                        where l.account_sid || ':' || l.kind = u.sid
+                        from u join locked on locked.account_sid || ':' || locked.kind = u.sid
+                        where l.account_sid = locked.account_sid and l.kind = locked.kind
                         """).bind("sids", used).bind("lasts", at).then());
     }
 }
