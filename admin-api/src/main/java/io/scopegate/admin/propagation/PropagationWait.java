@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
  * learn, it reports.
  * <p>
  * The rechecks are one poll shared by every wait under way (it runs only while some wait does): in a
- * storm of revocations the store answers one read per {@code recheck}, not one per call.
+ * storm of revocations the store answers one read per {@code recheck}, not one per call ({@link SharedPoll}).
  */
 @Component
 class PropagationWait {
@@ -27,23 +27,13 @@ class PropagationWait {
     private final DatabaseClient db;
     private final GatewayAcknowledgements acknowledgements;
     private final PropagationSettings settings;
-    private final Flux<Map<String, Long>> rechecked;
+    private final SharedPoll<Map<String, Long>> rechecks;
 
     PropagationWait(DatabaseClient db, GatewayAcknowledgements acknowledgements, PropagationSettings settings) {
         this.db = db;
         this.acknowledgements = acknowledgements;
         this.settings = settings;
-        this.rechecked = Flux.interval(settings.recheck(), settings.recheck())
-                // A read slower than the interval (a busy store) skips ticks rather than failing the waits.
-                .onBackpressureDrop()
-                .concatMap(
-                        tick -> liveReplicas()
-                                // One failed read is not the end: the next tick asks again.
-                                .onErrorResume(error -> Mono.empty()),
-                        // No prefetch: a tick that comes while a read is under way is dropped above.
-                        0)
-                .publish()
-                .refCount();
+        this.rechecks = new SharedPoll<>(settings.recheck(), this::liveReplicas);
     }
 
     Mono<Propagation> await(long eventId) {
@@ -55,7 +45,7 @@ class PropagationWait {
             // Its own first read, started after that subscription; then the shared rechecks.
             Flux<Boolean> read = liveReplicas()
                     .onErrorResume(error -> Mono.empty())
-                    .concatWith(rechecked)
+                    .concatWith(rechecks.results())
                     .map(tally::read);
             return Flux.merge(heard, read)
                     .filter(confirmed -> confirmed)
