@@ -118,15 +118,15 @@ LUA
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # a process's utime + stime, in clock ticks
 
-bench_admin_and_two_replicas() { # the admin API (18090) on its embedded store (15434) and two gateways (18281/18381, 18282/18382), ready
+bench_admin_and_two_replicas() { # the admin API (18090) on its embedded store (15434) and two gateways (18281/18381, 18282/18382), ready; their pids in $admin_pid and ${replica_pid[1|2]}
   bench_admin "$root/admin-api/target/admin-api-0.1.0-SNAPSHOT-local.jar" 18090 15434
-  local -A replica_pids # not "pids": bench_gateway adds to the global list that is killed on exit
+  declare -gA replica_pid # not "pids": bench_gateway adds to the global list that is killed on exit
   local n
   for n in 1 2; do
     bench_gateway "$root/gateway/target/gateway-0.1.0-SNAPSHOT-exec.jar" 1828$n 1838$n 15434 "$work/gateway-$n.log"
-    replica_pids[$n]=$gateway_pid
+    replica_pid[$n]=$gateway_pid
   done
-  for n in 1 2; do bench_ready "http://127.0.0.1:1838$n" "${replica_pids[$n]}" "$work/gateway-$n.log"; done
+  for n in 1 2; do bench_ready "http://127.0.0.1:1838$n" "${replica_pid[$n]}" "$work/gateway-$n.log"; done
 }
 
 bench_invalidation_lag() { # each of the two replicas' scopegate_invalidation_lag_seconds (commit to applied, inside the gateway)
