@@ -155,41 +155,32 @@ public class ChangeLog {
             tokens[i] = kind == StoreEvent.Kind.API ? "" : seen.get(i).subject();
             apis[i] = kind == StoreEvent.Kind.API ? seen.get(i).subject() : "";
         }
-        // Held to commit: events become visible in id order (see StoreEvent.WRITE_LOCK).
-        Mono<Void> inIdOrder = db.sql("select pg_advisory_xact_lock(:lock)")
-                .bind("lock", StoreEvent.WRITE_LOCK)
-                .then();
-        Mono<List<StoreEvent>> written = db.sql("""
-                insert into token_events (at, kind, account_sid, token_sid, api_id)
-                select :at, e.kind, :account, nullif(e.token, ''), nullif(e.api, '')
-                from unnest(cast(:kinds as text[]), cast(:tokens as text[]), cast(:apis as text[]))
-                     with ordinality as e(kind, token, api, n)
-                order by e.n
-                returning id, kind, token_sid, api_id
+        // One statement, then the commit: the write lock it takes first is held to commit (events become
+        // visible in id order, see StoreEvent.WRITE_LOCK) and serialises every change in the store, so it is
+        // held for one round trip and the commit, not for a statement each to lock, insert and notify. The
+        // lock is a materialised CTE the insert joins: it is taken before any row, so before any id is drawn.
+        // The payload is StoreEvent#payload's format ("<id> <kind> <subject>"; ChangeAtomicityTest checks it).
+        return db.sql("""
+                with in_id_order as materialized (select pg_advisory_xact_lock(:lock) as locked),
+                     written as (
+                         insert into token_events (at, kind, account_sid, token_sid, api_id)
+                         select :at, e.kind, :account, nullif(e.token, ''), nullif(e.api, '')
+                         from unnest(cast(:kinds as text[]), cast(:tokens as text[]), cast(:apis as text[]))
+                              with ordinality as e(kind, token, api, n)
+                              cross join in_id_order
+                         order by e.n
+                         returning id, kind, coalesce(token_sid, api_id) as subject)
+                select max(id) as last_id, count(pg_notify(:channel, id || ' ' || kind || ' ' || subject)) as notified
+                from written
                 """)
+                .bind("lock", StoreEvent.WRITE_LOCK)
                 .bind("at", clock.instant())
                 .bind("account", Parameter.fromOrEmpty(accountSid, String.class))
                 .bind("kinds", kinds)
                 .bind("tokens", tokens)
                 .bind("apis", apis)
-                .map(row -> {
-                    StoreEvent.Kind kind = StoreEvent.Kind.valueOf(row.get("kind", String.class));
-                    String subject = row.get(kind == StoreEvent.Kind.API ? "api_id" : "token_sid", String.class);
-                    return new StoreEvent(row.get("id", Long.class), kind, subject);
-                })
-                .all()
-                .collectList();
-        return inIdOrder
-                .then(written)
-                .flatMap(events -> notify(events)
-                        .thenReturn(
-                                events.stream().mapToLong(StoreEvent::id).max().orElseThrow()));
-    }
-
-    private Mono<Void> notify(List<StoreEvent> events) {
-        return db.sql("select pg_notify(:channel, payload) from unnest(cast(:payloads as text[])) as payload")
                 .bind("channel", StoreEvent.CHANNEL)
-                .bind("payloads", events.stream().map(StoreEvent::payload).toArray(String[]::new))
-                .then();
+                .map(row -> row.get("last_id", Long.class))
+                .one();
     }
 }

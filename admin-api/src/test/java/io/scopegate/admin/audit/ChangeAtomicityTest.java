@@ -100,9 +100,11 @@ class ChangeAtomicityTest extends AdminApiTest {
                     .expectStatus()
                     .isOk());
             // The change waits for the lock: no event of it can take an id and commit before the other.
+            long lastIdDrawn = lastEventIdDrawn();
             await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !disable.isDone());
             assertThat(count("select count(*) from token_events where token_sid = $1", sid))
                     .isEqualTo(before);
+            assertThat(lastEventIdDrawn()).as("no id drawn before the lock").isEqualTo(lastIdDrawn);
             writer.commit();
             disable.get(10, TimeUnit.SECONDS);
         }
@@ -128,12 +130,22 @@ class ChangeAtomicityTest extends AdminApiTest {
             long eventId = count("select max(id) from token_events where token_sid = $1", sid);
             PGNotification[] notifications = listener.unwrap(PGConnection.class).getNotifications(10_000);
             assertThat(notifications).isNotNull();
-            assertThat(notifications).extracting(PGNotification::getParameter).contains(eventId + " TOKEN " + sid);
+            assertThat(notifications)
+                    .extracting(PGNotification::getParameter)
+                    .contains(new StoreEvent(eventId, StoreEvent.Kind.TOKEN, sid).payload());
             assertThat(count(
                             "select count(*) from token_events where id = $1 and kind = 'TOKEN' and token_sid = '" + sid
                                     + "'",
                             eventId))
                     .isEqualTo(1);
         }
+    }
+
+    /** The last id the event sequence handed out, whether or not its row committed. */
+    private long lastEventIdDrawn() {
+        return db.sql("select pg_sequence_last_value('token_events_id_seq')")
+                .map((row, meta) -> row.get(0, Long.class))
+                .one()
+                .block(Duration.ofSeconds(10));
     }
 }
