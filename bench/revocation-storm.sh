@@ -39,12 +39,12 @@ while IFS= read -r line <&"$storm_out"; do
   echo "$line"
   case "$line" in
     "storm begins")
+      before=($(snapshot))
       if [ -n "$profiler_lib" ]; then
         for pid in "$admin_pid" "${replica_pid[1]}"; do
           jcmd "$pid" JVMTI.agent_load "$profiler_lib" "\"start,event=$STORM_PROFILE,interval=1ms\"" >/dev/null
         done
-      fi
-      before=($(snapshot)) ;;
+      fi ;;
     "storm ends")
       after=($(snapshot))
       if [ -n "$profiler_lib" ]; then
