@@ -3,12 +3,17 @@ package io.scopegate.gateway.forward;
 import io.scopegate.gateway.observability.RequestId;
 import io.scopegate.gateway.token.Caller;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.netty.http.server.HttpServerRequest;
 
 /**
  * What the upstream learns: never the client's credentials, never identity headers the client made
@@ -44,13 +49,7 @@ class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
         // The earlier filters hand over a fresh copy; the request's own headers are read-only.
         HttpHeaders headers = input == exchange.getRequest().getHeaders() ? HttpHeaders.copyOf(input) : input;
         headers.remove(HttpHeaders.AUTHORIZATION);
-        List<String> forged = null;
-        for (String name : headers.headerNames()) {
-            if (isReserved(name)) {
-                forged = forged == null ? new ArrayList<>(2) : forged;
-                forged.add(name);
-            }
-        }
+        List<String> forged = forgedNames(exchange.getRequest(), headers);
         if (forged != null) {
             forged.forEach(headers::remove);
         }
@@ -65,8 +64,55 @@ class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
         return headers;
     }
 
+    /**
+     * The client's header names that are reserved, or null (nearly always) when none is. Read from the
+     * connection's own headers when there are: every name the client sent is there, and walking them
+     * costs nothing, where {@link HttpHeaders#headerNames()} first copies every name into a new
+     * case-insensitive map (a profile's largest header cost). The filters before this one add no
+     * reserved name, so the client's are the only ones to look for.
+     */
+    private static List<String> forgedNames(ServerHttpRequest request, HttpHeaders headers) {
+        List<String> forged = null;
+        for (Iterator<? extends CharSequence> names = clientHeaderNames(request, headers); names.hasNext(); ) {
+            CharSequence name = names.next();
+            if (isReserved(name)) {
+                forged = forged == null ? new ArrayList<>(2) : forged;
+                forged.add(name.toString());
+            }
+        }
+        return forged;
+    }
+
+    private static Iterator<? extends CharSequence> clientHeaderNames(ServerHttpRequest request, HttpHeaders headers) {
+        if (nativeRequest(request) instanceof HttpServerRequest connection) {
+            Iterator<Map.Entry<CharSequence, CharSequence>> entries =
+                    connection.requestHeaders().iteratorCharSequence();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return entries.hasNext();
+                }
+
+                @Override
+                public CharSequence next() {
+                    return entries.next().getKey();
+                }
+            };
+        }
+        return headers.headerNames().iterator();
+    }
+
+    /** The server's own request object, or null for one without (a test's mock request). */
+    private static Object nativeRequest(ServerHttpRequest request) {
+        try {
+            return ServerHttpRequestDecorator.getNativeRequest(request);
+        } catch (IllegalStateException | IllegalArgumentException noServer) {
+            return null;
+        }
+    }
+
     /** Whether an upstream that reads {@code _} as {@code -} would take this name for one the gateway sets. */
-    static boolean isReserved(String name) {
+    static boolean isReserved(CharSequence name) {
         if (sameAs(name, RESERVED_PREFIX, RESERVED_PREFIX.length())) {
             return true;
         }
@@ -79,7 +125,7 @@ class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
     }
 
     /** The first {@code length} characters of {@code name} equal {@code lowerCase}'s, ignoring case, {@code _} as {@code -}. */
-    private static boolean sameAs(String name, String lowerCase, int length) {
+    private static boolean sameAs(CharSequence name, String lowerCase, int length) {
         if (name.length() < length) {
             return false;
         }

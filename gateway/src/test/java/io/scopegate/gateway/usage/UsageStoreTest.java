@@ -36,6 +36,8 @@ class UsageStoreTest {
 
     private static final int TOKENS = 200;
     private static final int ROUNDS = 25;
+    /** Past the SIDs other tests of this module put in the same embedded store. */
+    private static final int FIRST_SID = 0x100000;
 
     private static EmbeddedStore store;
     private static UsageStore usage;
@@ -54,10 +56,10 @@ class UsageStoreTest {
             statement.execute("""
                     insert into tokens (sid, account_sid, name, api_version, state, secret_hash,
                                         created_at, updated_at, credentials_rotated_at)
-                    select 'ST' || lpad(to_hex(i), 32, '0'), 'ACUSAGE', 'usage', 1, 'ENABLED',
+                    select 'ST' || lpad(to_hex(%d + i), 32, '0'), 'ACUSAGE', 'usage', 1, 'ENABLED',
                            sha256(i::text::bytea), now(), now(), now()
                     from generate_series(1, %d) i
-                    """.formatted(TOKENS));
+                    """.formatted(FIRST_SID, TOKENS));
         }
         ConnectionFactory postgres = new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration.builder()
                 .host("localhost")
@@ -108,7 +110,12 @@ class UsageStoreTest {
         for (int token : tokens) {
             rows.put(
                     new UsageRecorder.Key(
-                            "ST%032x".formatted(token), "ACUSAGE", day, "campaigns", "GET", Outcome.ALLOWED),
+                            "ST%032x".formatted(FIRST_SID + token),
+                            "ACUSAGE",
+                            day,
+                            "campaigns",
+                            "GET",
+                            Outcome.ALLOWED),
                     new UsageRecorder.Totals(1, lastAt));
         }
         return new UsageRecorder.Batch(UUID.randomUUID(), rows);
