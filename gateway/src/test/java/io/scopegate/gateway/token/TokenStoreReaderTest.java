@@ -3,25 +3,21 @@ package io.scopegate.gateway.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
-import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryMetadata;
 import io.scopegate.gateway.GatewaySettings;
-import io.scopegate.store.embedded.EmbeddedStore;
+import io.scopegate.gateway.MigratedStore;
 import io.scopegate.store.scope.LegacyKind;
 import io.scopegate.store.scope.Scope;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +36,7 @@ class TokenStoreReaderTest {
     private static final int TOKENS = 300;
     private static final int ACCOUNTS = 15;
 
-    private static EmbeddedStore store;
+    private static MigratedStore store;
 
     /** Token and legacy-token queries the reader sent to the store. */
     private final AtomicInteger credentialQueries = new AtomicInteger();
@@ -49,12 +45,8 @@ class TokenStoreReaderTest {
 
     @BeforeAll
     static void schemaAndTokens() throws SQLException {
-        store = EmbeddedStore.obtain(null, 0);
-        Flyway.configure()
-                .dataSource(store.jdbcUrl(), "postgres", "postgres")
-                .load()
-                .migrate();
-        try (var connection = DriverManager.getConnection(store.jdbcUrl(), "postgres", "postgres");
+        store = MigratedStore.obtain();
+        try (var connection = store.jdbc();
                 var statement = connection.createStatement()) {
             statement.execute("""
                     insert into apis (id, name, paths, methods, upstream_url, latest_version, created_at, updated_at)
@@ -90,13 +82,7 @@ class TokenStoreReaderTest {
 
     @BeforeEach
     void cacheOnCountedStore() {
-        ConnectionFactory postgres = new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration.builder()
-                .host("localhost")
-                .port(store.port())
-                .database("postgres")
-                .username("postgres")
-                .password("postgres")
-                .build());
+        ConnectionFactory postgres = store.r2dbc();
         cache = new TokenCache(
                 new TokenStoreReader(DatabaseClient.create(counting(postgres))),
                 new GatewaySettings(

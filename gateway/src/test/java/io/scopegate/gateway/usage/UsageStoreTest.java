@@ -2,12 +2,9 @@ package io.scopegate.gateway.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
-import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.spi.ConnectionFactory;
+import io.scopegate.gateway.MigratedStore;
 import io.scopegate.gateway.observability.Outcome;
-import io.scopegate.store.embedded.EmbeddedStore;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
@@ -39,17 +35,13 @@ class UsageStoreTest {
     /** Past the SIDs other tests of this module put in the same embedded store. */
     private static final int FIRST_SID = 0x100000;
 
-    private static EmbeddedStore store;
+    private static MigratedStore store;
     private static UsageStore usage;
 
     @BeforeAll
     static void schemaAndTokens() throws SQLException {
-        store = EmbeddedStore.obtain(null, 0);
-        Flyway.configure()
-                .dataSource(store.jdbcUrl(), "postgres", "postgres")
-                .load()
-                .migrate();
-        try (var connection = DriverManager.getConnection(store.jdbcUrl(), "postgres", "postgres");
+        store = MigratedStore.obtain();
+        try (var connection = store.jdbc();
                 var statement = connection.createStatement()) {
             statement.execute(
                     "insert into accounts (sid, name, created_at, updated_at) values ('ACUSAGE', 'usage', now(), now())");
@@ -61,13 +53,7 @@ class UsageStoreTest {
                     from generate_series(1, %d) i
                     """.formatted(FIRST_SID, TOKENS));
         }
-        ConnectionFactory postgres = new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration.builder()
-                .host("localhost")
-                .port(store.port())
-                .database("postgres")
-                .username("postgres")
-                .password("postgres")
-                .build());
+        ConnectionFactory postgres = store.r2dbc();
         usage = new UsageStore(
                 DatabaseClient.create(postgres), TransactionalOperator.create(new R2dbcTransactionManager(postgres)));
     }
@@ -90,7 +76,7 @@ class UsageStoreTest {
             assertThat(written).as("round %d", round).containsExactly(true, true);
         }
 
-        try (var connection = DriverManager.getConnection(store.jdbcUrl(), "postgres", "postgres");
+        try (var connection = store.jdbc();
                 var statement = connection.createStatement();
                 var counted = statement.executeQuery("""
                         select count(*), min(u.requests), max(u.requests), count(t.last_used_at)
