@@ -170,6 +170,7 @@ public class ChangeLog {
                               cross join in_id_order
                          order by e.n
                          returning id, kind, coalesce(token_sid, api_id) as subject)
+                -- count(): the aggregate reads every written row, so every row's NOTIFY is sent
                 select max(id) as last_id, count(pg_notify(:channel, id || ' ' || kind || ' ' || subject)) as notified
                 from written
                 """)
