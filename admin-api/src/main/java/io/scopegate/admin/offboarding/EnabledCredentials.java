@@ -24,10 +24,15 @@ class EnabledCredentials {
 
     /** @param sids only these scoped tokens, or every one of the account when null */
     Mono<List<DisabledToken>> disableTokens(String account, List<String> sids, Instant now) {
+        // The rows are locked in SID order first, the order the gateways' usage flush locks tokens in: a
+        // plain UPDATE locks them in the table's order and could deadlock with a flush of the same tokens.
         var spec = db.sql("""
-                        update tokens set state = 'DISABLED', disabled_at = coalesce(disabled_at, :now), updated_at = :now
-                        where account_sid = :account and state = 'ENABLED' %s
-                        returning sid, name
+                        with locked as (select sid from tokens
+                                        where account_sid = :account and state = 'ENABLED' %s
+                                        order by sid for no key update)
+                        update tokens t set state = 'DISABLED', disabled_at = coalesce(t.disabled_at, :now), updated_at = :now
+                        from locked where t.sid = locked.sid
+                        returning t.sid, t.name
                         """.formatted(sids == null ? "" : "and sid = any(:sids)"))
                 .bind("account", account)
                 .bind("now", now);
@@ -41,10 +46,14 @@ class EnabledCredentials {
     }
 
     Mono<List<LegacyKind>> disableLegacyTokens(String account, Instant now) {
+        // In the usage flush's order too (account, then kind).
         return db.sql("""
-                        update legacy_tokens set state = 'DISABLED', disabled_at = :now, updated_at = :now
-                        where account_sid = :account and state = 'ENABLED'
-                        returning kind
+                        with locked as (select kind from legacy_tokens
+                                        where account_sid = :account and state = 'ENABLED'
+                                        order by kind for no key update)
+                        update legacy_tokens l set state = 'DISABLED', disabled_at = :now, updated_at = :now
+                        from locked where l.account_sid = :account and l.kind = locked.kind
+                        returning l.kind
                         """)
                 .bind("account", account)
                 .bind("now", now)
