@@ -36,6 +36,8 @@ class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
     static final String TOKEN = "X-Scopegate-Token";
     static final String API_VERSION = "X-Api-Version";
     private static final String RESERVED_PREFIX = "x-scopegate-";
+    /** Reactor Netty's request as Spring wraps it (package-private there), or null if this Spring has none. */
+    private static final Class<?> SERVER_REQUEST = serverRequestClass();
     /** Headers the gateway sets whole; everything under {@link #RESERVED_PREFIX} is reserved too. */
     private static final List<String> RESERVED_NAMES = List.of("x-api-version", "x-request-id");
 
@@ -84,7 +86,9 @@ class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
     }
 
     private static Iterator<? extends CharSequence> clientHeaderNames(ServerHttpRequest request, HttpHeaders headers) {
-        if (nativeRequest(request) instanceof HttpServerRequest connection) {
+        // Only the server's own request: one changed with exchange.mutate() (a route's header filter, say)
+        // may carry names a filter added, which the connection's headers do not have.
+        if (request.getClass() == SERVER_REQUEST && nativeRequest(request) instanceof HttpServerRequest connection) {
             Iterator<Map.Entry<CharSequence, CharSequence>> entries =
                     connection.requestHeaders().iteratorCharSequence();
             return new Iterator<>() {
@@ -100,6 +104,14 @@ class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
             };
         }
         return headers.headerNames().iterator();
+    }
+
+    private static Class<?> serverRequestClass() {
+        try {
+            return Class.forName("org.springframework.http.server.reactive.ReactorServerHttpRequest");
+        } catch (ClassNotFoundException renamed) {
+            return null; // then every request takes headerNames(): slower, never less safe
+        }
     }
 
     /** The server's own request object, or null for one without (a test's mock request). */
