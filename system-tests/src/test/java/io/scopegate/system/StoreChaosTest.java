@@ -98,7 +98,14 @@ class StoreChaosTest {
 
     static final Duration FREEZE = Duration.ofSeconds(10);
     static final Duration RESTART_DOWN = Duration.ofSeconds(3);
-    static final Duration AWAY = OUTAGE_GRACE.plusSeconds(3);
+    /**
+     * Long enough that the last outage check (started a second past the grace) is answered before the
+     * store is back: an admin call may wait up to its store timeout and the slack, and one that was
+     * still waiting at the restart got a connection and a 200 (a CI failure when AWAY was grace + 3 s).
+     */
+    static final Duration AWAY =
+            OUTAGE_GRACE.plusSeconds(2).plus(ADMIN_STORE_TIMEOUT).plus(SLACK);
+
     static final Duration STEADY = Duration.ofMillis(1500);
     static final Duration WARM_UP = Duration.ofSeconds(4);
 

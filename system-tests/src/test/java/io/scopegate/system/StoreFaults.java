@@ -2,6 +2,8 @@ package io.scopegate.system;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -185,7 +187,26 @@ final class StoreFaults implements AutoCloseable {
         if (postgres != null) {
             postgres.close();
             postgres = null;
+            untilPortRefuses();
         }
+    }
+
+    /**
+     * The embedded server's stop waits 5 s for the postmaster and, on a busy machine, may return
+     * while it is still shutting down (it logs the failure and goes on): the fault starts only once
+     * nothing listens on the port any more, so that no call judged "with the store away" reaches it.
+     */
+    private void untilPortRefuses() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress("localhost", port), 500);
+            } catch (IOException refused) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("PostgreSQL still listens on " + port + " a minute after its stop");
     }
 
     /** Starts the server again on the same data directory and port. */

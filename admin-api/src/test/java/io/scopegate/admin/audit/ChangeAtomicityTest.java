@@ -92,6 +92,7 @@ class ChangeAtomicityTest extends AdminApiTest {
                 // Another writer's transaction, between its event and its commit.
                 statement.execute("select pg_advisory_xact_lock(" + StoreEvent.WRITE_LOCK + ")");
             }
+            long lastIdDrawn = lastEventIdDrawn();
             // WebTestClient waits for the response, so the call runs on a thread of its own.
             CompletableFuture<Void> disable = CompletableFuture.runAsync(() -> operator()
                     .post()
@@ -100,7 +101,6 @@ class ChangeAtomicityTest extends AdminApiTest {
                     .expectStatus()
                     .isOk());
             // The change waits for the lock: no event of it can take an id and commit before the other.
-            long lastIdDrawn = lastEventIdDrawn();
             await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !disable.isDone());
             assertThat(count("select count(*) from token_events where token_sid = $1", sid))
                     .isEqualTo(before);
