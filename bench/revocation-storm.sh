@@ -18,7 +18,8 @@ bench_build admin-api gateway bench/jmh
 bench_admin_and_two_replicas
 
 # CPU seconds (user + system) each process spent from "storm begins" to "storm ends": the admin API, the
-# two replicas, PostgreSQL (every backend alive at the end) and the storm's own client.
+# two replicas, PostgreSQL (every postgres process on the machine alive at the end: run it alone) and the
+# storm's own client.
 # STORM_PROFILE=cpu|wall|lock: async-profiler recordings of the admin API and replica 1 over the same span.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 postgres_ticks() { local p t=0; for p in $(pgrep -x postgres); do t=$((t + $(cpu_ticks "$p"))); done; echo $t; }
@@ -39,6 +40,7 @@ while IFS= read -r line <&"$storm_out"; do
   echo "$line"
   case "$line" in
     "storm begins")
+      began=$(date +%s.%N)
       before=($(snapshot))
       if [ -n "$profiler_lib" ]; then
         for pid in "$admin_pid" "${replica_pid[1]}"; do
@@ -47,6 +49,7 @@ while IFS= read -r line <&"$storm_out"; do
       fi ;;
     "storm ends")
       after=($(snapshot))
+      ended=$(date +%s.%N)
       if [ -n "$profiler_lib" ]; then
         jcmd "$admin_pid" JVMTI.agent_load "$profiler_lib" "\"stop,collapsed,file=$profile_out-admin.collapsed\"" >/dev/null
         jcmd "${replica_pid[1]}" JVMTI.agent_load "$profiler_lib" "\"stop,collapsed,file=$profile_out-gateway-1.collapsed\"" >/dev/null
@@ -54,7 +57,7 @@ while IFS= read -r line <&"$storm_out"; do
       fi
       names=(admin gateway-1 gateway-2 postgres client)
       for i in 0 1 2 3 4; do printf '%s %.2f s  ' "${names[$i]}" "$(echo "(${after[$i]} - ${before[$i]}) / $(getconf CLK_TCK)" | bc -l)"; done
-      echo "(CPU during the storm)" ;;
+      printf '(CPU from the first call to the last probe'"'"'s answer, %.2f s)\n' "$(echo "$ended - $began" | bc -l)" ;;
   esac
 done
 wait "$storm_pid"

@@ -174,7 +174,7 @@ public final class RevocationStorm {
             }
             if (sample.scheduledNanos() >= calmFrom && sample.scheduledNanos() < stormStart) {
                 calmMillis.add(sample.millis());
-            } else if (sample.scheduledNanos() <= stormEnd) {
+            } else if (sample.scheduledNanos() >= stormStart && sample.scheduledNanos() <= stormEnd) {
                 stormMillis.add(sample.millis());
             }
         }
