@@ -191,6 +191,19 @@ public abstract class AdminApiTest {
 
     /** The SIDs a token listing returns, in order; {@code query} starts with ? or is empty. */
     @SuppressWarnings("unchecked")
+    /** Turns the account's legacy tokens on; the answer, with both tokens and their secrets. */
+    protected Map<String, Object> enableLegacy(String account) {
+        return operator()
+                .post()
+                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody();
+    }
+
     protected List<String> listSids(String account, String query) {
         Map<String, Object> body = operator()
                 .get()

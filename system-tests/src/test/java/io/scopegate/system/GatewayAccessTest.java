@@ -233,16 +233,7 @@ class GatewayAccessTest extends SystemTest {
 
     @Test
     void legacyTokensUseTheAccountSidAndReadOnlyCannotWrite() {
-        Map<String, Object> enabled = admin().post()
-                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody(MAP)
-                .returnResult()
-                .getResponseBody();
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> tokens = (List<Map<String, Object>>) enabled.get("tokens");
+        List<Map<String, Object>> tokens = enableLegacy(account);
         String readWrite = tokens.stream()
                 .filter(t -> t.get("kind").equals("READ_WRITE"))
                 .findFirst()

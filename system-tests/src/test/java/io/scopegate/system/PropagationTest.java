@@ -97,17 +97,7 @@ class PropagationTest extends SystemTest {
             Map<String, Object> token = createToken(account, api, "GET");
             auths.add(basic((String) token.get("sid"), (String) token.get("authToken")));
         }
-        Map<String, Object> legacy = admin().post()
-                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody(MAP)
-                .returnResult()
-                .getResponseBody();
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> legacyTokens = (List<Map<String, Object>>) legacy.get("tokens");
-        legacyTokens.forEach(t -> auths.add(basic((String) t.get("sid"), (String) t.get("authToken"))));
+        enableLegacy(account).forEach(t -> auths.add(basic((String) t.get("sid"), (String) t.get("authToken"))));
         auths.forEach(this::acceptedOnBoth);
 
         confirmedByAll(call(admin().post()

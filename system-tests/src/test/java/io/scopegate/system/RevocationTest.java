@@ -159,19 +159,10 @@ class RevocationTest extends SystemTest {
     }
 
     /** Enables the account's legacy tokens and returns their secrets by kind. */
-    @SuppressWarnings("unchecked")
     private Map<String, String> legacySecrets() {
-        List<Map<String, Object>> tokens = (List<Map<String, Object>>) admin().post()
-                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody(MAP)
-                .returnResult()
-                .getResponseBody()
-                .get("tokens");
-        return tokens.stream().collect(java.util.stream.Collectors.toMap(t -> (String) t.get("kind"), t ->
-                (String) t.get("authToken")));
+        return enableLegacy(account).stream()
+                .collect(java.util.stream.Collectors.toMap(
+                        t -> (String) t.get("kind"), t -> (String) t.get("authToken")));
     }
 
     @Test

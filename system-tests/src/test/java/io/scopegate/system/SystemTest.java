@@ -35,6 +35,20 @@ abstract class SystemTest {
                 .build();
     }
 
+    /** Turns the account's legacy tokens on: both tokens, each with its kind, sid and authToken. */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> enableLegacy(String account) {
+        return (List<Map<String, Object>>) admin().post()
+                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(MAP)
+                .returnResult()
+                .getResponseBody()
+                .get("tokens");
+    }
+
     static String unique(String prefix) {
         return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     }

@@ -233,12 +233,7 @@ class ConsolePagesTest extends AdminApiTest {
         String api = newApi();
         String sid =
                 (String) createToken(account, "Rendered", api, "GET", "POST").get("sid");
-        operator()
-                .post()
-                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
-                .exchange()
-                .expectStatus()
-                .isCreated();
+        enableLegacy(account);
         ConsoleSession session = ConsoleSession.signIn(web, newUser(account, "ACCOUNT_ADMIN"), USER_PASSWORD);
         String base = "/console/accounts/" + account;
         for (String page : java.util.List.of(

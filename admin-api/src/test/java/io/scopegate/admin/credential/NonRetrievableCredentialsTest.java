@@ -29,12 +29,7 @@ class NonRetrievableCredentialsTest extends AdminApiTest {
                 .expectBody()
                 .jsonPath("$.authToken")
                 .doesNotExist();
-        operator()
-                .post()
-                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
-                .exchange()
-                .expectStatus()
-                .isCreated();
+        enableLegacy(account);
         operator()
                 .get()
                 .uri("/v1/accounts/{a}/legacy-tokens/read-only/credentials", account)

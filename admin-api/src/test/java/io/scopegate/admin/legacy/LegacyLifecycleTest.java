@@ -13,18 +13,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /** Legacy tokens have the scoped tokens' lifecycle: disable, enable, delete, upgrade-version, credentials. */
 class LegacyLifecycleTest extends AdminApiTest {
 
-    private Map<String, Object> enableLegacy(String account) {
-        return operator()
-                .post()
-                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody(MAP)
-                .returnResult()
-                .getResponseBody();
-    }
-
     @SuppressWarnings("unchecked")
     private static Map<String, String> secretsByKind(Map<String, Object> list) {
         Map<String, String> secrets = new java.util.HashMap<>();

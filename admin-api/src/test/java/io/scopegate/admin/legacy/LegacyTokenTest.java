@@ -35,15 +35,7 @@ class LegacyTokenTest extends AdminApiTest {
                 .expectBody()
                 .json("{\"enabled\":false,\"tokens\":[]}");
 
-        Map<String, Object> enabled = operator()
-                .post()
-                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody(MAP)
-                .returnResult()
-                .getResponseBody();
+        Map<String, Object> enabled = enableLegacy(account);
 
         assertThat(enabled).containsEntry("enabled", true);
         Map<String, String> secrets = secretsByKind(enabled);
@@ -92,15 +84,7 @@ class LegacyTokenTest extends AdminApiTest {
     @Test
     void eachLegacyTokenResetsOnItsOwn() {
         String account = newAccount();
-        Map<String, String> secrets = secretsByKind(operator()
-                .post()
-                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody(MAP)
-                .returnResult()
-                .getResponseBody());
+        Map<String, String> secrets = secretsByKind(enableLegacy(account));
 
         String newReadOnly = (String) operator()
                 .post()
@@ -141,12 +125,7 @@ class LegacyTokenTest extends AdminApiTest {
     @Test
     void legacyTokensDoNotCountTowardTheLimit() {
         String account = newAccount();
-        operator()
-                .post()
-                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
-                .exchange()
-                .expectStatus()
-                .isCreated();
+        enableLegacy(account);
         for (int i = 0; i < 20; i++) {
             createToken(operator(), account, Map.of("name", "t" + i));
         }

@@ -108,12 +108,7 @@ class ReminderTest extends AdminApiTest {
     @Test
     void legacyTokensHearTheirRemindersOncePerKind() throws InterruptedException {
         String account = newAccount();
-        operator()
-                .post()
-                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
-                .exchange()
-                .expectStatus()
-                .isCreated();
+        enableLegacy(account);
         clock.advance(NEVER_USED_AFTER_AND_A_DAY);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> count(

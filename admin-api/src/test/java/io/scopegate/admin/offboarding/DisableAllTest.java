@@ -32,12 +32,7 @@ class DisableAllTest extends AdminApiTest {
                 .exchange()
                 .expectStatus()
                 .isOk();
-        operator()
-                .post()
-                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
-                .exchange()
-                .expectStatus()
-                .isCreated();
+        enableLegacy(account);
         String otherAccount = newAccount();
         String bystander = sid(createToken(otherAccount, "Not offboarded", api, "GET"));
         long eventsBefore = count("select count(*) from token_events where account_sid = $1", account);
@@ -99,12 +94,7 @@ class DisableAllTest extends AdminApiTest {
         String api = newApi();
         String leaked = sid(createToken(account, "Leaked", api, "GET"));
         String kept = sid(createToken(account, "Kept", api, "GET"));
-        operator()
-                .post()
-                .uri("/v1/accounts/{a}/legacy-tokens/enable", account)
-                .exchange()
-                .expectStatus()
-                .isCreated();
+        enableLegacy(account);
         String user = newUser(account, "IMPLEMENTATION_SPECIALIST");
 
         Map<String, Object> disabled = disableAll(as(user, USER_PASSWORD), account, Map.of("sids", List.of(leaked)))

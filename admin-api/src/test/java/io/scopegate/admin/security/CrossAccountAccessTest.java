@@ -27,12 +27,7 @@ class CrossAccountAccessTest extends AdminApiTest {
         accountB = newAccount();
         tokenOfB = (String) createToken(accountB, "B's token", newApi(), "GET").get("sid");
         // B's legacy tokens exist, so a refusal below cannot be a 404 in disguise.
-        operator()
-                .post()
-                .uri("/v1/accounts/{a}/legacy-tokens/enable", accountB)
-                .exchange()
-                .expectStatus()
-                .isCreated();
+        enableLegacy(accountB);
         adminOfA = as(newUser(accountA, "ACCOUNT_ADMIN"), USER_PASSWORD);
     }
 

@@ -79,12 +79,7 @@ class LegacyTokenReportTest extends AdminApiTest {
                 .exchange()
                 .expectStatus()
                 .isCreated();
-        operator()
-                .post()
-                .uri("/v1/accounts/{a}/legacy-tokens/enable", sid)
-                .exchange()
-                .expectStatus()
-                .isCreated();
+        enableLegacy(sid);
         return sid;
     }
 
