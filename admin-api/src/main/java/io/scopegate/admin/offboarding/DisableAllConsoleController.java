@@ -32,7 +32,7 @@ class DisableAllConsoleController {
 
     @GetMapping(TOKENS + "/confirm-disable-all")
     Mono<String> confirm(@PathVariable String account, Model model) {
-        String tokens = "/console/accounts/" + account + "/tokens";
+        String tokens = tokensPage(account);
         return accounts.require(account)
                 .zipWith(accounts.countActiveTokens(account, clock.instant()))
                 .map(found -> {
@@ -57,7 +57,11 @@ class DisableAllConsoleController {
     Mono<String> disableAll(Actor actor, @PathVariable String account) {
         return offboarding
                 .disableAll(actor, account, DisableAllRequest.everything())
-                .map(disabled -> "redirect:/console/accounts/" + account + "/tokens?"
+                .map(disabled -> "redirect:" + tokensPage(account) + "?"
                         + (disabled.count() == 0 ? "nothingToDisable" : "disabledAll=" + disabled.count()));
+    }
+
+    private static String tokensPage(String account) {
+        return "/console/accounts/" + account + "/tokens";
     }
 }
